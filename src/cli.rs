@@ -1,0 +1,276 @@
+//! The `fettle` command line.
+
+use crate::config::Config;
+use crate::report::{DetectPrinter, DiffPrinter, HumanPrinter, JsonPrinter, Printer, Summary};
+use crate::run::{self, Action, Options};
+use anyhow::{bail, Context as _, Result};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Clean and validate text corpora: detect encodings, repair damage,
+/// normalize white space, and report every change.
+#[derive(Debug, Parser)]
+#[command(name = "fettle", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Configuration file (default: ./fettle.toml if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Decode every file with this encoding instead of detecting it
+    /// (an encoding_rs / WHATWG label such as windows-1252 or shift_jis).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a cleaned UTF-8 copy of every file under SRC to the same relative
+    /// path under DST. SRC is never modified.
+    Clean {
+        /// Directory or file to clean.
+        #[arg(default_value = "seeds")]
+        src: PathBuf,
+        /// Output directory; must not be SRC or inside it.
+        #[arg(long, default_value = "cleaned", value_name = "DST")]
+        out: PathBuf,
+        /// Also write the full JSON report to FILE.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Change nothing; exit 0 if every file is clean, 1 if any would change or
+    /// has findings, 2 on errors.
+    #[command(group(ArgGroup::new("mode").args(["diff", "format"]).multiple(false)))]
+    Check {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print unified diffs of what `clean` would do (stdout is a clean patch).
+        #[arg(long)]
+        diff: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Rewrite changed files in place, atomically, keeping permissions.
+    Fix {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print each file's encoding, how it was decided, BOM, line endings,
+    /// size and whether it is binary.
+    Detect {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = DetectFormat::Human)]
+        format: DetectFormat,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List every rule with its stage and whether it runs by default.
+    Rules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetectFormat {
+    Human,
+    /// `path<TAB>encoding`, for scripts.
+    Tsv,
+}
+
+/// Exit codes, as ruff's: 0 clean, 1 changes needed or findings, 2 error.
+const EXIT_CLEAN: u8 = 0;
+const EXIT_DIRTY: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("fettle: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn options(common: &Common, action: Action) -> Result<Options> {
+    let (mut config, _) = Config::load(common.config.as_deref())?;
+    if let Some(label) = &common.encoding {
+        config.decode.encoding = Some(label.clone());
+    }
+    let forced = match &config.decode.encoding {
+        Some(label) => Some(
+            encoding_rs::Encoding::for_label(label.as_bytes())
+                .with_context(|| format!("unknown encoding `{label}`"))?,
+        ),
+        None => None,
+    };
+    Ok(Options {
+        config,
+        forced,
+        action,
+    })
+}
+
+pub fn execute(cli: Cli) -> Result<u8> {
+    let stdout = io::stdout().lock();
+    match cli.command {
+        Command::Clean {
+            src,
+            out,
+            report,
+            common,
+        } => {
+            if !src.exists() {
+                bail!("{}: no such file or directory", src.display());
+            }
+            run::check_out_dir(&src, &out)?;
+            let options = options(
+                &common,
+                Action::Clean {
+                    src: src.clone(),
+                    out,
+                },
+            )?;
+            let inputs = run::discover(std::slice::from_ref(&src));
+            let mut human = HumanPrinter::new(stdout, false, "cleaned");
+            let summary = match report {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("{}: cannot create report", path.display()))?;
+                    let mut json = JsonPrinter::new(io::BufWriter::new(file));
+                    let mut both = Tee(&mut human, &mut json);
+                    run::run(inputs, &options, &mut both)?
+                }
+                None => run::run(inputs, &options, &mut human)?,
+            };
+            Ok(if summary.errors > 0 {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            })
+        }
+        Command::Check {
+            paths,
+            diff,
+            format,
+            common,
+        } => {
+            let options = options(&common, Action::Check)?;
+            let inputs = run::discover(&paths);
+            let mut printer: Box<dyn Printer> = if diff {
+                Box::new(DiffPrinter::new(stdout))
+            } else {
+                match format {
+                    Format::Human => Box::new(HumanPrinter::new(stdout, true, "would change")),
+                    Format::Json => Box::new(JsonPrinter::new(stdout)),
+                }
+            };
+            let summary = run::run(inputs, &options, printer.as_mut())?;
+            Ok(check_exit(&summary))
+        }
+        Command::Fix { paths, common } => {
+            let options = options(&common, Action::Fix)?;
+            let inputs = run::discover(&paths);
+            let summary = run::run(
+                inputs,
+                &options,
+                &mut HumanPrinter::new(stdout, false, "fixed"),
+            )?;
+            Ok(if summary.errors > 0 {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            })
+        }
+        Command::Detect {
+            paths,
+            format,
+            common,
+        } => {
+            let options = options(&common, Action::Detect)?;
+            let inputs = run::discover(&paths);
+            let mut printer = DetectPrinter::new(stdout, format == DetectFormat::Tsv);
+            let summary = run::run(inputs, &options, &mut printer)?;
+            Ok(if summary.errors > 0 {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            })
+        }
+        Command::Rules => {
+            let mut out = stdout;
+            for rule in crate::rules::all() {
+                let info = rule.info();
+                let stage = format!("{:?}", info.stage).to_lowercase();
+                let default = if info.default_enabled { "on" } else { "off" };
+                writeln!(
+                    out,
+                    "{:<22} {:<10} {:<4} {}",
+                    info.id, stage, default, info.summary
+                )?;
+            }
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+fn check_exit(summary: &Summary) -> u8 {
+    if summary.errors > 0 {
+        EXIT_ERROR
+    } else if summary.changed > 0 {
+        EXIT_DIRTY
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Send every report to two printers.
+struct Tee<'a>(&'a mut dyn Printer, &'a mut dyn Printer);
+
+impl Printer for Tee<'_> {
+    fn file(
+        &mut self,
+        report: &crate::report::FileReport,
+        texts: Option<&crate::report::Texts>,
+    ) -> io::Result<()> {
+        self.0.file(report, texts)?;
+        self.1.file(report, texts)
+    }
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.0.finish(summary)?;
+        self.1.finish(summary)
+    }
+    fn wants_texts(&self) -> bool {
+        self.0.wants_texts() || self.1.wants_texts()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

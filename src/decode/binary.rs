@@ -1,0 +1,86 @@
+//! Is this file text at all? Binary files are reported and skipped, never
+//! rewritten.
+
+/// Signatures of common binary formats that may look like text at the start.
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"%PDF-", "PDF document"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"RIFF", "RIFF media"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document"),
+    (b"wOFF", "web font"),
+    (b"\x00asm", "WebAssembly"),
+];
+
+/// The reason the bytes are binary, if they are. Call after BOM and UTF-16/32
+/// detection, since those legitimately contain NUL bytes.
+pub fn binary_reason(bytes: &[u8]) -> Option<String> {
+    if let Some(reason) = magic(bytes) {
+        return Some(reason.to_string());
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if let Some(pos) = memchr::memchr(0, sample) {
+        return Some(format!("NUL byte at offset {pos}"));
+    }
+    // Control bytes other than tab, LF, FF, CR and ESC are rare in any text.
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
+        .count();
+    if sample.len() >= 32 && controls * 10 > sample.len() {
+        return Some(format!(
+            "{controls} control bytes in the first {} bytes",
+            sample.len()
+        ));
+    }
+    None
+}
+
+/// A known binary signature at the start of the file.
+pub fn magic(bytes: &[u8]) -> Option<&'static str> {
+    MAGIC
+        .iter()
+        .find(|(sig, name)| {
+            bytes.starts_with(sig)
+                // "MZ", "ID3" and "BZh" are also how words begin: demand more evidence.
+                && (sig.len() >= 4 || bytes.len() < 64 || bytes[..64].iter().filter(|&&b| b < 0x09).count() > 2
+                    || *name == "JPEG image" || *name == "gzip archive")
+        })
+        .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_formats_are_binary() {
+        assert!(binary_reason(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_some());
+        assert!(binary_reason(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").is_some());
+        assert!(binary_reason(b"PK\x03\x04\x14\0\0\0").is_some());
+        assert!(binary_reason(b"\xff\xd8\xff\xe0\0\x10JFIF").is_some());
+    }
+
+    #[test]
+    fn prose_is_not() {
+        assert!(binary_reason(
+            b"MZ is how this line of ordinary prose happens to begin, and that is fine."
+        )
+        .is_none());
+        assert!(binary_reason("caf\u{e9}\r\n\ttab".as_bytes()).is_none());
+    }
+}

@@ -1,0 +1,337 @@
+//! Stage 1, decode: bytes in, UTF-8 text out.
+//!
+//! Order matters: a BOM decides first (UTF-32 before UTF-16); then NUL-byte
+//! patterns of BOM-less UTF-16/32; then binary rejection; then strict UTF-8;
+//! then a guess among legacy encodings. Bytes that the chosen encoding cannot
+//! decode become U+FFFD in the text *and* are kept in [`Decoded::invalid`], so
+//! the repair stage can still recover them and nothing is lost silently.
+
+pub mod binary;
+pub mod bom;
+pub mod detect;
+
+use crate::edit::Confidence;
+use bom::BomKind;
+use encoding_rs::{DecoderResult, Encoding, UTF_8};
+use serde::Serialize;
+
+/// How the encoding was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// A byte-order mark.
+    Bom,
+    /// The bytes are valid UTF-8 (or plain ASCII).
+    Utf8,
+    /// Mostly valid UTF-8 with some invalid bytes (a mixed-encoding file).
+    Utf8Mixed,
+    /// NUL-byte pattern of UTF-16 or UTF-32 without a BOM.
+    NulPattern,
+    /// ISO-2022-JP escape sequences.
+    Escape,
+    /// A statistical guess among legacy encodings.
+    Guess,
+    /// Forced by `--encoding` or the config.
+    Forced,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Bom => "bom",
+            Method::Utf8 => "utf-8",
+            Method::Utf8Mixed => "utf-8-mixed",
+            Method::NulPattern => "nul-pattern",
+            Method::Escape => "escape",
+            Method::Guess => "guess",
+            Method::Forced => "forced",
+        }
+    }
+}
+
+/// Bytes the chosen encoding could not decode; the text holds one U+FFFD for
+/// them at `offset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidBytes {
+    /// Byte offset of the U+FFFD in the decoded text.
+    pub offset: usize,
+    /// Byte offset in the raw file.
+    pub raw_offset: usize,
+    #[serde(serialize_with = "hex")]
+    pub bytes: Vec<u8>,
+}
+
+fn hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    let text: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    s.serialize_str(&text.join(" "))
+}
+
+/// A decoded text file.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    /// encoding_rs name, or UTF-32LE/UTF-32BE.
+    pub encoding: &'static str,
+    pub method: Method,
+    pub confidence: Confidence,
+    pub bom: Option<BomKind>,
+    pub invalid: Vec<InvalidBytes>,
+}
+
+/// What the decode stage makes of a file.
+#[derive(Debug, Clone)]
+pub enum Sniffed {
+    Text(Decoded),
+    Binary(String),
+}
+
+/// Decode `bytes`, detecting the encoding unless `forced`.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
+    if let Some(encoding) = forced {
+        let (bom, body) = match bom::sniff(bytes) {
+            Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), &bytes[len..]),
+            _ => (None, bytes),
+        };
+        return Sniffed::Text(with_encoding(
+            body,
+            encoding,
+            Method::Forced,
+            Confidence::Certain,
+            bom,
+        ));
+    }
+    if let Some((kind, len)) = bom::sniff(bytes) {
+        return Sniffed::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)));
+    }
+    if let Some(kind) = detect::nul_pattern(bytes) {
+        return Sniffed::Text(decode_unicode(bytes, kind, Method::NulPattern, None));
+    }
+    if let Some(reason) = binary::binary_reason(bytes) {
+        return Sniffed::Binary(reason);
+    }
+    let guess = detect::detect(bytes);
+    Sniffed::Text(with_encoding(
+        bytes,
+        guess.encoding,
+        guess.method,
+        guess.confidence,
+        None,
+    ))
+}
+
+fn bom_matches(kind: BomKind, encoding: &'static Encoding) -> bool {
+    kind.name() == encoding.name()
+}
+
+fn decode_unicode(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> Decoded {
+    let encoding = match kind {
+        BomKind::Utf8 => UTF_8,
+        BomKind::Utf16Le => encoding_rs::UTF_16LE,
+        BomKind::Utf16Be => encoding_rs::UTF_16BE,
+        BomKind::Utf32Le | BomKind::Utf32Be => return decode_utf32(body, kind, method, bom),
+    };
+    with_encoding(body, encoding, method, Confidence::Certain, bom)
+}
+
+/// Decode with one encoding, recording every undecodable byte sequence.
+pub fn with_encoding(
+    body: &[u8],
+    encoding: &'static Encoding,
+    method: Method,
+    confidence: Confidence,
+    bom: Option<BomKind>,
+) -> Decoded {
+    let (text, invalid) = if encoding == UTF_8 {
+        decode_utf8(body)
+    } else {
+        decode_other(body, encoding)
+    };
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        method,
+        confidence,
+        bom,
+        invalid,
+    }
+}
+
+fn decode_utf8(body: &[u8]) -> (String, Vec<InvalidBytes>) {
+    if let Ok(text) = std::str::from_utf8(body) {
+        return (text.to_owned(), Vec::new());
+    }
+    let mut text = String::with_capacity(body.len() + 16);
+    let mut invalid = Vec::new();
+    let mut raw = 0;
+    for chunk in body.utf8_chunks() {
+        text.push_str(chunk.valid());
+        raw += chunk.valid().len();
+        let bad = chunk.invalid();
+        if !bad.is_empty() {
+            invalid.push(InvalidBytes {
+                offset: text.len(),
+                raw_offset: raw,
+                bytes: bad.to_vec(),
+            });
+            text.push('\u{FFFD}');
+            raw += bad.len();
+        }
+    }
+    (text, invalid)
+}
+
+fn decode_other(body: &[u8], encoding: &'static Encoding) -> (String, Vec<InvalidBytes>) {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len() * 3 + 16);
+    let mut text = String::with_capacity(cap);
+    let mut invalid = Vec::new();
+    let mut read = 0;
+    loop {
+        let (result, n) =
+            decoder.decode_to_string_without_replacement(&body[read..], &mut text, true);
+        read += n;
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::OutputFull => text.reserve(body.len() - read + 64),
+            DecoderResult::Malformed(bad, after) => {
+                let end = read - after as usize;
+                let start = end.saturating_sub(bad as usize);
+                invalid.push(InvalidBytes {
+                    offset: text.len(),
+                    raw_offset: start,
+                    bytes: body[start..end].to_vec(),
+                });
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    (text, invalid)
+}
+
+fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> Decoded {
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut invalid = Vec::new();
+    let chunks = body.chunks(4);
+    for (i, quad) in chunks.enumerate() {
+        let value = match (quad, kind) {
+            ([a, b, c, d], BomKind::Utf32Le) => Some(u32::from_le_bytes([*a, *b, *c, *d])),
+            ([a, b, c, d], _) => Some(u32::from_be_bytes([*a, *b, *c, *d])),
+            _ => None,
+        };
+        match value.and_then(char::from_u32) {
+            Some(c) => text.push(c),
+            None => {
+                invalid.push(InvalidBytes {
+                    offset: text.len(),
+                    raw_offset: i * 4,
+                    bytes: quad.to_vec(),
+                });
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    Decoded {
+        text,
+        encoding: kind.name(),
+        method,
+        confidence: Confidence::Certain,
+        bom,
+        invalid,
+    }
+}
+
+/// Counts of each line-ending style in a text, as found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LineEndings {
+    pub lf: usize,
+    pub crlf: usize,
+    pub cr: usize,
+    /// U+0085, U+2028 and U+2029.
+    pub unicode: usize,
+}
+
+impl LineEndings {
+    pub fn count(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut counts = LineEndings::default();
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            match bytes[i] {
+                b'\n' if i > 0 && bytes[i - 1] == b'\r' => counts.crlf += 1,
+                b'\n' => counts.lf += 1,
+                _ if bytes.get(i + 1) == Some(&b'\n') => {}
+                _ => counts.cr += 1,
+            }
+        }
+        if !text.is_ascii() {
+            counts.unicode = text
+                .chars()
+                .filter(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+                .count();
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(bytes: &[u8]) -> Decoded {
+        match decode(bytes, None) {
+            Sniffed::Text(d) => d,
+            Sniffed::Binary(r) => panic!("binary: {r}"),
+        }
+    }
+
+    #[test]
+    fn boms() {
+        let d = text(b"\xff\xfe\0\0h\0\0\0i\0\0\0");
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.method),
+            ("hi", "UTF-32LE", Method::Bom)
+        );
+        let d = text(b"\xfe\xff\0h\0i");
+        assert_eq!((d.text.as_str(), d.encoding), ("hi", "UTF-16BE"));
+        let d = text(b"\xef\xbb\xbfhi");
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.bom),
+            ("hi", "UTF-8", Some(BomKind::Utf8))
+        );
+    }
+
+    #[test]
+    fn invalid_bytes_are_kept() {
+        let d = text(
+            "caf\u{e9} na\u{ef}ve \u{2019} ok \u{201c}x\u{201d} "
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain(*b"don\x92t")
+                .collect::<Vec<_>>()
+                .as_slice(),
+        );
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.invalid.len(), 1);
+        assert_eq!(d.invalid[0].bytes, vec![0x92]);
+        assert_eq!(
+            &d.text[d.invalid[0].offset..d.invalid[0].offset + 3],
+            "\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn line_endings() {
+        let c = LineEndings::count("a\r\nb\nc\rd\u{2028}");
+        assert_eq!(
+            c,
+            LineEndings {
+                lf: 1,
+                crlf: 1,
+                cr: 1,
+                unicode: 1
+            }
+        );
+    }
+}

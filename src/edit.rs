@@ -1,0 +1,412 @@
+//! Edits: what a rule proposes, and the log that records every applied change
+//! in coordinates of the decoded input.
+//!
+//! Rules run one after another, each on the text the previous rules left. A
+//! rule proposes [`Fix`]es in the coordinates of the text it saw; the
+//! [`EditLog`] applies them and translates them back to the decoded input, so
+//! the final report can say "bytes 120..123 of the input became `’`" even when
+//! several rules touched the same place. Overlapping edits are resolved here,
+//! in one place: when a later fix touches text an earlier fix produced, the two
+//! are merged into one [`Edit`] that names both rules.
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// How sure a rule is that its change restores what the author wrote.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Context leaves a real doubt; the fix is the most likely reading.
+    Guess,
+    /// Strong evidence, but a legitimate reading exists in principle.
+    Likely,
+    /// Certainly damage or noise; the fix cannot lose information the author meant.
+    Certain,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Certain => "certain",
+            Confidence::Likely => "likely",
+            Confidence::Guess => "guess",
+        }
+    }
+}
+
+/// A change proposed by one rule, in coordinates of the text the rule saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub range: Range<usize>,
+    pub replacement: String,
+    pub confidence: Confidence,
+}
+
+impl Fix {
+    pub fn new(
+        range: Range<usize>,
+        replacement: impl Into<String>,
+        confidence: Confidence,
+    ) -> Self {
+        Fix {
+            range,
+            replacement: replacement.into(),
+            confidence,
+        }
+    }
+    pub fn delete(range: Range<usize>, confidence: Confidence) -> Self {
+        Fix::new(range, String::new(), confidence)
+    }
+}
+
+/// A recorded change, in byte coordinates of the decoded input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The rule that made the change (the last one, when several were merged).
+    pub rule: &'static str,
+    /// Earlier rules whose changes at this place were merged into this edit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<&'static str>,
+    /// Byte offsets `start..end` in the decoded input.
+    pub start: usize,
+    pub end: usize,
+    pub before: String,
+    pub after: String,
+    /// The lowest confidence of the merged changes.
+    pub confidence: Confidence,
+}
+
+/// The decoded input, the current text, and every change between them.
+#[derive(Debug, Clone)]
+pub struct EditLog {
+    original: String,
+    current: String,
+    /// Sorted by `start`, non-overlapping.
+    edits: Vec<Edit>,
+}
+
+impl EditLog {
+    pub fn new(original: String) -> Self {
+        EditLog {
+            current: original.clone(),
+            original,
+            edits: Vec::new(),
+        }
+    }
+
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+    pub fn current(&self) -> &str {
+        &self.current
+    }
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+    pub fn into_parts(self) -> (String, String, Vec<Edit>) {
+        (self.original, self.current, self.edits)
+    }
+
+    /// Map a byte offset of the current text back to the decoded input. An
+    /// offset inside text an edit produced maps to the start of that edit.
+    pub fn to_original(&self, pos: usize) -> usize {
+        let mut delta: isize = 0;
+        for e in &self.edits {
+            let cs = (e.start as isize + delta) as usize;
+            let ce = cs + e.after.len();
+            if pos < cs {
+                break;
+            }
+            if pos < ce {
+                return e.start;
+            }
+            delta += e.after.len() as isize - (e.end - e.start) as isize;
+        }
+        (pos as isize - delta) as usize
+    }
+
+    /// [`Self::to_original`] for many offsets at once, in one sweep.
+    pub fn to_original_many(&self, positions: &mut [usize]) {
+        let mut order: Vec<usize> = (0..positions.len()).collect();
+        order.sort_by_key(|&i| positions[i]);
+        let mut delta: isize = 0;
+        let mut e = 0;
+        for i in order {
+            let pos = positions[i];
+            while let Some(edit) = self.edits.get(e) {
+                let cs = (edit.start as isize + delta) as usize;
+                if pos < cs + edit.after.len() {
+                    break;
+                }
+                delta += growth(edit);
+                e += 1;
+            }
+            positions[i] = match self.edits.get(e) {
+                Some(edit)
+                    if pos >= (edit.start as isize + delta) as usize && !edit.after.is_empty() =>
+                {
+                    edit.start
+                }
+                _ => (pos as isize - delta) as usize,
+            };
+        }
+    }
+
+    /// Apply one rule's fixes. Overlapping fixes of one rule are a bug in that
+    /// rule; the later of two is dropped.
+    pub fn apply(&mut self, rule: &'static str, mut fixes: Vec<Fix>) {
+        fixes.retain(|f| self.current.get(f.range.clone()) != Some(f.replacement.as_str()));
+        if fixes.is_empty() {
+            return;
+        }
+        fixes.sort_by_key(|f| (f.range.start, f.range.end));
+        let mut news: Vec<Fix> = Vec::with_capacity(fixes.len());
+        for f in fixes {
+            debug_assert!(
+                self.current.is_char_boundary(f.range.start),
+                "{rule}: {:?}",
+                f.range
+            );
+            debug_assert!(
+                self.current.is_char_boundary(f.range.end),
+                "{rule}: {:?}",
+                f.range
+            );
+            if news
+                .last()
+                .is_none_or(|last| f.range.start >= last.range.end && f.range != last.range)
+            {
+                news.push(f);
+            }
+        }
+
+        // Old edits and new fixes as spans of the current text, in one sorted
+        // list; at equal spans an old edit comes first.
+        let olds = std::mem::take(&mut self.edits);
+        let mut items: Vec<(Range<usize>, Item)> = Vec::with_capacity(olds.len() + news.len());
+        let mut shift: isize = 0;
+        for (i, e) in olds.iter().enumerate() {
+            let cs = (e.start as isize + shift) as usize;
+            shift += growth(e);
+            items.push((cs..cs + e.after.len(), Item::Old(i)));
+        }
+        items.extend(
+            news.iter()
+                .enumerate()
+                .map(|(i, f)| (f.range.clone(), Item::New(i))),
+        );
+        items.sort_by_key(|(r, item)| (r.start, r.end, matches!(item, Item::New(_))));
+
+        let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
+        let mut text = String::with_capacity(self.current.len());
+        let mut copied = 0; // how much of the current text is in `text`
+        let mut shift: isize = 0; // growth of the old edits left of the cursor
+        let mut i = 0;
+        while i < items.len() {
+            let (mut lo, mut hi) = (items[i].0.start, items[i].0.end);
+            let first = i;
+            i += 1;
+            while i < items.len() && overlaps(&items[i].0, &(lo..hi)) {
+                lo = lo.min(items[i].0.start);
+                hi = hi.max(items[i].0.end);
+                i += 1;
+            }
+            let cluster = &items[first..i];
+            if let [(_, Item::Old(o))] = cluster {
+                shift += growth(&olds[*o]);
+                edits.push(olds[*o].clone());
+                continue;
+            }
+            let mut after = String::new();
+            let mut at = lo;
+            let mut confidence = Confidence::Certain;
+            let mut merged: Vec<&'static str> = Vec::new();
+            let mut inside: isize = 0;
+            for (_, item) in cluster {
+                match *item {
+                    Item::New(n) => {
+                        let f = &news[n];
+                        after.push_str(&self.current[at..f.range.start]);
+                        after.push_str(&f.replacement);
+                        at = f.range.end;
+                        confidence = confidence.min(f.confidence);
+                    }
+                    Item::Old(o) => {
+                        let e = &olds[o];
+                        inside += growth(e);
+                        confidence = confidence.min(e.confidence);
+                        for r in e.merged.iter().copied().chain([e.rule]) {
+                            if r != rule && !merged.contains(&r) {
+                                merged.push(r);
+                            }
+                        }
+                    }
+                }
+            }
+            after.push_str(&self.current[at..hi]);
+            text.push_str(&self.current[copied..lo]);
+            text.push_str(&after);
+            copied = hi;
+
+            let start = (lo as isize - shift) as usize;
+            let end = (hi as isize - shift - inside) as usize;
+            shift += inside;
+            let before = &self.original[start..end];
+            if before != after {
+                edits.push(Edit {
+                    rule,
+                    merged,
+                    start,
+                    end,
+                    before: before.to_string(),
+                    after,
+                    confidence,
+                });
+            }
+        }
+        text.push_str(&self.current[copied..]);
+        self.current = text;
+        self.edits = edits;
+    }
+}
+
+enum Item {
+    Old(usize),
+    New(usize),
+}
+
+/// How many bytes an edit adds to the text (negative when it removes).
+fn growth(e: &Edit) -> isize {
+    e.after.len() as isize - (e.end - e.start) as isize
+}
+
+/// Do two current-text ranges collide? Ranges that only touch do not, except
+/// that an insertion strictly inside a range, or a range strictly around an
+/// empty one, does.
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.start.max(b.start) < a.end.min(b.end) {
+        return true;
+    }
+    let inside = |p: usize, r: &Range<usize>| r.start < p && p < r.end;
+    (a.is_empty() && inside(a.start, b)) || (b.is_empty() && inside(b.start, a))
+}
+
+/// Apply recorded edits to the decoded input: the inverse check of the log.
+pub fn apply_edits(original: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(original.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&original[at..e.start]);
+        out.push_str(&e.after);
+        at = e.end;
+    }
+    out.push_str(&original[at..]);
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+    /// (line, column), both 1-based; the column counts characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let end = offset.min(text.len());
+        let col = text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count())
+            + 1;
+        (line + 1, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(log: &EditLog) {
+        assert_eq!(apply_edits(log.original(), log.edits()), log.current());
+        for w in log.edits().windows(2) {
+            assert!(w[0].end <= w[1].start, "{:?}", log.edits());
+        }
+    }
+
+    #[test]
+    fn single_rule() {
+        let mut log = EditLog::new("a\r\nb\r\n".into());
+        log.apply(
+            "le",
+            vec![
+                Fix::new(1..3, "\n", Confidence::Certain),
+                Fix::new(4..6, "\n", Confidence::Certain),
+            ],
+        );
+        assert_eq!(log.current(), "a\nb\n");
+        assert_eq!(log.edits().len(), 2);
+        assert_eq!(log.edits()[1].start, 4);
+        check(&log);
+    }
+
+    #[test]
+    fn later_rule_merges_with_earlier() {
+        let mut log = EditLog::new("x\r\n\r\n\r\ny".into());
+        log.apply(
+            "le",
+            vec![
+                Fix::new(1..3, "\n", Confidence::Certain),
+                Fix::new(3..5, "\n", Confidence::Certain),
+                Fix::new(5..7, "\n", Confidence::Certain),
+            ],
+        );
+        assert_eq!(log.current(), "x\n\n\ny");
+        log.apply("blank", vec![Fix::new(2..3, "", Confidence::Likely)]);
+        assert_eq!(log.current(), "x\n\ny");
+        check(&log);
+        let merged = log.edits().iter().find(|e| e.rule == "blank").unwrap();
+        assert_eq!(merged.merged, vec!["le"]);
+        assert_eq!(merged.confidence, Confidence::Likely);
+    }
+
+    #[test]
+    fn disjoint_rules_keep_positions() {
+        let mut log = EditLog::new("ab  \ncd\u{200b}e".into());
+        log.apply("trail", vec![Fix::delete(2..4, Confidence::Certain)]);
+        assert_eq!(log.current(), "ab\ncd\u{200b}e");
+        log.apply("zw", vec![Fix::delete(5..8, Confidence::Certain)]);
+        assert_eq!(log.current(), "ab\ncde");
+        check(&log);
+        assert_eq!(log.edits()[1].start, 7);
+        assert_eq!(log.to_original(5), 10);
+        let mut many = [0, 3, 5];
+        log.to_original_many(&mut many);
+        assert_eq!(many, [0, 5, 10]);
+    }
+
+    #[test]
+    fn fix_undone_by_later_rule_disappears() {
+        let mut log = EditLog::new("a b".into());
+        log.apply("one", vec![Fix::new(1..2, "_", Confidence::Certain)]);
+        log.apply("two", vec![Fix::new(1..2, " ", Confidence::Certain)]);
+        assert_eq!(log.current(), "a b");
+        assert!(log.edits().is_empty());
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        let t = "ab\n\u{e9}cd";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line_col(t, 0), (1, 1));
+        assert_eq!(idx.line_col(t, 5), (2, 2));
+    }
+}

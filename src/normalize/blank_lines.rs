@@ -1,0 +1,64 @@
+//! ## What it does
+//! Removes blank lines at the start of the file and shortens every run of
+//! blank lines to at most `[blank-lines] max` (default 1). Lines holding only
+//! white space count as blank. Blank lines at the end are `final-newline`'s.
+//!
+//! ## Why
+//! Runs of blank lines are left over from HTML export and page layout; a
+//! single blank line is the paragraph separator readers and tools expect.
+//!
+//! ## Example
+//! `one\n\n\n\ntwo` → `one\n\ntwo`
+//!
+//! ## Fix safety
+//! Likely: spacing was sometimes a deliberate pause; raise `max` to keep it.
+
+use crate::edit::{Confidence, Fix};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+
+pub struct BlankLines;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "blank-lines",
+    stage: Stage::Normalize,
+    summary: "blank lines at the start removed, runs capped",
+    default_enabled: true,
+};
+
+impl Rule for BlankLines {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let max = ctx.config.blank_lines.max;
+        let mut blanks = 0usize; // blank lines since the last line with text
+        let mut run_start = 0; // where those blank lines begin
+        let mut seen_text = false;
+        let mut line_start = 0;
+        loop {
+            let newline =
+                memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map(|i| line_start + i);
+            let line_end = newline.unwrap_or(text.len());
+            if text[line_start..line_end].trim().is_empty() {
+                blanks += usize::from(newline.is_some());
+            } else {
+                let limit = if seen_text { max } else { 0 };
+                if blanks > limit {
+                    out.fixes.push(Fix::new(
+                        run_start..line_start,
+                        "\n".repeat(limit),
+                        Confidence::Likely,
+                    ));
+                }
+                seen_text = true;
+                blanks = 0;
+                run_start = line_end + 1;
+            }
+            match newline {
+                Some(nl) => line_start = nl + 1,
+                None => break,
+            }
+        }
+    }
+}

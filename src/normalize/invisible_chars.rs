@@ -1,0 +1,83 @@
+//! ## What it does
+//! Removes invisible characters that carry no meaning in running text: a
+//! stray BOM (U+FEFF), zero-width space (U+200B), soft hyphen (U+00AD), word
+//! joiner (U+2060), C0 control characters other than tab and newline, DEL,
+//! and LRM/RLM (U+200E/U+200F) on lines without right-to-left script. ZWJ and
+//! ZWNJ (U+200D/U+200C) are kept where they join two letters or emoji, as in
+//! Persian words and emoji sequences, and removed elsewhere.
+//!
+//! ## Why
+//! They are left by copy-paste from web pages and word processors, break
+//! search and tokenisation (`w\u{200b}ord` is not `word`), and cannot be seen
+//! when reviewing.
+//!
+//! ## Example
+//! `zero\u{200b}width` → `zerowidth`; `👩\u{200d}💻` is unchanged.
+//!
+//! ## Fix safety
+//! Certain for controls, BOMs and word joiners; likely for zero-width spaces,
+//! soft hyphens and direction marks, which a typesetter may have meant.
+
+use crate::edit::{Confidence, Fix};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+
+pub struct InvisibleChars;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "invisible-chars",
+    stage: Stage::Normalize,
+    summary: "zero-width, soft hyphen, stray BOM, direction marks and C0 controls removed",
+    default_enabled: true,
+};
+
+impl Rule for InvisibleChars {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
+        let needs_scan = text.bytes().any(|b| {
+            (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0x7f || b >= 0xc2
+        });
+        if !needs_scan {
+            return;
+        }
+        let mut prev: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let confidence = match c {
+                '\u{feff}' | '\u{2060}' | '\u{7f}' => Some(Confidence::Certain),
+                '\0'..='\u{1f}' if !matches!(c, '\t' | '\n' | '\r') => Some(Confidence::Certain),
+                '\u{200b}' | '\u{ad}' => Some(Confidence::Likely),
+                '\u{200e}' | '\u{200f}' if !line_has_rtl(text, i) => Some(Confidence::Likely),
+                '\u{200c}' | '\u{200d}'
+                    if !(prev.is_some_and(joins) && next.is_some_and(joins)) =>
+                {
+                    Some(Confidence::Likely)
+                }
+                _ => None,
+            };
+            match confidence {
+                Some(conf) => out.fixes.push(Fix::delete(i..i + c.len_utf8(), conf)),
+                None => prev = Some(c),
+            }
+        }
+    }
+}
+
+/// Can a joiner legitimately stand next to this character? Letters, marks and
+/// emoji (including their modifiers and variation selectors) can.
+fn joins(c: char) -> bool {
+    c.is_alphanumeric()
+        || (!c.is_ascii() && !c.is_whitespace() && !('\u{2000}'..='\u{206f}').contains(&c))
+}
+
+/// Does the line around `at` contain Hebrew, Arabic or another RTL script?
+fn line_has_rtl(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text[start..end].chars().any(
+        |c| matches!(c, '\u{590}'..='\u{8ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}'),
+    )
+}

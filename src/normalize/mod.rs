@@ -1,0 +1,27 @@
+//! Stage 3, normalize: white space, invisible characters, Unicode form and
+//! markers. Each rule is one file; the order below is the order they run in.
+
+pub mod blank_lines;
+pub mod final_newline;
+pub mod invisible_chars;
+pub mod line_endings;
+pub mod nbsp_spacing;
+pub mod nfc;
+pub mod scene_breaks;
+pub mod trailing_whitespace;
+
+use crate::rule::Rule;
+
+/// Normalize rules in the order they run: line endings first so that every
+/// later rule sees only LF; blank lines and the final newline last, after the
+/// rules that can empty a line.
+pub static RULES: &[&dyn Rule] = &[
+    &line_endings::LineEndings,
+    &invisible_chars::InvisibleChars,
+    &nbsp_spacing::NbspSpacing,
+    &nfc::Nfc,
+    &trailing_whitespace::TrailingWhitespace,
+    &scene_breaks::SceneBreaks,
+    &blank_lines::BlankLines,
+    &final_newline::FinalNewline,
+];

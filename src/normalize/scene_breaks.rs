@@ -1,0 +1,160 @@
+//! ## What it does
+//! Replaces every scene-break line, a line made only of decoration such as
+//! `***`, `* * *`, `~~~`, `-----`, `xXx`, `oOo` or `###`, with one canonical
+//! marker (`[scene-breaks] marker`, default `* * *`). A title decorated with
+//! such characters, like `~Decent of Darkness~`, is text, not a marker.
+//!
+//! ## Why
+//! Archives use dozens of home-made separators; one marker makes scene
+//! boundaries machine-readable and consistent across a corpus.
+//!
+//! ## Example
+//! `oOoOoOo` → `* * *`
+//!
+//! ## Fix safety
+//! Likely: a line of decoration is almost always a break.
+
+use crate::edit::{Confidence, Fix};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+
+pub struct SceneBreaks;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "scene-breaks",
+    stage: Stage::Normalize,
+    summary: "decoration-only lines become one canonical scene-break marker",
+    default_enabled: true,
+};
+
+impl Rule for SceneBreaks {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let marker = ctx.config.scene_breaks.marker.as_str();
+        let mut line_start = 0;
+        for line in text.split('\n') {
+            if line != marker && is_scene_break(line) {
+                out.fixes.push(Fix::new(
+                    line_start..line_start + line.len(),
+                    marker,
+                    Confidence::Likely,
+                ));
+            }
+            line_start += line.len() + 1;
+        }
+    }
+}
+
+/// Punctuation and symbols that scene-break lines are made of.
+fn is_decoration(c: char) -> bool {
+    matches!(
+        c,
+        '*' | '~'
+            | '-'
+            | '_'
+            | '='
+            | '#'
+            | '+'
+            | '.'
+            | '·'
+            | '•'
+            | '◦'
+            | '∙'
+            | '–'
+            | '—'
+            | '§'
+            | '<'
+            | '>'
+            | '/'
+            | '\\'
+            | '|'
+            | '^'
+            | '○'
+            | '●'
+            | '◇'
+            | '◆'
+            | '♦'
+            | '❖'
+            | '❦'
+            | '✿'
+            | '❀'
+            | '☆'
+            | '★'
+            | '♥'
+            | '♡'
+            | '%'
+            | '&'
+            | '@'
+    )
+}
+
+/// Is this whole line a scene-break marker?
+pub fn is_scene_break(line: &str) -> bool {
+    let trimmed = line.trim();
+    let marks: Vec<char> = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    if marks.len() < 3 || marks.len() > 80 {
+        return false;
+    }
+    let letters: Vec<char> = marks
+        .iter()
+        .copied()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if letters.iter().any(|c| !matches!(c, 'x' | 'X' | 'o' | 'O')) {
+        return false;
+    }
+    if !marks
+        .iter()
+        .all(|&c| c.is_alphanumeric() || is_decoration(c))
+    {
+        return false;
+    }
+    // Dots alone are an ellipsis, not a break.
+    if marks.iter().all(|&c| c == '.') {
+        return false;
+    }
+    if letters.is_empty() {
+        return true;
+    }
+    // Letter patterns must alternate case (xXx, oOo, XoX): `xxx` and `ooo` are
+    // words of affection or sounds, not markers.
+    let lower = letters.iter().any(|c| c.is_lowercase());
+    let upper = letters.iter().any(|c| c.is_uppercase());
+    lower && upper
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_scene_break;
+
+    #[test]
+    fn markers() {
+        for m in [
+            "***",
+            "* * *",
+            "~~~",
+            "-----",
+            "xXx",
+            "oOo",
+            "###",
+            "~*~*~",
+            "  oOoOoOo  ",
+            "x-X-x",
+        ] {
+            assert!(is_scene_break(m), "{m}");
+        }
+        for t in [
+            "~Decent of Darkness~",
+            "...",
+            "xxx",
+            "**",
+            "OK.",
+            "Part 2",
+            "--Spike",
+        ] {
+            assert!(!is_scene_break(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The pipeline for one file: decode → repair → normalize → validate.
+//!
+//! This module knows nothing about files or printing: bytes and a config in,
+//! a [`Processed`] out. `crate::run` does the file system and `crate::report`
+//! the printing.
+
+use crate::config::Config;
+use crate::decode::{self, Decoded, LineEndings, Sniffed};
+use crate::edit::{Edit, EditLog};
+use crate::finding::Finding;
+use crate::rule::{Context, Outcome};
+
+/// The result of running the pipeline on one file's bytes.
+#[derive(Debug)]
+pub enum Processed {
+    Text(Box<TextResult>),
+    Binary(String),
+}
+
+#[derive(Debug)]
+pub struct TextResult {
+    pub decoded: Decoded,
+    /// Line endings as found in the decoded input.
+    pub line_endings: LineEndings,
+    /// The cleaned text.
+    pub output: String,
+    /// Every change, in byte offsets of `decoded.text`, sorted.
+    pub edits: Vec<Edit>,
+    /// Findings, in byte offsets of `decoded.text`, sorted.
+    pub findings: Vec<Finding>,
+}
+
+impl TextResult {
+    pub fn changed(&self) -> bool {
+        !self.edits.is_empty() || self.decoded.bom.is_some() || self.decoded.encoding != "UTF-8"
+    }
+}
+
+/// Run every enabled rule on `bytes`.
+pub fn process(
+    bytes: &[u8],
+    config: &Config,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Processed {
+    let decoded = match decode::decode(bytes, forced) {
+        Sniffed::Binary(reason) => return Processed::Binary(reason),
+        Sniffed::Text(d) => d,
+    };
+    let (output, edits, findings) = clean_decoded(&decoded, config);
+    Processed::Text(Box::new(TextResult {
+        line_endings: LineEndings::count(&decoded.text),
+        decoded,
+        output,
+        edits,
+        findings,
+    }))
+}
+
+/// Run the repair, normalize and validate rules on decoded text.
+pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, Vec<Finding>) {
+    let mut log = EditLog::new(decoded.text.clone());
+    let mut findings = Vec::new();
+    for rule in crate::rules::all() {
+        if !config.enabled(rule.info()) {
+            continue;
+        }
+        let mut out = Outcome::default();
+        let ctx = Context {
+            config,
+            decoded,
+            log: &log,
+        };
+        rule.run(log.current(), &ctx, &mut out);
+        if !out.findings.is_empty() {
+            let mut starts: Vec<usize> = out.findings.iter().map(|f| f.start).collect();
+            let mut ends: Vec<usize> = out.findings.iter().map(|f| f.end).collect();
+            log.to_original_many(&mut starts);
+            log.to_original_many(&mut ends);
+            for ((f, s), e) in out.findings.iter_mut().zip(starts).zip(ends) {
+                f.start = s;
+                f.end = e.max(s);
+            }
+            findings.append(&mut out.findings);
+        }
+        if !out.fixes.is_empty() {
+            log.apply(rule.info().id, out.fixes);
+        }
+    }
+    findings.sort_by_key(|f| (f.start, f.end));
+    let (_, output, edits) = log.into_parts();
+    (output, edits, findings)
+}

@@ -1,0 +1,205 @@
+//! The default, human-readable output: a line per file, details on request,
+//! a total at the end.
+
+use super::{FileReport, Printer, Status, Summary, Texts};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// How many findings per rule and file are listed before "and N more".
+const LIST_LIMIT: usize = 10;
+
+pub struct HumanPrinter<W: Write> {
+    out: W,
+    /// List individual findings (check) rather than only counts (clean).
+    pub list_findings: bool,
+    /// Verb for files that change: "cleaned", "would change", "fixed".
+    pub verb: &'static str,
+}
+
+impl<W: Write> HumanPrinter<W> {
+    pub fn new(out: W, list_findings: bool, verb: &'static str) -> Self {
+        HumanPrinter {
+            out,
+            list_findings,
+            verb,
+        }
+    }
+}
+
+fn counts_text(counts: &BTreeMap<&'static str, usize>) -> String {
+    counts
+        .iter()
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl<W: Write> Printer for HumanPrinter<W> {
+    fn file(&mut self, r: &FileReport, _texts: Option<&Texts>) -> io::Result<()> {
+        let out = &mut self.out;
+        match r.status {
+            Status::Error => {
+                return writeln!(
+                    out,
+                    "{}: error: {}",
+                    r.path,
+                    r.error.as_deref().unwrap_or("")
+                )
+            }
+            Status::Binary => {
+                return writeln!(
+                    out,
+                    "{}: binary, skipped ({})",
+                    r.path,
+                    r.binary.as_deref().unwrap_or("")
+                )
+            }
+            _ => {}
+        }
+        let enc = r.encoding.as_ref().expect("text files have an encoding");
+        let mut line = format!("{}: {} ({}", r.path, enc.name, enc.method);
+        if let Some(bom) = enc.bom {
+            line.push_str(&format!(", {bom} BOM"));
+        }
+        line.push(')');
+        if r.edits.is_empty() && !r.would_change() {
+            line.push_str(" clean");
+        } else {
+            line.push_str(&format!(" {}: {} edits", self.verb, r.edits.len()));
+            if !r.counts.is_empty() {
+                line.push_str(&format!(" ({})", counts_text(&r.counts)));
+            }
+        }
+        if !r.findings.is_empty() {
+            line.push_str(&format!(
+                "; {} findings ({})",
+                r.findings.len(),
+                counts_text(&r.finding_counts())
+            ));
+        }
+        writeln!(out, "{line}")?;
+        if self.list_findings {
+            let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in &r.findings {
+                let n = shown.entry(f.rule).or_insert(0);
+                *n += 1;
+                if *n <= LIST_LIMIT {
+                    writeln!(
+                        out,
+                        "  {}:{}:{}: {} {}: {}",
+                        r.path,
+                        f.line,
+                        f.column,
+                        f.severity.as_str(),
+                        f.rule,
+                        f.message
+                    )?;
+                }
+            }
+            for (rule, n) in shown {
+                if n > LIST_LIMIT {
+                    writeln!(
+                        out,
+                        "  … and {} more {rule} findings (--format json lists all)",
+                        n - LIST_LIMIT
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &Summary) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{} files: {} {}, {} clean, {} binary, {} errors; {} edits{}; {} findings{}",
+            s.files,
+            s.changed,
+            self.verb,
+            s.clean,
+            s.binary,
+            s.errors,
+            s.edits,
+            if s.edits_by_rule.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", counts_text(&s.edits_by_rule))
+            },
+            s.findings,
+            if s.findings_by_rule.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", counts_text(&s.findings_by_rule))
+            },
+        )?;
+        self.out.flush()
+    }
+}
+
+/// `fettle detect`: one line per file about its encoding.
+pub struct DetectPrinter<W: Write> {
+    out: W,
+    tsv: bool,
+}
+
+impl<W: Write> DetectPrinter<W> {
+    pub fn new(out: W, tsv: bool) -> Self {
+        DetectPrinter { out, tsv }
+    }
+}
+
+impl<W: Write> Printer for DetectPrinter<W> {
+    fn file(&mut self, r: &FileReport, _texts: Option<&Texts>) -> io::Result<()> {
+        let out = &mut self.out;
+        match (&r.encoding, r.status) {
+            (_, Status::Error) => {
+                if self.tsv {
+                    writeln!(out, "{}\terror", r.path)
+                } else {
+                    writeln!(
+                        out,
+                        "{}: error: {}",
+                        r.path,
+                        r.error.as_deref().unwrap_or("")
+                    )
+                }
+            }
+            (None, _) => {
+                if self.tsv {
+                    writeln!(out, "{}\tbinary", r.path)
+                } else {
+                    writeln!(
+                        out,
+                        "{}  binary  size={}  ({})",
+                        r.path,
+                        r.size,
+                        r.binary.as_deref().unwrap_or("")
+                    )
+                }
+            }
+            (Some(e), _) if self.tsv => writeln!(out, "{}\t{}", r.path, e.name),
+            (Some(e), _) => {
+                let le = e.line_endings;
+                writeln!(
+                    out,
+                    "{}  {}  by={}  confidence={}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
+                    r.path,
+                    e.name,
+                    e.method,
+                    e.confidence.as_str(),
+                    e.bom.unwrap_or("none"),
+                    le.lf,
+                    le.crlf,
+                    le.cr,
+                    le.unicode,
+                    r.size,
+                    e.undecodable,
+                )
+            }
+        }
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}

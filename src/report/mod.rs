@@ -1,0 +1,276 @@
+//! Stage 5, report: what happened to each file, and the printers that show it.
+//!
+//! Processing and printing meet only here: the runner builds a [`FileReport`]
+//! per file and hands it to a [`Printer`]. A new output format is a new
+//! printer; it never touches the pipeline.
+
+mod diff;
+mod human;
+mod json;
+
+pub use diff::DiffPrinter;
+pub use human::{DetectPrinter, HumanPrinter};
+pub use json::JsonPrinter;
+
+use crate::decode::LineEndings;
+use crate::edit::{Confidence, LineIndex};
+use crate::finding::Severity;
+use crate::pipeline::{Processed, TextResult};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io;
+
+/// Version of the JSON report schema; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Nothing to change and no findings.
+    Clean,
+    /// The cleaned file differs from the input (or has findings).
+    Changed,
+    /// Not text; skipped.
+    Binary,
+    /// Could not be processed; `error` says why.
+    Error,
+}
+
+/// One edit as reported: the recorded change plus its line and column.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditRecord {
+    pub rule: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<&'static str>,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub before: String,
+    pub after: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRecord {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// How the file was decoded.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncodingInfo {
+    pub name: &'static str,
+    pub method: &'static str,
+    pub confidence: Confidence,
+    pub bom: Option<&'static str>,
+    pub undecodable: usize,
+    pub line_endings: LineEndings,
+}
+
+/// Everything fettle knows about one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub status: Status,
+    pub size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<EncodingInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Number of edits per rule.
+    pub counts: BTreeMap<&'static str, usize>,
+    pub edits: Vec<EditRecord>,
+    pub findings: Vec<FindingRecord>,
+}
+
+impl FileReport {
+    pub fn error(path: String, size: u64, message: String) -> Self {
+        FileReport {
+            path,
+            status: Status::Error,
+            size,
+            encoding: None,
+            binary: None,
+            error: Some(message),
+            counts: BTreeMap::new(),
+            edits: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn from_processed(path: String, size: u64, processed: &Processed) -> Self {
+        match processed {
+            Processed::Binary(reason) => FileReport {
+                status: Status::Binary,
+                binary: Some(reason.clone()),
+                error: None,
+                ..FileReport::error(path, size, String::new())
+            },
+            Processed::Text(t) => FileReport::from_text(path, size, t),
+        }
+    }
+
+    fn from_text(path: String, size: u64, t: &TextResult) -> Self {
+        let text = &t.decoded.text;
+        let index = LineIndex::new(text);
+        let mut counts = BTreeMap::new();
+        let edits = t
+            .edits
+            .iter()
+            .map(|e| {
+                *counts.entry(e.rule).or_insert(0) += 1;
+                let (line, column) = index.line_col(text, e.start);
+                EditRecord {
+                    rule: e.rule,
+                    merged: e.merged.clone(),
+                    start: e.start,
+                    end: e.end,
+                    line,
+                    column,
+                    before: e.before.clone(),
+                    after: e.after.clone(),
+                    confidence: e.confidence,
+                }
+            })
+            .collect();
+        let findings = t
+            .findings
+            .iter()
+            .map(|f| {
+                let (line, column) = index.line_col(text, f.start);
+                FindingRecord {
+                    rule: f.rule,
+                    severity: f.severity,
+                    start: f.start,
+                    end: f.end,
+                    line,
+                    column,
+                    message: f.message.clone(),
+                }
+            })
+            .collect::<Vec<_>>();
+        let status = if t.changed() || !findings.is_empty() {
+            Status::Changed
+        } else {
+            Status::Clean
+        };
+        FileReport {
+            path,
+            status,
+            size,
+            encoding: Some(EncodingInfo {
+                name: t.decoded.encoding,
+                method: t.decoded.method.as_str(),
+                confidence: t.decoded.confidence,
+                bom: t.decoded.bom.map(|b| b.name()),
+                undecodable: t.decoded.invalid.len(),
+                line_endings: t.line_endings,
+            }),
+            binary: None,
+            error: None,
+            counts,
+            edits,
+            findings,
+        }
+    }
+
+    /// Would cleaning change the file's bytes?
+    pub fn would_change(&self) -> bool {
+        self.status == Status::Changed
+            && (!self.edits.is_empty()
+                || self
+                    .encoding
+                    .as_ref()
+                    .is_some_and(|e| e.bom.is_some() || e.name != "UTF-8"))
+    }
+
+    pub fn finding_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry(f.rule).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// Totals over a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub changed: usize,
+    pub clean: usize,
+    pub binary: usize,
+    pub errors: usize,
+    pub edits: usize,
+    pub findings: usize,
+    pub edits_by_rule: BTreeMap<&'static str, usize>,
+    pub findings_by_rule: BTreeMap<&'static str, usize>,
+}
+
+impl Summary {
+    pub fn add(&mut self, r: &FileReport) {
+        self.files += 1;
+        match r.status {
+            Status::Changed => self.changed += 1,
+            Status::Clean => self.clean += 1,
+            Status::Binary => self.binary += 1,
+            Status::Error => self.errors += 1,
+        }
+        self.edits += r.edits.len();
+        self.findings += r.findings.len();
+        for (rule, n) in &r.counts {
+            *self.edits_by_rule.entry(rule).or_insert(0) += n;
+        }
+        for f in &r.findings {
+            *self.findings_by_rule.entry(f.rule).or_insert(0) += 1;
+        }
+    }
+}
+
+/// The decoded input and cleaned output of a file, for printers that show text.
+pub struct Texts<'a> {
+    pub input: &'a str,
+    pub output: &'a str,
+}
+
+/// What the run tells a printer. Implement this for a new output format.
+pub trait Printer {
+    /// Called once per file, in sorted path order.
+    fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()>;
+    /// Called once after the last file.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+    /// Does this printer need the texts (costs memory)?
+    fn wants_texts(&self) -> bool {
+        false
+    }
+}
+
+/// Escape invisible and control characters so a human sees them.
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            ' ' => out.push(' '),
+            c if c.is_control() || c.is_whitespace() || is_invisible(c) => {
+                out.push_str(&format!("<U+{:04X}>", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{fffd}')
+}

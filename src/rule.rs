@@ -1,0 +1,47 @@
+//! The rule interface every repair, normalize and validate rule implements.
+
+use crate::config::Config;
+use crate::decode::Decoded;
+use crate::edit::{EditLog, Fix};
+use crate::finding::Finding;
+
+/// Where in the pipeline a rule runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Repair,
+    Normalize,
+    Validate,
+}
+
+/// Static description of a rule, used by `--help`-style listings and reports.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// Stable kebab-case id, as used in `fettle.toml` and reports.
+    pub id: &'static str,
+    pub stage: Stage,
+    /// One line: what the rule does.
+    pub summary: &'static str,
+    /// Whether the rule runs when the configuration says nothing.
+    pub default_enabled: bool,
+}
+
+/// What a rule sees besides the text.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub decoded: &'a Decoded,
+    /// Changes so far; maps offsets of the current text back to the input.
+    pub log: &'a EditLog,
+}
+
+/// What a rule returns: fixes and findings, in coordinates of the text it saw.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub fixes: Vec<Fix>,
+    pub findings: Vec<Finding>,
+}
+
+pub trait Rule: Send + Sync {
+    fn info(&self) -> &'static RuleInfo;
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome);
+}

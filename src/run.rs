@@ -1,0 +1,227 @@
+//! Running the pipeline over files: discovery, reading, parallel processing,
+//! writing, and handing reports to a printer in sorted order.
+
+use crate::config::Config;
+use crate::pipeline::{self, Processed};
+use crate::report::{FileReport, Printer, Status, Summary, Texts};
+use anyhow::{bail, Context as _, Result};
+use rayon::prelude::*;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What to do with each file once processed.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Write the cleaned copy under `out`, at the path relative to `src`.
+    Clean { src: PathBuf, out: PathBuf },
+    /// Change nothing; report.
+    Check,
+    /// Rewrite changed files in place, atomically.
+    Fix,
+    /// Only decode; report encodings.
+    Detect,
+}
+
+pub struct Options {
+    pub config: Config,
+    pub forced: Option<&'static encoding_rs::Encoding>,
+    pub action: Action,
+}
+
+/// A file to process, or a path that could not be walked.
+#[derive(Debug)]
+pub enum Input {
+    File(PathBuf),
+    Error(PathBuf, String),
+}
+
+/// Files are processed in chunks so that memory stays bounded while output
+/// keeps the sorted order.
+const CHUNK: usize = 256;
+
+/// Every file under `paths`, sorted: directories are walked recursively with
+/// the usual ignore rules (hidden files, .gitignore); files named explicitly
+/// are always taken.
+pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        match fs::metadata(path) {
+            Err(e) => inputs.push(Input::Error(path.clone(), e.to_string())),
+            Ok(m) if m.is_file() => inputs.push(Input::File(path.clone())),
+            Ok(_) => {
+                let mut found = Vec::new();
+                for entry in ignore::WalkBuilder::new(path)
+                    .sort_by_file_name(|a, b| a.cmp(b))
+                    .build()
+                {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            found.push(Input::File(e.into_path()))
+                        }
+                        Ok(_) => {}
+                        Err(e) => found.push(Input::Error(path.clone(), e.to_string())),
+                    }
+                }
+                inputs.extend(found);
+            }
+        }
+    }
+    inputs
+}
+
+/// Process every input and print in order. Returns the totals.
+pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
+    let wants_texts = printer.wants_texts();
+    let mut summary = Summary::default();
+    for chunk in inputs.chunks(CHUNK) {
+        let results: Vec<(FileReport, Option<(String, String)>)> = chunk
+            .par_iter()
+            .map(|input| match input {
+                Input::Error(path, message) => {
+                    (FileReport::error(display(path), 0, message.clone()), None)
+                }
+                Input::File(path) => process_file(path, options, wants_texts),
+            })
+            .collect();
+        for (report, texts) in results {
+            summary.add(&report);
+            let texts = texts
+                .as_ref()
+                .map(|(input, output)| Texts { input, output });
+            printer.file(&report, texts.as_ref())?;
+        }
+    }
+    printer.finish(&summary)?;
+    Ok(summary)
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn process_file(
+    path: &Path,
+    options: &Options,
+    wants_texts: bool,
+) -> (FileReport, Option<(String, String)>) {
+    let name = display(path);
+    let size = match fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            return (
+                FileReport::error(name, 0, format!("cannot read: {e}")),
+                None,
+            )
+        }
+    };
+    let limit = options.config.decode.max_file_size;
+    if size > limit {
+        let message =
+            format!("file is {size} bytes, over the limit of {limit} (decode.max-file-size)");
+        return (FileReport::error(name, size, message), None);
+    }
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                FileReport::error(name, size, format!("cannot read: {e}")),
+                None,
+            )
+        }
+    };
+    let processed = pipeline::process(&bytes, &options.config, options.forced);
+    drop(bytes);
+    let mut report = FileReport::from_processed(name, size, &processed);
+    if let Err(e) = act(path, &processed, &report, &options.action) {
+        report.status = Status::Error;
+        report.error = Some(format!("{e:#}"));
+    }
+    let texts = match processed {
+        Processed::Text(t) if wants_texts => Some((t.decoded.text, t.output)),
+        _ => None,
+    };
+    (report, texts)
+}
+
+fn act(path: &Path, processed: &Processed, report: &FileReport, action: &Action) -> Result<()> {
+    let Processed::Text(t) = processed else {
+        return Ok(());
+    };
+    match action {
+        Action::Check | Action::Detect => Ok(()),
+        Action::Clean { src, out } => {
+            let relative = if path == src.as_path() {
+                Path::new(path.file_name().unwrap_or(path.as_os_str()))
+            } else {
+                path.strip_prefix(src).unwrap_or(path)
+            };
+            let dest = out.join(relative);
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            fs::write(&dest, &t.output).with_context(|| format!("cannot write {}", dest.display()))
+        }
+        Action::Fix if report.would_change() => write_atomically(path, t.output.as_bytes()),
+        Action::Fix => Ok(()),
+    }
+}
+
+/// Replace `path` with `bytes` via a temporary file in the same directory and
+/// a rename, keeping the permissions: a crash leaves the old or the new file,
+/// never half of one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    fs::set_permissions(tmp.path(), permissions)?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Refuse an output directory equal to or inside the source directory.
+pub fn check_out_dir(src: &Path, out: &Path) -> Result<()> {
+    let src_abs =
+        fs::canonicalize(src).with_context(|| format!("{}: cannot read source", src.display()))?;
+    let out_abs = absolute_existing_prefix(out)?;
+    if src_abs.is_dir() && out_abs.starts_with(&src_abs) {
+        bail!(
+            "output directory {} is inside the source directory {}: choose a directory outside it",
+            out.display(),
+            src.display()
+        );
+    }
+    if out_abs == src_abs {
+        bail!("output {} is the source itself", out.display());
+    }
+    Ok(())
+}
+
+/// Canonicalize the longest existing ancestor of `path` and append the rest.
+fn absolute_existing_prefix(path: &Path) -> Result<PathBuf> {
+    let path = std::path::absolute(path)?;
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut result = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.iter().rev() {
+        result.push(name);
+    }
+    Ok(result)
+}

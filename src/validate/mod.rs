@@ -1,0 +1,8 @@
+//! Stage 4, validate: report what could not be fixed.
+
+pub mod replacement_char;
+
+use crate::rule::Rule;
+
+/// Validate rules; they only report, on the final text.
+pub static RULES: &[&dyn Rule] = &[&replacement_char::ReplacementChar];

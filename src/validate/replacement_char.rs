@@ -1,0 +1,62 @@
+//! ## What it does
+//! Reports every U+FFFD REPLACEMENT CHARACTER left in the text, saying whether
+//! it stands for bytes the detected encoding could not decode (with the bytes)
+//! or was already in the input.
+//!
+//! ## Why
+//! U+FFFD marks a character that was lost; publishing it ships damage.
+//!
+//! ## Example
+//! `didn\u{fffd}t` → finding `replacement-char` at 1:5.
+//!
+//! ## Fix safety
+//! Reports only.
+
+use crate::finding::{Finding, Severity};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+
+pub struct ReplacementChar;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "replacement-char",
+    stage: Stage::Validate,
+    summary: "U+FFFD left in the text: a character was lost",
+    default_enabled: true,
+};
+
+impl Rule for ReplacementChar {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let here: Vec<usize> = text.match_indices('\u{FFFD}').map(|(i, _)| i).collect();
+        let mut original = here.clone();
+        ctx.log.to_original_many(&mut original);
+        let invalid = &ctx.decoded.invalid;
+        for (at, orig) in here.into_iter().zip(original) {
+            let message = match invalid.binary_search_by_key(&orig, |b| b.offset) {
+                Ok(k) => format!(
+                    "undecodable bytes {} at byte {} of the file, shown as U+FFFD",
+                    invalid[k]
+                        .bytes
+                        .iter()
+                        .map(|b| format!("{b:02X}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    invalid[k].raw_offset
+                ),
+                Err(_) => {
+                    "U+FFFD replacement character in the input: the original character was lost"
+                        .to_string()
+                }
+            };
+            out.findings.push(Finding::new(
+                INFO.id,
+                Severity::Warning,
+                at..at + 3,
+                message,
+            ));
+        }
+    }
+}
