@@ -129,6 +129,15 @@ impl Config {
         Ok(())
     }
 
+    /// The defaults with every rule off but `id`: how rule fixtures run.
+    pub fn only(id: &str) -> Config {
+        let mut config = Config::default();
+        for other in crate::rules::ids() {
+            config.rules.insert(other.to_string(), other == id);
+        }
+        config
+    }
+
     /// Is the rule with this id switched on?
     pub fn enabled(&self, info: &crate::rule::RuleInfo) -> bool {
         self.rules

@@ -262,13 +262,18 @@ pub fn visible(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             ' ' => out.push(' '),
-            c if c.is_control() || c.is_whitespace() || is_invisible(c) => {
+            c if c.is_control() || c.is_whitespace() || is_invisible(c) || is_combining(c) => {
                 out.push_str(&format!("<U+{:04X}>", c as u32))
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Combining marks, shown by code point so that `e` + U+0301 is not mistaken for `é`.
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
 fn is_invisible(c: char) -> bool {

@@ -1,0 +1,223 @@
+//! The command line as a user meets it: exit codes, refusals, in-place fixes.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn fettle(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fettle"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dirty.txt"), "trailing  \r\nspaces").unwrap();
+    fs::write(dir.path().join("clean.txt"), "All fine.\n").unwrap();
+    assert_eq!(code(&fettle(dir.path(), &["check", "clean.txt"])), 0);
+    let dirty = fettle(dir.path(), &["check", "dirty.txt"]);
+    assert_eq!(code(&dirty), 1);
+    assert!(String::from_utf8_lossy(&dirty.stdout).contains("dirty.txt"));
+    let missing = fettle(dir.path(), &["check", "missing.txt", "clean.txt"]);
+    assert_eq!(code(&missing), 2);
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("missing.txt"));
+}
+
+#[test]
+fn check_diff_is_a_clean_patch_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "one  \ntwo").unwrap();
+    let out = fettle(dir.path(), &["check", "--diff", "a.txt"]);
+    assert_eq!(code(&out), 1);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("--- a/a.txt\n+++ b/a.txt\n@@"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-one  \n") && stdout.contains("+one\n+two\n"),
+        "{stdout}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).is_empty(),
+        "the summary goes to stderr"
+    );
+}
+
+#[test]
+fn check_json_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "x\u{200b}y").unwrap();
+    let out = fettle(dir.path(), &["check", "--format", "json", "a.txt"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["files"][0]["edits"][0]["rule"], "invisible-chars");
+    assert_eq!(v["files"][0]["edits"][0]["line"], 1);
+    assert_eq!(v["files"][0]["edits"][0]["column"], 2);
+    assert_eq!(v["summary"]["changed"], 1);
+}
+
+#[test]
+fn diff_and_format_are_exclusive() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "x\n").unwrap();
+    assert_eq!(
+        code(&fettle(
+            dir.path(),
+            &["check", "--diff", "--format", "json", "a.txt"]
+        )),
+        2
+    );
+}
+
+#[test]
+fn clean_refuses_output_inside_source() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("src")).unwrap();
+    fs::write(dir.path().join("src/a.txt"), "x\n").unwrap();
+    for out in ["src", "src/cleaned", "./src/../src/x"] {
+        let o = fettle(dir.path(), &["clean", "src", "--out", out]);
+        assert_eq!(code(&o), 2, "--out {out}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("inside the source")
+                || String::from_utf8_lossy(&o.stderr).contains("source itself")
+        );
+    }
+    assert!(!dir.path().join("src/cleaned").exists());
+    let ok = fettle(
+        dir.path(),
+        &["clean", "src", "--out", "out", "--report", "report.json"],
+    );
+    assert_eq!(code(&ok), 0, "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/a.txt")).unwrap(),
+        "x\n"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["files"][0]["path"], "src/a.txt");
+}
+
+#[test]
+fn clean_never_touches_source_and_skips_binaries() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("src")).unwrap();
+    fs::write(dir.path().join("src/a.txt"), "dirty  \r\n").unwrap();
+    fs::write(
+        dir.path().join("src/img.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0",
+    )
+    .unwrap();
+    let o = fettle(dir.path(), &["clean", "src", "--out", "out"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        fs::read(dir.path().join("src/a.txt")).unwrap(),
+        b"dirty  \r\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/a.txt")).unwrap(),
+        "dirty\n"
+    );
+    assert!(!dir.path().join("out/img.png").exists());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("binary"));
+}
+
+#[test]
+fn fix_rewrites_only_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.txt");
+    let dirty = dir.path().join("dirty.txt");
+    fs::write(&clean, "Fine.\n").unwrap();
+    fs::write(&dirty, "Not fine.  \n\n\n\nReally.").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&dirty, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let before = fs::metadata(&clean).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = fettle(dir.path(), &["fix", "clean.txt", "dirty.txt"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        fs::metadata(&clean).unwrap().modified().unwrap(),
+        before,
+        "unchanged file was rewritten"
+    );
+    assert_eq!(
+        fs::read_to_string(&dirty).unwrap(),
+        "Not fine.\n\nReally.\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&dirty).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+    }
+    assert_eq!(code(&fettle(dir.path(), &["check", "dirty.txt"])), 0);
+}
+
+#[test]
+fn detect_tsv_and_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "plain\n").unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("hi\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    fs::write(dir.path().join("b.txt"), utf16).unwrap();
+    fs::write(
+        dir.path().join("c.pdf"),
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+    )
+    .unwrap();
+    let o = fettle(dir.path(), &["detect", "--format", "tsv", "."]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "./a.txt\tUTF-8\n./b.txt\tUTF-16LE\n./c.pdf\tbinary\n"
+    );
+    let human = String::from_utf8(fettle(dir.path(), &["detect", "b.txt"]).stdout).unwrap();
+    assert!(
+        human.contains("by=bom") && human.contains("crlf=1"),
+        "{human}"
+    );
+}
+
+#[test]
+fn bad_config_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[rules]\nno-such-rule = true\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("a.txt"), "x\n").unwrap();
+    let o = fettle(dir.path(), &["check", "a.txt"]);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("fettle.toml") && err.contains("no-such-rule"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_turns_rules_off() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[rules]\nfinal-newline = false\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("a.txt"), "no newline").unwrap();
+    assert_eq!(code(&fettle(dir.path(), &["check", "a.txt"])), 0);
+}
