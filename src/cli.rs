@@ -1,7 +1,10 @@
 //! The `fettle` command line.
 
 use crate::config::Config;
-use crate::report::{DetectPrinter, DiffPrinter, HumanPrinter, JsonPrinter, Printer, Summary};
+use crate::report::{
+    DetectPrinter, DiffPrinter, GithubPrinter, HtmlPrinter, HumanPrinter, JsonPrinter,
+    MarkdownPrinter, Printer, SarifPrinter, Summary,
+};
 use crate::run::{self, Action, Options};
 use anyhow::{bail, Context as _, Result};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
@@ -43,6 +46,9 @@ pub enum Command {
         /// Also write the full JSON report to FILE.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Also write the HTML review page (see `fettle review`) to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -58,6 +64,18 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Change nothing; write one self-contained HTML page showing every
+    /// change as a diff, with invisible characters made visible and filters by
+    /// rule and confidence. Exit 0, or 2 on errors.
+    Review {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Where to write the page.
+        #[arg(long, value_name = "FILE")]
+        html: PathBuf,
         #[command(flatten)]
         common: Common,
     },
@@ -86,6 +104,12 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    /// GitHub Actions workflow commands (`::warning file=…`): annotations.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// A Markdown summary, for `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -137,6 +161,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
             src,
             out,
             report,
+            html,
             common,
         } => {
             if !src.exists() {
@@ -152,16 +177,25 @@ pub fn execute(cli: Cli) -> Result<u8> {
             )?;
             let inputs = run::discover(std::slice::from_ref(&src));
             let mut human = HumanPrinter::new(stdout, false, "cleaned");
-            let summary = match report {
-                Some(path) => {
-                    let file = std::fs::File::create(&path)
-                        .with_context(|| format!("{}: cannot create report", path.display()))?;
-                    let mut json = JsonPrinter::new(io::BufWriter::new(file));
-                    let mut both = Tee(&mut human, &mut json);
-                    run::run(inputs, &options, &mut both)?
-                }
-                None => run::run(inputs, &options, &mut human)?,
+            let mut json = match report {
+                Some(path) => Some(JsonPrinter::new(create(&path, "report")?)),
+                None => None,
             };
+            let mut page = match html {
+                Some(path) => Some(HtmlPrinter::new(
+                    create(&path, "HTML page")?,
+                    "fettle clean",
+                )),
+                None => None,
+            };
+            let mut printers: Vec<&mut dyn Printer> = vec![&mut human];
+            if let Some(json) = json.as_mut() {
+                printers.push(json);
+            }
+            if let Some(page) = page.as_mut() {
+                printers.push(page);
+            }
+            let summary = run::run(inputs, &options, &mut Tee(printers))?;
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {
@@ -182,10 +216,37 @@ pub fn execute(cli: Cli) -> Result<u8> {
                 match format {
                     Format::Human => Box::new(HumanPrinter::new(stdout, true, "would change")),
                     Format::Json => Box::new(JsonPrinter::new(stdout)),
+                    Format::Github => Box::new(GithubPrinter::new(stdout)),
+                    Format::Sarif => Box::new(SarifPrinter::new(stdout)),
+                    Format::Markdown => Box::new(MarkdownPrinter::new(stdout)),
                 }
             };
             let summary = run::run(inputs, &options, printer.as_mut())?;
             Ok(check_exit(&summary))
+        }
+        Command::Review {
+            paths,
+            html,
+            common,
+        } => {
+            let options = options(&common, Action::Check)?;
+            let inputs = run::discover(&paths);
+            let mut page = HtmlPrinter::new(create(&html, "HTML page")?, "fettle review");
+            let summary = run::run(inputs, &options, &mut page)?;
+            eprintln!(
+                "wrote {}: {} files, {} would change, {} edits, {} findings, {} errors",
+                html.display(),
+                summary.files,
+                summary.changed,
+                summary.edits,
+                summary.findings,
+                summary.errors
+            );
+            Ok(if summary.errors > 0 {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            })
         }
         Command::Fix { paths, common } => {
             let options = options(&common, Action::Fix)?;
@@ -243,8 +304,15 @@ fn check_exit(summary: &Summary) -> u8 {
     }
 }
 
-/// Send every report to two printers.
-struct Tee<'a>(&'a mut dyn Printer, &'a mut dyn Printer);
+/// Create an output file, buffered.
+fn create(path: &std::path::Path, what: &str) -> Result<io::BufWriter<std::fs::File>> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("{}: cannot create {what}", path.display()))?;
+    Ok(io::BufWriter::new(file))
+}
+
+/// Send every report to several printers.
+struct Tee<'a>(Vec<&'a mut dyn Printer>);
 
 impl Printer for Tee<'_> {
     fn file(
@@ -252,15 +320,13 @@ impl Printer for Tee<'_> {
         report: &crate::report::FileReport,
         texts: Option<&crate::report::Texts>,
     ) -> io::Result<()> {
-        self.0.file(report, texts)?;
-        self.1.file(report, texts)
+        self.0.iter_mut().try_for_each(|p| p.file(report, texts))
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        self.0.finish(summary)?;
-        self.1.finish(summary)
+        self.0.iter_mut().try_for_each(|p| p.finish(summary))
     }
     fn wants_texts(&self) -> bool {
-        self.0.wants_texts() || self.1.wants_texts()
+        self.0.iter().any(|p| p.wants_texts())
     }
 }
 

@@ -5,12 +5,21 @@
 //! printer; it never touches the pipeline.
 
 mod diff;
+pub mod github;
+pub mod groups;
+pub mod html;
 mod human;
 mod json;
+pub mod markdown;
+pub mod sarif;
 
 pub use diff::DiffPrinter;
+pub use github::GithubPrinter;
+pub use html::HtmlPrinter;
 pub use human::{DetectPrinter, HumanPrinter};
 pub use json::JsonPrinter;
+pub use markdown::MarkdownPrinter;
+pub use sarif::SarifPrinter;
 
 use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineIndex};
