@@ -1,6 +1,7 @@
 //! The `fettle` command line.
 
 use crate::config::Config;
+use crate::report::baseline::{Baseline, BaselinePrinter};
 use crate::report::{
     DetectPrinter, DiffPrinter, GithubPrinter, HtmlPrinter, HumanPrinter, JsonPrinter,
     MarkdownPrinter, Printer, SarifPrinter, Summary,
@@ -64,6 +65,13 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Compare with the findings recorded in FILE and fail only on new or
+        /// worse ones; when FILE does not exist, record them there and exit 0.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Rewrite the --baseline FILE with the current findings and exit 0.
+        #[arg(long, requires = "baseline")]
+        update_baseline: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -206,6 +214,8 @@ pub fn execute(cli: Cli) -> Result<u8> {
             paths,
             diff,
             format,
+            baseline,
+            update_baseline,
             common,
         } => {
             let options = options(&common, Action::Check)?;
@@ -221,8 +231,11 @@ pub fn execute(cli: Cli) -> Result<u8> {
                     Format::Markdown => Box::new(MarkdownPrinter::new(stdout)),
                 }
             };
-            let summary = run::run(inputs, &options, printer.as_mut())?;
-            Ok(check_exit(&summary))
+            let Some(baseline) = baseline else {
+                let summary = run::run(inputs, &options, printer.as_mut())?;
+                return Ok(check_exit(&summary));
+            };
+            check_with_baseline(inputs, &options, printer.as_mut(), &baseline, update_baseline)
         }
         Command::Review {
             paths,
@@ -291,6 +304,72 @@ pub fn execute(cli: Cli) -> Result<u8> {
             }
             Ok(EXIT_CLEAN)
         }
+    }
+}
+
+/// `check --baseline`: record, update, or compare and fail on regressions.
+fn check_with_baseline(
+    inputs: Vec<run::Input>,
+    options: &Options,
+    printer: &mut dyn Printer,
+    path: &std::path::Path,
+    update: bool,
+) -> Result<u8> {
+    let known = if update || !path.exists() {
+        None
+    } else {
+        Some(Baseline::load(path)?)
+    };
+    let recording = known.is_none();
+    let mut filter = BaselinePrinter::new(printer, known);
+    let summary = run::run(inputs, options, &mut filter)?;
+    if summary.errors > 0 {
+        return Ok(EXIT_ERROR);
+    }
+    let (files, issues) = filter.current.files.values().fold((0, 0), |(f, n), c| {
+        (
+            f + 1,
+            n + c.edits.values().sum::<usize>()
+                + c.findings.values().sum::<usize>()
+                + usize::from(c.encoding.is_some()),
+        )
+    });
+    if recording {
+        filter.current.save(path)?;
+        eprintln!(
+            "fettle: wrote baseline {}: {issues} issues in {files} files recorded; later runs with --baseline fail only on new or worse ones",
+            path.display()
+        );
+        return Ok(EXIT_CLEAN);
+    }
+    const SHOWN: usize = 50;
+    if filter.regressions.is_empty() {
+        eprintln!(
+            "fettle: baseline {}: no new or worse issues ({issues} known issues in {files} files){}",
+            path.display(),
+            if filter.improved > 0 {
+                format!(
+                    "; {} improved, --update-baseline records that",
+                    filter.improved
+                )
+            } else {
+                String::new()
+            }
+        );
+        Ok(EXIT_CLEAN)
+    } else {
+        eprintln!(
+            "fettle: baseline {}: {} new or worse:",
+            path.display(),
+            filter.regressions.len()
+        );
+        for line in filter.regressions.iter().take(SHOWN) {
+            eprintln!("  {line}");
+        }
+        if filter.regressions.len() > SHOWN {
+            eprintln!("  … and {} more", filter.regressions.len() - SHOWN);
+        }
+        Ok(EXIT_DIRTY)
     }
 }
 

@@ -4,6 +4,7 @@
 //! per file and hands it to a [`Printer`]. A new output format is a new
 //! printer; it never touches the pipeline.
 
+pub mod baseline;
 mod diff;
 pub mod github;
 pub mod groups;
