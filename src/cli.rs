@@ -235,7 +235,13 @@ pub fn execute(cli: Cli) -> Result<u8> {
                 let summary = run::run(inputs, &options, printer.as_mut())?;
                 return Ok(check_exit(&summary));
             };
-            check_with_baseline(inputs, &options, printer.as_mut(), &baseline, update_baseline)
+            check_with_baseline(
+                inputs,
+                &options,
+                printer.as_mut(),
+                &baseline,
+                update_baseline,
+            )
         }
         Command::Review {
             paths,

@@ -117,8 +117,13 @@ fn sarif_offset(text: &str, line: u64, column: u64) -> usize {
 }
 
 fn region_range(text: &str, region: &Value) -> std::ops::Range<usize> {
-    let n = |k: &str| region[k].as_u64().unwrap_or_else(|| panic!("{k} in {region}"));
-    sarif_offset(text, n("startLine"), n("startColumn"))..sarif_offset(text, n("endLine"), n("endColumn"))
+    let n = |k: &str| {
+        region[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{k} in {region}"))
+    };
+    sarif_offset(text, n("startLine"), n("startColumn"))
+        ..sarif_offset(text, n("endLine"), n("endColumn"))
 }
 
 #[test]
@@ -135,7 +140,10 @@ fn sarif_structure_and_fixes() {
 
     // Required top level.
     assert_eq!(log["version"], "2.1.0");
-    assert!(log["$schema"].as_str().unwrap().contains("sarif-schema-2.1.0"));
+    assert!(log["$schema"]
+        .as_str()
+        .unwrap()
+        .contains("sarif-schema-2.1.0"));
     let runs = log["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
@@ -157,11 +165,15 @@ fn sarif_structure_and_fixes() {
                 r["id"]
             );
         }
-        assert!(["note", "warning", "error"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
+        assert!(["note", "warning", "error"]
+            .contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
     }
     let nbsp = rules.iter().find(|r| r["id"] == "nbsp-spacing").unwrap();
     assert!(
-        nbsp["help"]["markdown"].as_str().unwrap().contains("## Fix safety"),
+        nbsp["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Fix safety"),
         "help comes from the rule's doc: {nbsp}"
     );
 
@@ -197,15 +209,20 @@ fn sarif_structure_and_fixes() {
         lost["locations"][0]["physicalLocation"]["region"],
         serde_json::json!({"startLine": 1, "startColumn": 5, "endLine": 1, "endColumn": 6})
     );
-    assert!(results
-        .iter()
-        .any(|r| r["ruleId"] == "encoding" && r["message"]["text"].as_str().unwrap().contains("byte-order mark")));
+    assert!(results.iter().any(|r| r["ruleId"] == "encoding"
+        && r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("byte-order mark")));
 
     // The fixes are exact: applied to the input (regions counted the SARIF
     // way, lone CRs included), they give what `fettle clean` writes.
     let mut replacements: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for r in results {
-        assert_eq!(r["ruleId"] != "replacement-char" && r["ruleId"] != "encoding", r.get("fixes").is_some());
+        assert_eq!(
+            r["ruleId"] != "replacement-char" && r["ruleId"] != "encoding",
+            r.get("fixes").is_some()
+        );
         for fix in r["fixes"].as_array().into_iter().flatten() {
             assert!(!fix["description"]["text"].as_str().unwrap().is_empty());
             let change = &fix["artifactChanges"][0];
@@ -234,7 +251,10 @@ fn sarif_structure_and_fixes() {
 #[test]
 fn markdown_summary() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = fettle(root, &["check", "--format", "markdown", "tests/data/review"]);
+    let o = fettle(
+        root,
+        &["check", "--format", "markdown", "tests/data/review"],
+    );
     assert_eq!(code(&o), 1);
     insta::assert_snapshot!(stdout(&o));
 }
@@ -264,12 +284,19 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     assert!(stderr(&o).contains("wrote baseline base.json"));
     let base: Value = serde_json::from_slice(&fs::read(d.join("base.json")).unwrap()).unwrap();
     assert_eq!(base["fettle_baseline"], 1);
-    assert_eq!(base["files"]["corpus/a.txt"]["edits"]["trailing-whitespace"], 1);
+    assert_eq!(
+        base["files"]["corpus/a.txt"]["edits"]["trailing-whitespace"],
+        1
+    );
     assert_eq!(base["files"]["corpus/a.txt"]["edits"]["nbsp-spacing"], 1);
     assert!(base["files"].get("corpus/b.txt").is_none());
 
     // Same state, and a line shift above the known issues: still passes.
-    fs::write(d.join("corpus/a.txt"), "new first line\none  \ntwo\u{a0} three\n").unwrap();
+    fs::write(
+        d.join("corpus/a.txt"),
+        "new first line\none  \ntwo\u{a0} three\n",
+    )
+    .unwrap();
     let o = fettle(d, &args);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("no new or worse issues"));
@@ -280,7 +307,14 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     fs::write(d.join("corpus/b.txt"), "\u{feff}fine\n").unwrap();
     let o = fettle(
         d,
-        &["check", "corpus", "--baseline", "base.json", "--format", "json"],
+        &[
+            "check",
+            "corpus",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(code(&o), 1);
     let err = stderr(&o);
@@ -288,7 +322,10 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
         err.contains("corpus/a.txt: trailing-whitespace: 2 edits (baseline 1)"),
         "{err}"
     );
-    assert!(err.contains("corpus/b.txt: UTF-8 byte-order mark removed"), "{err}");
+    assert!(
+        err.contains("corpus/b.txt: UTF-8 byte-order mark removed"),
+        "{err}"
+    );
     assert!(!err.contains("nbsp-spacing"), "{err}");
     let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let rules: Vec<&str> = report["files"][0]["edits"]
@@ -302,7 +339,13 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     // --update-baseline accepts the current state.
     let o = fettle(
         d,
-        &["check", "corpus", "--baseline", "base.json", "--update-baseline"],
+        &[
+            "check",
+            "corpus",
+            "--baseline",
+            "base.json",
+            "--update-baseline",
+        ],
     );
     assert_eq!(code(&o), 0);
     let o = fettle(d, &args);
@@ -318,5 +361,51 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     fs::write(d.join("base.json"), "{\"nope\": 1}").unwrap();
     assert_eq!(code(&fettle(d, &args)), 2);
     // --update-baseline needs --baseline.
-    assert_eq!(code(&fettle(d, &["check", "corpus", "--update-baseline"])), 2);
+    assert_eq!(
+        code(&fettle(d, &["check", "corpus", "--update-baseline"])),
+        2
+    );
+}
+
+#[test]
+fn clean_and_review_write_the_html_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("src")).unwrap();
+    fs::write(d.join("src/a.txt"), "x\u{a0} <y>\n").unwrap();
+    let o = fettle(
+        d,
+        &[
+            "clean",
+            "src",
+            "--out",
+            "out",
+            "--html",
+            "clean.html",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(d.join("out/a.txt")).unwrap(), "x <y>\n");
+    assert!(d.join("r.json").exists());
+    let page = fs::read_to_string(d.join("clean.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("data-path=\"src/a.txt\""));
+    assert!(page.contains("&lt;y&gt;") && !page.contains("<y>"));
+    assert!(page.contains(">NBSP</span>"));
+
+    // review changes nothing, exits 0 with changes, 2 on an unreadable path.
+    let o = fettle(d, &["review", "src", "--html", "review.html"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("wrote review.html"));
+    assert_eq!(
+        fs::read_to_string(d.join("src/a.txt")).unwrap(),
+        "x\u{a0} <y>\n"
+    );
+    let o = fettle(d, &["review", "src", "missing", "--html", "review.html"]);
+    assert_eq!(code(&o), 2);
+    assert!(fs::read_to_string(d.join("review.html"))
+        .unwrap()
+        .contains("data-path=\"missing\""));
 }

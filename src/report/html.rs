@@ -15,7 +15,7 @@
 //! of `default-src 'none'`: it fetches nothing when viewed.
 
 use super::groups::{encoding_change, is_damage};
-use super::{FileReport, Printer, Status, Summary, Texts};
+use super::{EditRecord, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 use std::collections::BTreeMap;
@@ -226,9 +226,39 @@ fn whole(lines: &[&str], changed: bool) -> Vec<Segments> {
 struct Rows<'a> {
     html: &'a mut String,
     count: usize,
+    /// The hunk's edits, and byte offsets of the input's lines.
+    edits: Vec<&'a EditRecord>,
+    offsets: &'a [usize],
 }
 
 impl Rows<'_> {
+    /// Open a `<tbody>` for changed rows of input lines `lines`, naming the
+    /// edits there as `rule:confidence` pairs, for the filter.
+    fn open(&mut self, lines: std::ops::Range<usize>) {
+        let (a, b) = (self.offsets[lines.start], self.offsets[lines.end]);
+        let mut tags: Vec<String> = Vec::new();
+        for e in &self.edits {
+            let inside =
+                (e.start < b && e.end > a) || (e.start == e.end && a <= e.start && e.start <= b);
+            if inside {
+                for rule in e.merged.iter().chain([&e.rule]) {
+                    let tag = format!("{rule}:{}", e.confidence.as_str());
+                    if !tags.contains(&tag) {
+                        tags.push(tag);
+                    }
+                }
+            }
+        }
+        let _ = writeln!(
+            self.html,
+            "<tbody class=\"change\" data-edits=\"{}\">",
+            escape(&tags.join(" "))
+        );
+    }
+    fn close(&mut self) {
+        self.html.push_str("</tbody>\n");
+    }
+
     fn row(&mut self, class: &str, old: Option<usize>, new: Option<usize>, content: &str) {
         let num = |n: Option<usize>| n.map_or(String::new(), |n| (n + 1).to_string());
         let sign = match class {
@@ -324,6 +354,7 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
     let olds = &old_lines[old_range.clone()];
     let news = &new_lines[new_range.clone()];
     if tag == DiffTag::Equal {
+        rows.html.push_str("<tbody>\n");
         for (i, line) in olds.iter().enumerate() {
             let content = render_segments(&vec![(false, line.to_string())]);
             rows.row(
@@ -333,6 +364,7 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
                 &content,
             );
         }
+        rows.close();
         return;
     }
     if olds.len() == news.len() {
@@ -341,8 +373,11 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
             let (mut x, mut y) = inline_lines(a, b);
             let x = x.pop().unwrap_or_default();
             let y = y.pop().unwrap_or_default();
-            rows.row("del", Some(old_range.start + i), None, &render_segments(&x));
+            let line = old_range.start + i;
+            rows.open(line..line + 1);
+            rows.row("del", Some(line), None, &render_segments(&x));
             rows.row("ins", None, Some(new_range.start + i), &render_segments(&y));
+            rows.close();
         }
         return;
     }
@@ -354,6 +389,7 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
         } else {
             (whole(olds, true), whole(news, true))
         };
+    rows.open(old_range.clone());
     for (i, segs) in old_segs.iter().enumerate() {
         rows.row(
             "del",
@@ -370,6 +406,7 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
             &render_segments(segs),
         );
     }
+    rows.close();
 }
 
 fn edit_item(html: &mut String, rules: &str, confidence: Confidence, count: usize, content: &str) {
@@ -561,7 +598,12 @@ impl<W: Write> HtmlPrinter<W> {
             html.push_str("</ul>\n");
             if rows_done < ROWS_PER_FILE {
                 html.push_str("<table class=\"diff\">\n");
-                let mut rows = Rows { html, count: 0 };
+                let mut rows = Rows {
+                    html,
+                    count: 0,
+                    edits: edits.iter().map(|&i| &r.edits[i]).collect(),
+                    offsets: &offsets,
+                };
                 for op in ops {
                     render_op(&mut rows, op, &old_lines, &new_lines);
                 }
@@ -689,6 +731,7 @@ h2{font-size:1.05em;margin:0;font-family:ui-monospace,monospace}
 main{padding:0 1em 2em}
 fieldset{display:inline-block;border:1px solid #d0d7de;margin:.2em .4em .2em 0;padding:.2em .6em}
 label{margin-right:.8em;white-space:nowrap}
+label.off{opacity:.6}
 .n{color:#656d76}
 section.file{border:1px solid #d0d7de;border-radius:6px;margin:1em 0;padding:.6em}
 section.error .meta{color:#cf222e}
@@ -717,6 +760,7 @@ mark{color:inherit;border-radius:2px}
 .inv{display:inline-block;font:600 9.5px/1.3 system-ui,sans-serif;color:#fff;background:#6e7781;border-radius:3px;padding:0 .25em;margin:0 1px;vertical-align:1px}
 .inv.lost{background:#cf222e}
 .cut{color:#656d76;font-style:italic}
+tbody.dim{opacity:.3}
 [hidden]{display:none!important}
 "#;
 
@@ -748,6 +792,9 @@ const SCRIPT: &str = r#"
   }
   function update() {
     var rules = checked("rule"), confs = checked("conf");
+    form.querySelectorAll("input").forEach(function (i) {
+      i.parentNode.classList.toggle("off", !i.checked);
+    });
     var edits = 0, findings = 0, files = 0;
     document.querySelectorAll("section.file").forEach(function (sec) {
       var any = sec.classList.contains("error");
@@ -766,6 +813,13 @@ const SCRIPT: &str = r#"
         var on = anyRule(li, rules);
         li.hidden = !on;
         if (on) { findings += +li.getAttribute("data-count"); any = true; }
+      });
+      sec.querySelectorAll("tbody.change").forEach(function (tb) {
+        var on = tb.getAttribute("data-edits").split(" ").some(function (t) {
+          var p = t.split(":");
+          return rules[p[0]] && confs[p[1]];
+        });
+        tb.classList.toggle("dim", !on);
       });
       if (sec.hasAttribute("data-encoding") && rules["encoding"]) any = true;
       sec.hidden = !any;
