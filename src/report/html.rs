@@ -226,6 +226,10 @@ fn whole(lines: &[&str], changed: bool) -> Vec<Segments> {
 struct Rows<'a> {
     html: &'a mut String,
     count: usize,
+    /// Rows this table may still have; rows past it are only counted.
+    budget: usize,
+    skipped: usize,
+    in_body: bool,
     /// The hunk's edits, and byte offsets of the input's lines.
     edits: Vec<&'a EditRecord>,
     offsets: &'a [usize],
@@ -234,10 +238,25 @@ struct Rows<'a> {
 impl Rows<'_> {
     /// Open a `<tbody>` for changed rows of input lines `lines`, naming the
     /// edits there as `rule:confidence` pairs, for the filter.
+    fn full(&self) -> bool {
+        self.count >= self.budget
+    }
+    fn open_plain(&mut self) {
+        if !self.full() {
+            self.html.push_str("<tbody>\n");
+            self.in_body = true;
+        }
+    }
     fn open(&mut self, lines: std::ops::Range<usize>) {
+        if self.full() {
+            return;
+        }
+        self.in_body = true;
         let (a, b) = (self.offsets[lines.start], self.offsets[lines.end]);
         let mut tags: Vec<String> = Vec::new();
-        for e in &self.edits {
+        // Edits are sorted and do not overlap, so their ends are sorted too.
+        let first = self.edits.partition_point(|e| e.end < a);
+        for e in self.edits[first..].iter().take_while(|e| e.start <= b) {
             let inside =
                 (e.start < b && e.end > a) || (e.start == e.end && a <= e.start && e.start <= b);
             if inside {
@@ -256,10 +275,16 @@ impl Rows<'_> {
         );
     }
     fn close(&mut self) {
-        self.html.push_str("</tbody>\n");
+        if std::mem::take(&mut self.in_body) {
+            self.html.push_str("</tbody>\n");
+        }
     }
 
     fn row(&mut self, class: &str, old: Option<usize>, new: Option<usize>, content: &str) {
+        if self.full() || !self.in_body {
+            self.skipped += 1;
+            return;
+        }
         let num = |n: Option<usize>| n.map_or(String::new(), |n| (n + 1).to_string());
         let sign = match class {
             "del" => "-",
@@ -354,7 +379,7 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
     let olds = &old_lines[old_range.clone()];
     let news = &new_lines[new_range.clone()];
     if tag == DiffTag::Equal {
-        rows.html.push_str("<tbody>\n");
+        rows.open_plain();
         for (i, line) in olds.iter().enumerate() {
             let content = render_segments(&vec![(false, line.to_string())]);
             rows.row(
@@ -370,6 +395,10 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
     if olds.len() == news.len() {
         // One to one: each old line right above its new line.
         for (i, (a, b)) in olds.iter().zip(news).enumerate() {
+            if rows.full() {
+                rows.skipped += 2;
+                continue;
+            }
             let (mut x, mut y) = inline_lines(a, b);
             let x = x.pop().unwrap_or_default();
             let y = y.pop().unwrap_or_default();
@@ -379,6 +408,10 @@ fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str
             rows.row("ins", None, Some(new_range.start + i), &render_segments(&y));
             rows.close();
         }
+        return;
+    }
+    if rows.full() {
+        rows.skipped += olds.len() + news.len();
         return;
     }
     let old: String = olds.concat();
@@ -601,6 +634,9 @@ impl<W: Write> HtmlPrinter<W> {
                 let mut rows = Rows {
                     html,
                     count: 0,
+                    budget: ROWS_PER_FILE - rows_done,
+                    skipped: 0,
+                    in_body: false,
                     edits: edits.iter().map(|&i| &r.edits[i]).collect(),
                     offsets: &offsets,
                 };
@@ -608,7 +644,14 @@ impl<W: Write> HtmlPrinter<W> {
                     render_op(&mut rows, op, &old_lines, &new_lines);
                 }
                 rows_done += rows.count;
+                let skipped = rows.skipped;
                 html.push_str("</table>\n");
+                if skipped > 0 {
+                    let _ = writeln!(
+                        html,
+                        "<p class=\"cut\">{skipped} more diff rows not shown (<code>fettle check --diff</code> prints all of them).</p>"
+                    );
+                }
             } else {
                 html.push_str("<p class=\"cut\">Diff not shown: this file's diff is long (<code>fettle check --diff</code> prints all of it).</p>\n");
             }

@@ -5,7 +5,10 @@
 //! rule file's documentation as help) plus `encoding` for whole-file
 //! re-encoding. One result per finding and per edit group (see
 //! [`super::groups`]); edit results carry `fixes` whose replacements, applied
-//! to the decoded file, give exactly what `fettle clean` writes.
+//! to the decoded file, give exactly what `fettle clean` writes. A group of
+//! more than [`EDITS_PER_RESULT`] edits is split into several results; at most
+//! [`MAX_RESULTS`] results are written (GitHub's limit per run), the rest are
+//! counted in a tool notification.
 //!
 //! Regions use `startLine`/`startColumn`/`endLine`/`endColumn` only, in the
 //! run's `columnKind` `unicodeCodePoints`, over the *decoded* text (the
@@ -15,7 +18,9 @@
 //! exclusive; an insertion is an empty region (end = start). Byte offsets are
 //! not emitted: they would be offsets into the decoded text, not the file.
 
-use super::groups::{encoding_change, group_edits, is_damage, rule_description, rule_doc};
+use super::groups::{
+    encoding_change, group_edits, is_damage, rule_description, rule_doc, EditGroup,
+};
 use super::{visible, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde_json::{json, Value};
@@ -23,6 +28,12 @@ use std::io::{self, Write};
 
 pub const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// Results per run: GitHub code scanning rejects a run with more.
+pub const MAX_RESULTS: usize = 25_000;
+/// Edits per result: a longer edit group is split, so that one result (and
+/// its fix) stays small.
+pub const EDITS_PER_RESULT: usize = 100;
 
 /// Pseudo-rule for files that change as a whole (re-encoding, BOM).
 const ENCODING_RULE: &str = "encoding";
@@ -33,6 +44,7 @@ pub struct SarifPrinter<W: Write> {
     rule_ids: Vec<&'static str>,
     artifacts: Vec<Value>,
     results: Vec<Value>,
+    omitted: usize,
     notifications: Vec<Value>,
 }
 
@@ -47,12 +59,21 @@ impl<W: Write> SarifPrinter<W> {
             rule_ids,
             artifacts: Vec::new(),
             results: Vec::new(),
+            omitted: 0,
             notifications: Vec::new(),
         }
     }
 
     fn rule_index(&self, id: &str) -> Option<usize> {
         self.rule_ids.iter().position(|r| *r == id)
+    }
+
+    fn push(&mut self, result: Value) {
+        if self.results.len() < MAX_RESULTS {
+            self.results.push(result);
+        } else {
+            self.omitted += 1;
+        }
     }
 }
 
@@ -194,7 +215,7 @@ impl<W: Write> Printer for SarifPrinter<W> {
             } else {
                 level(f.severity)
             };
-            self.results.push(json!({
+            self.push(json!({
                 "ruleId": f.rule,
                 "ruleIndex": self.rule_index(f.rule).map_or(-1, |i| i as i64),
                 "level": lvl,
@@ -207,7 +228,7 @@ impl<W: Write> Printer for SarifPrinter<W> {
             }));
         }
         if let Some(change) = encoding_change(r) {
-            self.results.push(json!({
+            self.push(json!({
                 "ruleId": ENCODING_RULE,
                 "ruleIndex": self.rule_index(ENCODING_RULE).map_or(-1, |i| i as i64),
                 "level": "warning",
@@ -216,7 +237,18 @@ impl<W: Write> Printer for SarifPrinter<W> {
                 "properties": {"encoding": enc.name, "bom": enc.bom},
             }));
         }
-        for g in group_edits(&r.edits) {
+        let groups = group_edits(&r.edits);
+        let chunks = groups.iter().flat_map(|g| {
+            g.edits.chunks(EDITS_PER_RESULT).map(|edits| EditGroup {
+                rule: g.rule,
+                edits,
+            })
+        });
+        for g in chunks {
+            if self.results.len() >= MAX_RESULTS {
+                self.omitted += 1;
+                continue;
+            }
             let first = g.first();
             let n = g.edits.len();
             let message = format!(
@@ -245,7 +277,7 @@ impl<W: Write> Printer for SarifPrinter<W> {
                 .collect();
             merged.sort_unstable();
             merged.dedup();
-            self.results.push(json!({
+            self.push(json!({
                 "ruleId": g.rule,
                 "ruleIndex": self.rule_index(g.rule).map_or(-1, |i| i as i64),
                 "level": "warning",
@@ -265,6 +297,15 @@ impl<W: Write> Printer for SarifPrinter<W> {
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
+        if self.omitted > 0 {
+            self.notifications.push(json!({
+                "level": "warning",
+                "message": {"text": format!(
+                    "{} more results not written: GitHub code scanning accepts at most {MAX_RESULTS} results per run; `fettle check --format json` lists everything",
+                    self.omitted
+                )},
+            }));
+        }
         let log = json!({
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
