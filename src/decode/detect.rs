@@ -1,46 +1,308 @@
 //! Encoding detection for files without a BOM.
+//!
+//! Layers around chardetng, in order:
+//!
+//! 1. pure ASCII: ISO-2022-JP if it has its escape sequences, else UTF-8;
+//! 2. valid UTF-8 (certain), or mostly valid UTF-8 with a few stray legacy
+//!    bytes (a mixed file, likely);
+//! 3. chardetng on a window from the first non-ASCII byte, which picks the
+//!    language family with real language models;
+//! 4. refinement among the guess's *siblings* — code pages of the same script
+//!    that chardetng confuses or never outputs (windows-1252 / ISO-8859-15 /
+//!    macintosh; windows-1251 / KOI8 / x-mac-cyrillic / IBM866 / ISO-8859-5;
+//!    …) — by the plausibility of the decoded text ([`super::plausible`]).
+//!    Siblings that decode the window to the same text are one candidate.
+//!
+//! ## Scores, confidence, ambiguity
+//!
+//! Each candidate gets `S = −cost + bonus`, where cost is the plausibility
+//! cost of its decoded window and chardetng's own guess gets [`CHARDET_BONUS`]
+//! (its language evidence, which the class model cannot see). Costs are
+//! log-likelihood-like, so `exp(S)` normalised over the distinct candidates is
+//! a posterior: the winner's share is its `score`, the best candidate that
+//! decodes to *different* text is the `runner_up` with its share. The score is
+//! then scaled by how much non-ASCII evidence the file has at all
+//! ([`evidence`]), because with three non-ASCII bytes even chardetng's choice
+//! of family is a guess. A decision is `ambiguous` when a runner-up exists and
+//! its share is at least [`AMBIGUOUS_SHARE`], or the evidence is thin and the
+//! winner's score low.
 
 use super::bom::BomKind;
+use super::plausible::{text_cost, ByteClasses};
 use super::Method;
 use crate::edit::Confidence;
-use encoding_rs::{Encoding, ISO_2022_JP, UTF_8};
+use encoding_rs::*;
+use std::sync::OnceLock;
 
 /// How many bytes from the first non-ASCII byte chardetng is shown.
-const WINDOW: usize = 64 * 1024;
+pub const WINDOW: usize = 64 * 1024;
+
+/// How many bytes of the window multi-byte candidates are decoded to compare.
+const MULTIBYTE_SAMPLE: usize = 16 * 1024;
+
+/// The credit chardetng's own guess gets, in cost units: about the cost of
+/// one character no text contains. The class model overrides chardetng only
+/// when the bytes clearly say so.
+pub const CHARDET_BONUS: f32 = 3.0;
+
+/// A runner-up with at least this share of the posterior makes the decision
+/// ambiguous.
+pub const AMBIGUOUS_SHARE: f32 = 0.15;
+
+/// A scored candidate.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub encoding: &'static Encoding,
+    /// Plausibility cost of the decoded window (lower is better).
+    pub cost: f32,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Guess {
     pub encoding: &'static Encoding,
     pub method: Method,
     pub confidence: Confidence,
+    /// 0..1: how sure the detector is (1 for BOMs and valid UTF-8).
+    pub score: f32,
+    /// The best candidate that decodes to different text, and its share.
+    pub runner_up: Option<(&'static Encoding, f32)>,
+    pub ambiguous: bool,
+}
+
+impl Guess {
+    pub fn certain(encoding: &'static Encoding, method: Method) -> Self {
+        Guess {
+            encoding,
+            method,
+            confidence: Confidence::Certain,
+            score: 1.0,
+            runner_up: None,
+            ambiguous: false,
+        }
+    }
 }
 
 /// Decide the encoding of BOM-less, non-binary bytes.
 pub fn detect(bytes: &[u8]) -> Guess {
     let Some(first) = bytes.iter().position(|&b| b >= 0x80) else {
         if has_iso2022_escapes(bytes) {
-            return guess(ISO_2022_JP, Method::Escape, Confidence::Likely);
+            return Guess::certain(ISO_2022_JP, Method::Escape);
         }
-        return guess(UTF_8, Method::Utf8, Confidence::Certain);
+        return Guess::certain(UTF_8, Method::Utf8);
     };
     if std::str::from_utf8(&bytes[first..]).is_ok() {
-        return guess(UTF_8, Method::Utf8, Confidence::Certain);
+        return Guess::certain(UTF_8, Method::Utf8);
     }
     if mostly_utf8(bytes) {
-        return guess(UTF_8, Method::Utf8Mixed, Confidence::Likely);
+        return Guess {
+            confidence: Confidence::Likely,
+            score: 0.9,
+            ..Guess::certain(UTF_8, Method::Utf8Mixed)
+        };
     }
-    let window = &bytes[first..bytes.len().min(first + WINDOW)];
+    let end = bytes.len().min(first + WINDOW);
+    let window = &bytes[first..end];
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(window, window.len() == bytes.len() - first);
-    let encoding = detector.guess(None, false);
-    guess(encoding, Method::Guess, Confidence::Guess)
+    detector.feed(window, end == bytes.len());
+    let (chardet, assessed) = detector.guess_assess(None, false);
+    // Scoring looks one byte back for the pair ending at the first non-ASCII byte.
+    let context = &bytes[first.saturating_sub(1)..end];
+    refine(context, chardet, assessed)
 }
 
-fn guess(encoding: &'static Encoding, method: Method, confidence: Confidence) -> Guess {
+/// Single-byte siblings: code pages of one script that differ only in how
+/// some bytes map. Every list starts with the most common member, which wins
+/// ties.
+const CYRILLIC: &[&Encoding] = &[
+    WINDOWS_1251,
+    KOI8_U,
+    KOI8_R,
+    X_MAC_CYRILLIC,
+    IBM866,
+    ISO_8859_5,
+];
+const WESTERN: &[&Encoding] = &[WINDOWS_1252, ISO_8859_15, MACINTOSH, X_MAC_CYRILLIC];
+const CENTRAL: &[&Encoding] = &[WINDOWS_1250, ISO_8859_2, ISO_8859_16];
+const BALTIC: &[&Encoding] = &[WINDOWS_1257, ISO_8859_13, ISO_8859_4, ISO_8859_10];
+const TURKISH: &[&Encoding] = &[WINDOWS_1254, ISO_8859_3];
+const GREEK: &[&Encoding] = &[WINDOWS_1253, ISO_8859_7];
+const HEBREW: &[&Encoding] = &[WINDOWS_1255, ISO_8859_8];
+const ARABIC: &[&Encoding] = &[WINDOWS_1256, ISO_8859_6];
+/// Multi-byte East Asian encodings: compared by decoding a sample.
+const CJK: &[&Encoding] = &[GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
+
+/// The siblings of chardetng's guess (the guess itself first).
+pub fn family(guess: &'static Encoding) -> Vec<&'static Encoding> {
+    let lists: [&[&'static Encoding]; 9] = [
+        CYRILLIC, WESTERN, CENTRAL, BALTIC, TURKISH, GREEK, HEBREW, ARABIC, CJK,
+    ];
+    let mut out = vec![guess];
+    if let Some(list) = lists.iter().find(|l| l.contains(&guess)) {
+        out.extend(list.iter().copied().filter(|e| *e != guess));
+    }
+    // Visual and logical Hebrew decode alike.
+    if guess == ISO_8859_8_I {
+        out.extend(HEBREW.iter().copied().filter(|e| *e != ISO_8859_8));
+    }
+    out
+}
+
+/// Byte → class tables for every single-byte encoding, built once.
+fn tables() -> &'static [ByteClasses] {
+    static TABLES: OnceLock<Vec<ByteClasses>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        [
+            CYRILLIC, WESTERN, CENTRAL, BALTIC, TURKISH, GREEK, HEBREW, ARABIC,
+        ]
+        .iter()
+        .flat_map(|l| l.iter())
+        .chain([&ISO_8859_8_I, &ISO_8859_14, &WINDOWS_1258, &WINDOWS_874])
+        .map(|e| ByteClasses::new(e))
+        .collect()
+    })
+}
+
+fn table(encoding: &'static Encoding) -> Option<&'static ByteClasses> {
+    tables().iter().find(|t| t.encoding == encoding)
+}
+
+/// Plausibility cost of `bytes` decoded with `encoding`, and the decoded text
+/// for multi-byte encodings (single-byte ones are compared by table).
+///
+/// Multi-byte East Asian candidates are not scored by the class model: CJK
+/// text has no spaces and mostly caseless letters, so the model has nothing to
+/// say about which of two valid readings is right (that is chardetng's
+/// language model's job). They only pay for undecodable sequences.
+fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<String>) {
+    match table(encoding) {
+        Some(t) => (t.cost(bytes), None),
+        None => {
+            let mut sample = &bytes[..bytes.len().min(MULTIBYTE_SAMPLE)];
+            if sample.len() < bytes.len() {
+                // Do not cut a character in two at the end of the sample.
+                while sample.last().is_some_and(|&b| b >= 0x80) {
+                    sample = &sample[..sample.len() - 1];
+                }
+            }
+            let mut decoder = encoding.new_decoder_without_bom_handling();
+            let mut text = String::with_capacity(sample.len() * 2);
+            let mut errors = 0usize;
+            let mut read = 0;
+            loop {
+                let (result, n) = decoder.decode_to_string_without_replacement(
+                    &sample[read..],
+                    &mut text,
+                    true,
+                );
+                read += n;
+                match result {
+                    encoding_rs::DecoderResult::InputEmpty => break,
+                    encoding_rs::DecoderResult::OutputFull => text.reserve(sample.len()),
+                    encoding_rs::DecoderResult::Malformed(..) => errors += 1,
+                }
+            }
+            (10.0 * errors as f32, Some(text))
+        }
+    }
+}
+
+/// How plausible `bytes` (from the first non-ASCII byte) are in `encoding`,
+/// as a cost: what the corpus prior compares against the detector's choice.
+pub fn cost_in(bytes: &[u8], encoding: &'static Encoding) -> f32 {
+    let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
+    let end = bytes.len().min(first + WINDOW);
+    candidate_cost(&bytes[first.saturating_sub(1)..end], encoding).0
+}
+
+/// Number of non-ASCII characters, roughly: non-ASCII bytes, halved for
+/// multi-byte encodings.
+fn non_ascii(bytes: &[u8], multibyte: bool) -> usize {
+    let n = bytes.iter().filter(|&&b| b >= 0x80).count();
+    if multibyte {
+        n / 2
+    } else {
+        n
+    }
+}
+
+/// How much a decision can rest on `n` non-ASCII characters at all: one
+/// non-ASCII character says little, a few dozen settle most cases.
+pub fn evidence(n: usize) -> f32 {
+    1.0 - (-(n as f32) / 6.0).exp()
+}
+
+/// Pick among chardetng's guess and its siblings.
+fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
+    let members = family(chardet);
+    let multibyte = table(chardet).is_none();
+    // Distinct decodings only: a sibling that maps every byte present the
+    // same way as an earlier one is the same candidate.
+    let mut present = [false; 128];
+    if !multibyte {
+        for &b in bytes {
+            if b >= 0x80 {
+                present[(b - 0x80) as usize] = true;
+            }
+        }
+    }
+    let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
+    for &encoding in &members {
+        let (cost, text) = candidate_cost(bytes, encoding);
+        let same = kept.iter().any(|(k, ktext)| match (&text, ktext) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                let (ta, tb) = (table(encoding).unwrap(), table(k.encoding).unwrap());
+                (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+            }
+        });
+        if !same {
+            kept.push((Candidate { encoding, cost }, text));
+        }
+    }
+    if std::env::var_os("FETTLE_DEBUG_DETECT").is_some() {
+        eprintln!("chardet {} assessed {assessed}", chardet.name());
+        for (c, _) in &kept {
+            eprintln!("  {:>14} cost {:.1}", c.encoding.name(), c.cost);
+        }
+    }
+    let n = non_ascii(bytes, multibyte);
+    // chardetng's language evidence: a fixed credit for single-byte siblings,
+    // which the class model can judge; for multi-byte ones, which it cannot,
+    // a credit growing with the amount of text chardetng saw.
+    let bonus = match (assessed, multibyte) {
+        (false, _) => 0.0,
+        (true, false) => CHARDET_BONUS,
+        (true, true) => (1.0 + n as f32).ln(),
+    };
+    let s: Vec<f32> = kept
+        .iter()
+        .map(|(c, _)| -c.cost + if c.encoding == chardet { bonus } else { 0.0 })
+        .collect();
+    let best = (0..kept.len())
+        .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let top = s[best];
+    let total: f32 = s.iter().map(|x| (x - top).exp()).sum();
+    let share = |i: usize| (s[i] - top).exp() / total;
+    let runner = (0..kept.len())
+        .filter(|&i| i != best)
+        .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)));
+    let evidence = evidence(n);
+    let score = share(best) * evidence * if assessed { 1.0 } else { 0.5 };
+    let runner_up = runner.map(|i| (kept[i].0.encoding, share(i) * evidence));
+    let ambiguous = runner.is_some_and(|i| share(i) >= AMBIGUOUS_SHARE);
+    let confidence = if score >= 0.9 && !ambiguous {
+        Confidence::Likely
+    } else {
+        Confidence::Guess
+    };
     Guess {
-        encoding,
-        method,
+        encoding: kept[best].0.encoding,
+        method: Method::Guess,
         confidence,
+        score,
+        runner_up,
+        ambiguous,
     }
 }
 
