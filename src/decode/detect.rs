@@ -28,7 +28,7 @@
 //! winner's score low.
 
 use super::bom::BomKind;
-use super::plausible::{text_cost, ByteClasses};
+use super::plausible::ByteClasses;
 use super::Method;
 use crate::edit::Confidence;
 use encoding_rs::*;
@@ -44,6 +44,11 @@ const MULTIBYTE_SAMPLE: usize = 16 * 1024;
 /// one character no text contains. The class model overrides chardetng only
 /// when the bytes clearly say so.
 pub const CHARDET_BONUS: f32 = 3.0;
+
+/// Prior cost of the rarer code pages chardetng never outputs: they are
+/// taken to be about e² ≈ 7 times less common than its guess, so a tie in the
+/// bytes goes to the guess without being ambiguous.
+pub const RARE_PRIOR: f32 = 2.0;
 
 /// A runner-up with at least this share of the posterior makes the decision
 /// ambiguous.
@@ -128,6 +133,19 @@ const TURKISH: &[&Encoding] = &[WINDOWS_1254, ISO_8859_3];
 const GREEK: &[&Encoding] = &[WINDOWS_1253, ISO_8859_7];
 const HEBREW: &[&Encoding] = &[WINDOWS_1255, ISO_8859_8];
 const ARABIC: &[&Encoding] = &[WINDOWS_1256, ISO_8859_6];
+/// Siblings chardetng never outputs. It cannot have weighed them against its
+/// guess, so its credit goes to them as well: between its guess and one of
+/// these, the bytes decide, after a prior of [`RARE_PRIOR`] for being less
+/// common in the wild (KOI8-R excepted: chardetng reports it as KOI8-U).
+const NEVER_OUTPUT: &[&Encoding] = &[
+    ISO_8859_15,
+    ISO_8859_16,
+    ISO_8859_3,
+    ISO_8859_10,
+    MACINTOSH,
+    X_MAC_CYRILLIC,
+    KOI8_R,
+];
 /// Multi-byte East Asian encodings: compared by decoding a sample.
 const CJK: &[&Encoding] = &[GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
 
@@ -276,7 +294,15 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     };
     let s: Vec<f32> = kept
         .iter()
-        .map(|(c, _)| -c.cost + if c.encoding == chardet { bonus } else { 0.0 })
+        .map(|(c, _)| {
+            let never = NEVER_OUTPUT.contains(&c.encoding);
+            let prior = if never && c.encoding != KOI8_R {
+                -RARE_PRIOR
+            } else {
+                0.0
+            };
+            -c.cost + prior + if c.encoding == chardet || never { bonus } else { 0.0 }
+        })
         .collect();
     let best = (0..kept.len())
         .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))

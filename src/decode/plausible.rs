@@ -55,8 +55,10 @@ pub enum Class {
     Mark,
     /// Opening typographic punctuation: `« „ “ ‘ ‚ ‹ ¡ ¿`.
     Open,
-    /// Closing typographic punctuation: `» ” ’ › …`.
+    /// Closing typographic punctuation: `» ” › …`.
     Close,
+    /// `’` and `ʼ`: a closing quote, but mostly an apostrophe inside words.
+    Apostrophe,
     /// Dashes, bullets, middle dots: fine between words, odd inside them.
     Dash,
     /// Symbols that go with numbers: `° ½ ² € £ § № ± × µ`.
@@ -111,7 +113,8 @@ pub fn classify(c: char) -> Class {
         '\u{80}'..='\u{9f}' => Class::Control,
         '«' | '„' | '“' | '‘' | '‚' | '‹' | '¡' | '¿' | '\u{300c}' | '\u{300e}' | '\u{3008}'
         | '\u{300a}' | '\u{3010}' | '\u{ff08}' => Class::Open,
-        '»' | '”' | '’' | '›' | '…' | '\u{3001}' | '\u{3002}' | '\u{300d}' | '\u{300f}'
+        '’' | '\u{2bc}' => Class::Apostrophe,
+        '»' | '”' | '›' | '…' | '\u{3001}' | '\u{3002}' | '\u{300d}' | '\u{300f}'
         | '\u{3009}' | '\u{300b}' | '\u{3011}' | '\u{ff09}' | '\u{ff0c}' | '\u{ff0e}'
         | '\u{ff01}' | '\u{ff1f}' | '\u{ff1a}' | '\u{ff1b}' => Class::Close,
         '\u{2010}'..='\u{2015}' | '•' | '·' | '\u{30fb}' | '\u{2027}' => Class::Dash,
@@ -148,7 +151,7 @@ fn unary(c: Class) -> f32 {
         Class::Symbol => 1.0,
         Class::NumSym => 0.5,
         Class::Mark => 0.3,
-        Class::Open | Class::Close | Class::Dash | Class::Space => 0.2,
+        Class::Open | Class::Close | Class::Apostrophe | Class::Dash | Class::Space => 0.2,
         _ => 0.0,
     }
 }
