@@ -34,8 +34,29 @@ use crate::edit::Confidence;
 use encoding_rs::*;
 use std::sync::OnceLock;
 
-/// How many bytes from the first non-ASCII byte chardetng is shown.
+/// chardetng is shown a window from the first non-ASCII byte: at least
+/// [`WINDOW_MIN`] bytes, extended up to [`WINDOW`] bytes while it holds fewer
+/// than [`WINDOW_EVIDENCE`] non-ASCII bytes. chardetng spends its time on
+/// every byte it is fed, and its verdict settles after a few thousand
+/// non-ASCII bytes; mostly-ASCII markup gets the longer window.
 pub const WINDOW: usize = 64 * 1024;
+pub const WINDOW_MIN: usize = 16 * 1024;
+pub const WINDOW_EVIDENCE: usize = 4096;
+
+/// The end of the detection window for bytes whose first non-ASCII byte is
+/// at `first`.
+pub fn window_end(bytes: &[u8], first: usize) -> usize {
+    let max = bytes.len().min(first + WINDOW);
+    let min = bytes.len().min(first + WINDOW_MIN);
+    let mut seen = bytes[first..min].iter().filter(|&&b| b >= 0x80).count();
+    let mut end = min;
+    while end < max && seen < WINDOW_EVIDENCE {
+        let next = max.min(end + 4096);
+        seen += bytes[end..next].iter().filter(|&&b| b >= 0x80).count();
+        end = next;
+    }
+    end
+}
 
 /// How many bytes of the window multi-byte candidates are decoded to compare.
 const MULTIBYTE_SAMPLE: usize = 16 * 1024;
@@ -105,7 +126,7 @@ pub fn detect(bytes: &[u8]) -> Guess {
             ..Guess::certain(UTF_8, Method::Utf8Mixed)
         };
     }
-    let end = bytes.len().min(first + WINDOW);
+    let end = window_end(bytes, first);
     let window = &bytes[first..end];
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(window, end == bytes.len());
@@ -228,7 +249,7 @@ fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<Str
 /// as a cost: what the corpus prior compares against the detector's choice.
 pub fn cost_in(bytes: &[u8], encoding: &'static Encoding) -> f32 {
     let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
-    let end = bytes.len().min(first + WINDOW);
+    let end = window_end(bytes, first);
     candidate_cost(&bytes[first.saturating_sub(1)..end], encoding).0
 }
 
@@ -247,6 +268,16 @@ fn non_ascii(bytes: &[u8], multibyte: bool) -> usize {
 /// non-ASCII character says little, a few dozen settle most cases.
 pub fn evidence(n: usize) -> f32 {
     1.0 - (-(n as f32) / 6.0).exp()
+}
+
+/// How well the best reading fits text at all, from its average cost per
+/// non-ASCII character: right decodings average well under 0.1 (letters cost
+/// nothing); a reading that averages a quarter of an odd symbol (0.75) is
+/// half believed, and text in an encoding no candidate covers (Johab read
+/// as macintosh averages 1.4 and more) hardly at all.
+fn fit(cost: f32, n: usize) -> f32 {
+    let average = cost / n.max(1) as f32;
+    1.0 / (1.0 + (average / 0.75).powi(4))
 }
 
 /// Pick among chardetng's guess and its siblings.
@@ -275,12 +306,6 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
         });
         if !same {
             kept.push((Candidate { encoding, cost }, text));
-        }
-    }
-    if std::env::var_os("FETTLE_DEBUG_DETECT").is_some() {
-        eprintln!("chardet {} assessed {assessed}", chardet.name());
-        for (c, _) in &kept {
-            eprintln!("  {:>14} cost {:.1}", c.encoding.name(), c.cost);
         }
     }
     let n = non_ascii(bytes, multibyte);
@@ -314,9 +339,12 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
         .filter(|&i| i != best)
         .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)));
     let evidence = evidence(n);
-    let score = share(best) * evidence * if assessed { 1.0 } else { 0.5 };
-    let runner_up = runner.map(|i| (kept[i].0.encoding, share(i) * evidence));
-    let ambiguous = runner.is_some_and(|i| share(i) >= AMBIGUOUS_SHARE);
+    let fit = fit(kept[best].0.cost, n);
+    let doubt = if assessed { 1.0 } else { 0.5 };
+    let score = share(best) * evidence * fit * doubt;
+    let runner_up = runner.map(|i| (kept[i].0.encoding, share(i) * evidence * fit * doubt));
+    // Ambiguous: a real contender, or no reading that looks like text at all.
+    let ambiguous = runner.is_some_and(|i| share(i) >= AMBIGUOUS_SHARE || fit < 0.5);
     let confidence = if score >= 0.9 && !ambiguous {
         Confidence::Likely
     } else {
@@ -358,6 +386,13 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 }
 
 /// UTF-16 or UTF-32 without a BOM, told by where the NUL bytes fall.
+///
+/// Text in UTF-32 has NUL in the top two bytes of almost every unit. Text in
+/// UTF-16 has NUL as the high byte of every ASCII character (spaces, digits,
+/// punctuation, markup), so even Cyrillic or Greek text puts NULs at one
+/// parity only, while binary data puts them anywhere. A UTF-16 verdict needs
+/// NULs in at least a tenth of the units at one parity, none at the other,
+/// and a sample that decodes without unpaired surrogates or controls.
 pub fn nul_pattern(bytes: &[u8]) -> Option<BomKind> {
     let sample = &bytes[..bytes.len().min(4096) & !3];
     if sample.len() < 8 || memchr::memchr(0, sample).is_none() {
@@ -382,13 +417,28 @@ pub fn nul_pattern(bytes: &[u8]) -> Option<BomKind> {
     }
     let (even, odd) = (zero_at[0] + zero_at[2], zero_at[1] + zero_at[3]);
     let pairs = quads * 2;
-    if odd * 10 >= pairs * 6 && even * 20 <= pairs {
-        return Some(BomKind::Utf16Le);
+    let some = |n: usize| n * 10 >= pairs;
+    let hardly = |n: usize| n * 100 <= pairs;
+    let kind = if some(odd) && hardly(even) {
+        BomKind::Utf16Le
+    } else if some(even) && hardly(odd) {
+        BomKind::Utf16Be
+    } else {
+        return None;
+    };
+    let units = sample.chunks_exact(2).map(|p| match kind {
+        BomKind::Utf16Le => u16::from_le_bytes([p[0], p[1]]),
+        _ => u16::from_be_bytes([p[0], p[1]]),
+    });
+    let mut bad = 0;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) if !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c') => {}
+            // The sample may end inside a surrogate pair; tolerate one.
+            _ => bad += 1,
+        }
     }
-    if even * 10 >= pairs * 6 && odd * 20 <= pairs {
-        return Some(BomKind::Utf16Be);
-    }
-    None
+    (bad * 100 <= pairs).then_some(kind)
 }
 
 #[cfg(test)]
@@ -407,6 +457,18 @@ mod tests {
             .flat_map(|u| u.to_be_bytes())
             .collect();
         assert_eq!(nul_pattern(&be), Some(BomKind::Utf16Be));
+        let cyrillic: Vec<u8> = "Съешь же ещё этих мягких французских булок, да выпей чаю."
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(nul_pattern(&cyrillic), Some(BomKind::Utf16Le));
+        let utf32: Vec<u8> = "plain text, four bytes each"
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert_eq!(nul_pattern(&utf32), Some(BomKind::Utf32Be));
+        // NULs at both parities: binary, not UTF-16.
+        assert_eq!(nul_pattern(b"ab\0\0cd\0e\0\0fg\0\0hi\0j\0k"), None);
     }
 
     #[test]
