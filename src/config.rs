@@ -16,6 +16,7 @@
 //! [decode]
 //! encoding = "windows-1252"   # force one encoding for every file (default: detect)
 //! max-file-size = 1073741824  # larger files are refused with an error (bytes)
+//! corpus-prior = false        # the collection's dominant encoding settles weak guesses
 //! ```
 
 use anyhow::{bail, Context as _, Result};
@@ -49,13 +50,15 @@ pub struct SceneBreaks {
     pub marker: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Decode {
     /// Force this encoding (an encoding_rs / WHATWG label) instead of detecting.
     pub encoding: Option<String>,
     /// Files larger than this many bytes are refused.
     pub max_file_size: u64,
+    /// Let the dominant encoding of the collection settle weak guesses.
+    pub corpus_prior: bool,
 }
 
 impl Default for Config {
@@ -64,10 +67,18 @@ impl Default for Config {
             rules: BTreeMap::new(),
             blank_lines: BlankLines::default(),
             scene_breaks: SceneBreaks::default(),
-            decode: Decode {
-                encoding: None,
-                max_file_size: 1 << 30,
-            },
+            decode: Decode::default(),
+        }
+    }
+}
+
+impl Default for Decode {
+    /// Also what a `[decode]` table that leaves keys out gets for them.
+    fn default() -> Self {
+        Decode {
+            encoding: None,
+            max_file_size: 1 << 30,
+            corpus_prior: false,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod binary;
 pub mod bom;
 pub mod detect;
 pub mod plausible;
+pub mod prior;
 
 use crate::edit::Confidence;
 use bom::BomKind;
@@ -133,6 +134,16 @@ pub fn sniff(bytes: &[u8]) -> Detection {
 
 /// Decode `bytes`, detecting the encoding unless `forced`.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
+    decode_with_prior(bytes, forced, None)
+}
+
+/// [`decode`], letting a collection's dominant encoding settle weak guesses
+/// (see [`prior`]).
+pub fn decode_with_prior(
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+    corpus_prior: Option<&prior::CorpusPrior>,
+) -> Sniffed {
     if let Some(encoding) = forced {
         let (bom, body) = match bom::sniff(bytes) {
             Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), &bytes[len..]),
@@ -154,10 +165,16 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
             Sniffed::Text(decode_unicode(bytes, kind, Method::NulPattern, None))
         }
         Detection::Binary(reason) => Sniffed::Binary(reason),
-        Detection::Guess(guess) => Sniffed::Text(
-            with_encoding(bytes, guess.encoding, guess.method, guess.confidence, None)
-                .with_guess(&guess),
-        ),
+        Detection::Guess(guess) => {
+            let guess = match corpus_prior {
+                Some(p) => p.apply(bytes, guess),
+                None => guess,
+            };
+            Sniffed::Text(
+                with_encoding(bytes, guess.encoding, guess.method, guess.confidence, None)
+                    .with_guess(&guess),
+            )
+        }
     }
 }
 
