@@ -156,6 +156,11 @@ fn unary(c: Class) -> f32 {
     }
 }
 
+/// Letters of scripts written without spaces between words.
+fn unspaced(c: Class) -> bool {
+    matches!(c.script(), Some(Script::Cjk | Script::Thai))
+}
+
 /// Cost of two adjacent characters, at least one of them non-ASCII.
 fn pair(a: Class, b: Class) -> f32 {
     use Class::*;
@@ -177,8 +182,10 @@ fn pair(a: Class, b: Class) -> f32 {
         (x, Digit) | (Digit, x) if x.is_letter() => 1.0,
         (NumSym, Digit) | (Digit, NumSym) => -0.5,
         (x, Symbol | Odd | NumSym) | (Symbol | Odd | NumSym, x) if x.is_letter() => 1.5,
-        (x, Open) if x.is_letter() => 1.0,
-        (Close, x) if x.is_letter() => 1.0,
+        // Scripts written without spaces put brackets and quotes right
+        // against letters; the others do not.
+        (x, Open) if x.is_letter() && !unspaced(x) => 1.0,
+        (Close, x) if x.is_letter() && !unspaced(x) => 1.0,
         (Dash, x) | (x, Dash) if x.is_letter() => 0.5,
         (Mark, _) => 0.0,
         (x, Mark) if !x.is_letter() => 2.0,
