@@ -67,7 +67,11 @@ impl Default for Config {
             rules: BTreeMap::new(),
             blank_lines: BlankLines::default(),
             scene_breaks: SceneBreaks::default(),
-            decode: Decode::default(),
+            decode: Decode {
+                encoding: None,
+                max_file_size: 1 << 30,
+                corpus_prior: false,
+            },
         }
     }
 }
@@ -75,11 +79,7 @@ impl Default for Config {
 impl Default for Decode {
     /// Also what a `[decode]` table that leaves keys out gets for them.
     fn default() -> Self {
-        Decode {
-            encoding: None,
-            max_file_size: 1 << 30,
-            corpus_prior: false,
-        }
+        Config::default().decode
     }
 }
 

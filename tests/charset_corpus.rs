@@ -18,10 +18,7 @@ const SHORT: usize = 512;
 fn decodes_same_accuracy() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/charset");
     let Ok(labels) = std::fs::read_to_string(root.join("labels.tsv")) else {
-        eprintln!(
-            "skipping: no labelled charset corpus at {}",
-            root.display()
-        );
+        eprintln!("skipping: no labelled charset corpus at {}", root.display());
         return;
     };
     let mut total = 0;

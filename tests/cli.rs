@@ -233,7 +233,14 @@ fn forced_encoding_end_to_end() {
     .unwrap();
     let o = fettle(
         dir.path(),
-        &["detect", "--encoding", "koi8-r", "--format", "tsv", "koi.txt"],
+        &[
+            "detect",
+            "--encoding",
+            "koi8-r",
+            "--format",
+            "tsv",
+            "koi.txt",
+        ],
     );
     assert_eq!(code(&o), 0);
     assert_eq!(String::from_utf8(o.stdout).unwrap(), "koi.txt\tKOI8-R\n");
@@ -276,7 +283,9 @@ fn ambiguous_encoding_is_a_check_finding() {
     assert_eq!(code(&o), 1);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.contains("ambiguous-encoding") && out.contains("macintosh") && out.contains("windows-1252"),
+        out.contains("ambiguous-encoding")
+            && out.contains("macintosh")
+            && out.contains("windows-1252"),
         "{out}"
     );
     let human = String::from_utf8(fettle(dir.path(), &["detect", "snippet.txt"]).stdout).unwrap();
@@ -284,10 +293,9 @@ fn ambiguous_encoding_is_a_check_finding() {
         human.contains("runner-up=windows-1252") && human.contains("AMBIGUOUS"),
         "{human}"
     );
-    let json = String::from_utf8(
-        fettle(dir.path(), &["check", "--format", "json", "snippet.txt"]).stdout,
-    )
-    .unwrap();
+    let json =
+        String::from_utf8(fettle(dir.path(), &["check", "--format", "json", "snippet.txt"]).stdout)
+            .unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let enc = &v["files"][0]["encoding"];
     assert_eq!(enc["ambiguous"], true);
@@ -297,7 +305,9 @@ fn ambiguous_encoding_is_a_check_finding() {
         dir.path(),
         &["check", "--encoding", "macintosh", "snippet.txt"],
     );
-    assert!(!String::from_utf8(o.stdout).unwrap().contains("ambiguous-encoding"));
+    assert!(!String::from_utf8(o.stdout)
+        .unwrap()
+        .contains("ambiguous-encoding"));
 }
 
 #[test]
@@ -325,10 +335,30 @@ fn corpus_prior_settles_short_files() {
     let with = tsv(&["detect", "--corpus-prior", "--format", "tsv", "."]);
     assert!(with.contains("./short.txt\twindows-1251"), "{with}");
     assert_eq!(with.matches("windows-1251").count(), 5, "{with}");
-    let human = fettle(dir.path(), &["detect", "--corpus-prior", "short.txt", "long0.txt", "long1.txt"]);
-    assert!(String::from_utf8(human.stdout).unwrap().contains("by=corpus-prior"));
-    assert!(String::from_utf8(human.stderr).unwrap().contains("corpus prior windows-1251"));
-    fs::write(dir.path().join("fettle.toml"), "[decode]\ncorpus-prior = true\n").unwrap();
+    let human = fettle(
+        dir.path(),
+        &[
+            "detect",
+            "--corpus-prior",
+            "short.txt",
+            "long0.txt",
+            "long1.txt",
+        ],
+    );
+    assert!(String::from_utf8(human.stdout)
+        .unwrap()
+        .contains("by=corpus-prior"));
+    assert!(String::from_utf8(human.stderr)
+        .unwrap()
+        .contains("corpus prior windows-1251"));
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[decode]\ncorpus-prior = true\n",
+    )
+    .unwrap();
     let from_config = tsv(&["detect", "--format", "tsv", "."]);
-    assert!(from_config.contains("./short.txt\twindows-1251"), "{from_config}");
+    assert!(
+        from_config.contains("./short.txt\twindows-1251"),
+        "{from_config}"
+    );
 }

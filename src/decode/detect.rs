@@ -239,11 +239,8 @@ fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<Str
             let mut errors = 0usize;
             let mut read = 0;
             loop {
-                let (result, n) = decoder.decode_to_string_without_replacement(
-                    &sample[read..],
-                    &mut text,
-                    true,
-                );
+                let (result, n) =
+                    decoder.decode_to_string_without_replacement(&sample[read..], &mut text, true);
                 read += n;
                 match result {
                     encoding_rs::DecoderResult::InputEmpty => break,
@@ -337,7 +334,13 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
             } else {
                 0.0
             };
-            -c.cost + prior + if c.encoding == chardet || never { bonus } else { 0.0 }
+            -c.cost
+                + prior
+                + if c.encoding == chardet || never {
+                    bonus
+                } else {
+                    0.0
+                }
         })
         .collect();
     let best = (0..kept.len())

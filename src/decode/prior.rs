@@ -35,7 +35,9 @@ pub struct CorpusPrior {
 impl CorpusPrior {
     /// The dominant encoding among confident legacy detections, when it has
     /// at least two files and a majority.
-    pub fn from_detections<'a>(detections: impl IntoIterator<Item = &'a Detection>) -> Option<Self> {
+    pub fn from_detections<'a>(
+        detections: impl IntoIterator<Item = &'a Detection>,
+    ) -> Option<Self> {
         let mut counts: BTreeMap<&'static str, (usize, &'static Encoding)> = BTreeMap::new();
         let mut total = 0;
         for d in detections {
@@ -128,7 +130,8 @@ mod tests {
         assert_eq!(settled.encoding, WINDOWS_1251);
         assert_eq!(settled.method, Method::CorpusPrior);
         // A confidently detected file keeps its encoding.
-        let french = b"Tr\xe8s bien, le caf\xe9 \xe9tait d\xe9j\xe0 pr\xeat \xe0 l'\xe9t\xe9, na\xefvement.";
+        let french =
+            b"Tr\xe8s bien, le caf\xe9 \xe9tait d\xe9j\xe0 pr\xeat \xe0 l'\xe9t\xe9, na\xefvement.";
         let Detection::Guess(own) = super::super::sniff(french) else {
             panic!()
         };

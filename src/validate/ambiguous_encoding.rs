@@ -13,7 +13,7 @@
 //! ## Example
 //! A 40-byte snippet whose one non-ASCII byte reads as `’` in macintosh and
 //! `Õ` in windows-1252 → finding `ambiguous-encoding` at 1:1: "encoding is
-//! ambiguous: decoded as macintosh (score 0.11), but windows-1252 (score 0.05)
+//! ambiguous: decoded as macintosh (score 0.10), but windows-1252 (score 0.05)
 //! gives different text; pass --encoding if you know it".
 //!
 //! ## Fix safety
