@@ -78,6 +78,9 @@ fn main() {
                 if show_misses {
                     println!("MISS {path}: {} -> binary ({r})", label.name());
                 }
+                halves[i % 2].0 += 1;
+                halves[i % 2].1 += p as usize;
+                plain_ok += p as usize;
                 continue;
             }
         };
