@@ -27,6 +27,10 @@ pub struct Common {
     /// (an encoding_rs / WHATWG label such as windows-1252 or shift_jis).
     #[arg(long, global = true, value_name = "NAME")]
     pub encoding: Option<String>,
+    /// Detect every file first and let the encoding most confidently detected
+    /// files share settle weak guesses (short files, ambiguous verdicts).
+    #[arg(long, global = true)]
+    pub corpus_prior: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +119,9 @@ fn options(common: &Common, action: Action) -> Result<Options> {
     let (mut config, _) = Config::load(common.config.as_deref())?;
     if let Some(label) = &common.encoding {
         config.decode.encoding = Some(label.clone());
+    }
+    if common.corpus_prior {
+        config.decode.corpus_prior = true;
     }
     let forced = match &config.decode.encoding {
         Some(label) => Some(

@@ -16,6 +16,7 @@
 //! [decode]
 //! encoding = "windows-1252"   # force one encoding for every file (default: detect)
 //! max-file-size = 1073741824  # larger files are refused with an error (bytes)
+//! corpus-prior = false        # the collection's dominant encoding settles weak guesses
 //! ```
 
 use anyhow::{bail, Context as _, Result};
@@ -49,13 +50,15 @@ pub struct SceneBreaks {
     pub marker: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Decode {
     /// Force this encoding (an encoding_rs / WHATWG label) instead of detecting.
     pub encoding: Option<String>,
     /// Files larger than this many bytes are refused.
     pub max_file_size: u64,
+    /// Let the dominant encoding of the collection settle weak guesses.
+    pub corpus_prior: bool,
 }
 
 impl Default for Config {
@@ -67,8 +70,16 @@ impl Default for Config {
             decode: Decode {
                 encoding: None,
                 max_file_size: 1 << 30,
+                corpus_prior: false,
             },
         }
+    }
+}
+
+impl Default for Decode {
+    /// Also what a `[decode]` table that leaves keys out gets for them.
+    fn default() -> Self {
+        Config::default().decode
     }
 }
 

@@ -2,6 +2,7 @@
 //! writing, and handing reports to a printer in sorted order.
 
 use crate::config::Config;
+use crate::decode::{self, prior::CorpusPrior};
 use crate::pipeline::{self, Processed};
 use crate::report::{FileReport, Printer, Status, Summary, Texts};
 use anyhow::{bail, Context as _, Result};
@@ -73,6 +74,11 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
 /// Process every input and print in order. Returns the totals.
 pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
     let wants_texts = printer.wants_texts();
+    let prior = if options.config.decode.corpus_prior && options.forced.is_none() {
+        corpus_prior(&inputs, options)
+    } else {
+        None
+    };
     let mut summary = Summary::default();
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<(FileReport, Option<(String, String)>)> = chunk
@@ -81,7 +87,7 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
                 Input::Error(path, message) => {
                     (FileReport::error(display(path), 0, message.clone()), None)
                 }
-                Input::File(path) => process_file(path, options, wants_texts),
+                Input::File(path) => process_file(path, options, prior.as_ref(), wants_texts),
             })
             .collect();
         for (report, texts) in results {
@@ -100,9 +106,36 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// The first pass of `--corpus-prior`: detect every readable file and find
+/// the collection's dominant legacy encoding. Says what it found on stderr.
+fn corpus_prior(inputs: &[Input], options: &Options) -> Option<CorpusPrior> {
+    let limit = options.config.decode.max_file_size;
+    let detections: Vec<_> = inputs
+        .par_iter()
+        .filter_map(|input| match input {
+            Input::File(path) if fs::metadata(path).is_ok_and(|m| m.len() <= limit) => {
+                fs::read(path).ok().map(|bytes| decode::sniff(&bytes))
+            }
+            _ => None,
+        })
+        .collect();
+    let prior = CorpusPrior::from_detections(&detections);
+    match &prior {
+        Some(p) => eprintln!(
+            "fettle: corpus prior {} ({} confidently detected files agree, {} differ); it settles weak guesses",
+            p.encoding.name(),
+            p.agreeing,
+            p.others
+        ),
+        None => eprintln!("fettle: corpus prior: no dominant legacy encoding; none applied"),
+    }
+    prior
+}
+
 fn process_file(
     path: &Path,
     options: &Options,
+    prior: Option<&CorpusPrior>,
     wants_texts: bool,
 ) -> (FileReport, Option<(String, String)>) {
     let name = display(path);
@@ -130,7 +163,7 @@ fn process_file(
             )
         }
     };
-    let processed = pipeline::process(&bytes, &options.config, options.forced);
+    let processed = pipeline::process_with_prior(&bytes, &options.config, options.forced, prior);
     drop(bytes);
     let mut report = FileReport::from_processed(name, size, &processed);
     if let Err(e) = act(path, &processed, &report, &options.action) {

@@ -180,13 +180,20 @@ impl<W: Write> Printer for DetectPrinter<W> {
             (Some(e), _) if self.tsv => writeln!(out, "{}\t{}", r.path, e.name),
             (Some(e), _) => {
                 let le = e.line_endings;
+                let runner_up = match e.runner_up {
+                    Some(r) => format!("  runner-up={} ({:.2})", r.name, r.score),
+                    None => String::new(),
+                };
                 writeln!(
                     out,
-                    "{}  {}  by={}  confidence={}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
+                    "{}  {}  by={}  confidence={}  score={:.2}{}{}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
                     r.path,
                     e.name,
                     e.method,
                     e.confidence.as_str(),
+                    e.score,
+                    runner_up,
+                    if e.ambiguous { "  AMBIGUOUS" } else { "" },
                     e.bom.unwrap_or("none"),
                     le.lf,
                     le.crlf,

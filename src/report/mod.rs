@@ -71,6 +71,20 @@ pub struct EncodingInfo {
     pub bom: Option<&'static str>,
     pub undecodable: usize,
     pub line_endings: LineEndings,
+    /// 0..1: how sure detection is (1 for BOMs, valid UTF-8 and forced).
+    pub score: f32,
+    /// The best alternative that decodes to different text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUp>,
+    /// The top candidates decode differently and the evidence is thin.
+    pub ambiguous: bool,
+}
+
+/// The second-best encoding of a detection.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RunnerUp {
+    pub name: &'static str,
+    pub score: f32,
 }
 
 /// Everything fettle knows about one file.
@@ -173,6 +187,12 @@ impl FileReport {
                 bom: t.decoded.bom.map(|b| b.name()),
                 undecodable: t.decoded.invalid.len(),
                 line_endings: t.line_endings,
+                score: (t.decoded.score * 100.0).round() / 100.0,
+                runner_up: t.decoded.runner_up.map(|(name, score)| RunnerUp {
+                    name,
+                    score: (score * 100.0).round() / 100.0,
+                }),
+                ambiguous: t.decoded.ambiguous,
             }),
             binary: None,
             error: None,
