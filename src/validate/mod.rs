@@ -1,5 +1,7 @@
 //! Stage 4, validate: report what could not be fixed.
 
+pub mod corpus;
+pub mod policy;
 pub mod replacement_char;
 
 use crate::rule::Rule;
