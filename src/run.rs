@@ -88,9 +88,8 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
                 Input::Error(path, message) => (
                     FileReport::error(display(path), 0, message.clone()),
                     None,
-                    with_corpus.then(|| {
-                        FileSummary::new(path, display(path), None, &options.config)
-                    }),
+                    with_corpus
+                        .then(|| FileSummary::new(path, display(path), None, &options.config)),
                 ),
                 Input::File(path) => process_file(path, options, &policy, wants_texts, with_corpus),
             })
@@ -131,7 +130,13 @@ fn corpus_findings(
             .ok()
             .map(|i| policy::Markers::file_only(summaries[i].ignore_file.clone()))
             .unwrap_or_default();
-        match policy::judge(&policy.for_path(&f.path), &markers, f.rule, f.severity, None) {
+        match policy::judge(
+            &policy.for_path(&f.path),
+            &markers,
+            f.rule,
+            f.severity,
+            None,
+        ) {
             Some(s) => {
                 f.severity = s;
                 true
@@ -155,8 +160,8 @@ fn process_file(
 ) -> Processed1 {
     let name = display(path);
     let unread = |report: FileReport| {
-        let summary = with_corpus
-            .then(|| FileSummary::new(path, report.path.clone(), None, &options.config));
+        let summary =
+            with_corpus.then(|| FileSummary::new(path, report.path.clone(), None, &options.config));
         (report, None, summary)
     };
     let size = match fs::metadata(path) {

@@ -15,7 +15,11 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut block: Vec<Range<usize>> = Vec::new();
     let flush = |block: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>| {
-        if block.len() >= 2 && block.iter().all(|r| text[r.clone()].chars().count() <= WRAP) {
+        if block.len() >= 2
+            && block
+                .iter()
+                .all(|r| text[r.clone()].chars().count() <= WRAP)
+        {
             out.push(block[0].start..block[block.len() - 1].end);
         } else {
             out.append(block);

@@ -214,13 +214,15 @@ pub fn apply_file(
     findings: &mut Vec<crate::finding::Finding>,
 ) -> Markers {
     let markers = Markers::scan(text);
-    findings.retain_mut(|f| match judge(policy, &markers, f.rule, f.severity, Some(f.start)) {
-        Some(s) => {
-            f.severity = s;
-            true
-        }
-        None => false,
-    });
+    findings.retain_mut(
+        |f| match judge(policy, &markers, f.rule, f.severity, Some(f.start)) {
+            Some(s) => {
+                f.severity = s;
+                true
+            }
+            None => false,
+        },
+    );
     markers
 }
 
@@ -266,7 +268,10 @@ severity = { long-lines = "info" }
             Some(Severity::Error)
         );
         let md = p.for_path("docs/x.md");
-        assert_eq!(md.grade("long-lines", Severity::Warning), Some(Severity::Info));
+        assert_eq!(
+            md.grade("long-lines", Severity::Warning),
+            Some(Severity::Info)
+        );
         assert_eq!(
             md.grade("replacement-char", Severity::Warning),
             Some(Severity::Warning)

@@ -114,8 +114,7 @@ impl Rule for ResidualMojibake {
             // A run of adjacent signatures is one finding.
             let start = i;
             let mut reading = String::new();
-            while let Some((n, s)) = (i < chars.len()).then(|| signature(&chars[i..])).flatten()
-            {
+            while let Some((n, s)) = (i < chars.len()).then(|| signature(&chars[i..])).flatten() {
                 reading.push_str(&s);
                 i += n;
             }

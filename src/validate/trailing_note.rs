@@ -67,7 +67,9 @@ impl Rule for TrailingNote {
         let last = paras[paras.len() - 1].clone();
         let para = &text[last.clone()];
         if para.split_whitespace().count() > MAX_WORDS
-            || para.trim_start().starts_with(['"', '\u{201c}', '\'', '\u{2018}'])
+            || para
+                .trim_start()
+                .starts_with(['"', '\u{201c}', '\'', '\u{2018}'])
         {
             return;
         }

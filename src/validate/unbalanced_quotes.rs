@@ -56,8 +56,8 @@ impl Rule for UnbalancedQuotes {
             if straight % 2 == 0 && open == close {
                 continue;
             }
-            let left_open = (straight % 2 == 1 && open == close)
-                || (straight % 2 == 0 && open == close + 1);
+            let left_open =
+                (straight % 2 == 1 && open == close) || (straight % 2 == 0 && open == close + 1);
             let next_opens = paras
                 .get(k + 1)
                 .is_some_and(|n| opens_with_quote(&text[n.clone()]));

@@ -69,7 +69,9 @@ pub fn problems(component: &str) -> Vec<String> {
         ));
     }
     if reserved(component) {
-        found.push(format!("\"{component}\" is a reserved device name on Windows"));
+        found.push(format!(
+            "\"{component}\" is a reserved device name on Windows"
+        ));
     }
     if component.len() > 255 {
         found.push(format!(
