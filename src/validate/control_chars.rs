@@ -50,20 +50,21 @@ impl Rule for ControlChars {
     }
 
     fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let mut iter = text.char_indices().peekable();
-        while let Some((at, c)) = iter.next() {
-            if !is_reported(c) {
-                continue;
+        let bytes = text.as_bytes();
+        // Controls are ASCII bytes or C2 80..C2 9F: skip everything else fast.
+        let candidate = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2;
+        let mut i = 0;
+        while let Some(skip) = bytes[i..].iter().position(|&b| candidate(b)) {
+            i += skip;
+            let at = i;
+            let mut chars = Vec::new();
+            while let Some(c) = text[i..].chars().next().filter(|&c| is_reported(c)) {
+                chars.push(c);
+                i += c.len_utf8();
             }
-            let mut end = at + c.len_utf8();
-            let mut chars = vec![c];
-            while let Some(&(next, d)) = iter.peek() {
-                if !is_reported(d) {
-                    break;
-                }
-                chars.push(d);
-                end = next + d.len_utf8();
-                iter.next();
+            if chars.is_empty() {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                continue;
             }
             let names: Vec<String> = chars.iter().map(|&c| describe(c)).collect();
             let message = if chars.len() == 1 {
@@ -72,7 +73,7 @@ impl Rule for ControlChars {
                 format!("{} control characters: {}", chars.len(), names.join(", "))
             };
             out.findings
-                .push(Finding::new(INFO.id, Severity::Warning, at..end, message));
+                .push(Finding::new(INFO.id, Severity::Warning, at..i, message));
         }
     }
 }

@@ -65,7 +65,12 @@ impl Rule for MixedQuotes {
         for kind in &KINDS {
             let mut straight = (0usize, None);
             let mut curly = (0usize, None);
-            for (at, c) in input.char_indices() {
+            // Quotes are `"`, `'` or start with the byte E2: scan bytes.
+            let bytes = input.as_bytes();
+            for at in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
+                let Some(c) = input[at..].chars().next() else {
+                    continue;
+                };
                 let slot = if c == kind.straight {
                     &mut straight
                 } else if kind.curly.contains(&c) {

@@ -52,37 +52,41 @@ fn byte(c: char) -> Option<u8> {
     BYTE_OF.get(&c).copied()
 }
 
-/// Length in characters and UTF-8 reading of a signature starting at `chars[0]`.
-fn signature(chars: &[(usize, char)]) -> Option<(usize, String)> {
-    let lead = byte(chars[0].1)?;
+/// Length in bytes and UTF-8 reading of a signature at the start of `text`.
+fn signature(text: &str) -> Option<(usize, String)> {
+    let mut chars = text.char_indices();
+    let (_, first) = chars.next()?;
+    let lead = byte(first)?;
     let n = match lead {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
         0xF0..=0xF4 => 4,
         _ => return None,
     };
-    if chars.len() >= n {
-        let mut bytes = vec![lead];
-        for &(_, c) in &chars[1..n] {
-            match byte(c) {
-                Some(b @ 0x80..=0xBF) => bytes.push(b),
-                _ => break,
+    let mut bytes = vec![lead];
+    let mut end = first.len_utf8();
+    for (at, c) in chars.by_ref().take(n - 1) {
+        match byte(c) {
+            Some(b @ 0x80..=0xBF) => {
+                bytes.push(b);
+                end = at + c.len_utf8();
             }
+            _ => break,
         }
-        if bytes.len() == n {
-            if let Ok(s) = std::str::from_utf8(&bytes) {
-                // Thaana and N'Ko are what `ß»` or `ß’` (German text with
-                // quotes) would read as: never the likely reading.
-                if !s.chars().any(|c| ('\u{780}'..='\u{7ff}').contains(&c)) {
-                    return Some((n, s.to_string()));
-                }
+    }
+    if bytes.len() == n {
+        if let Ok(s) = std::str::from_utf8(&bytes) {
+            // Thaana and N'Ko are what `ß»` or `ß’` (German text with
+            // quotes) would read as: never the likely reading.
+            if !s.chars().any(|c| ('\u{780}'..='\u{7ff}').contains(&c)) {
+                return Some((end, s.to_string()));
             }
         }
     }
     // `Â` before a plain space: a no-break space whose second byte was
     // turned into a space.
-    if chars[0].1 == 'Â' && chars.get(1).is_some_and(|&(_, c)| c == ' ') {
-        return Some((1, "\u{a0}".to_string()));
+    if first == 'Â' && text[first.len_utf8()..].starts_with(' ') {
+        return Some((first.len_utf8(), "\u{a0}".to_string()));
     }
     None
 }
@@ -104,33 +108,31 @@ impl Rule for ResidualMojibake {
         } else {
             "the repair stage is off"
         };
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut i = 0;
-        while i < chars.len() {
-            if chars[i].1 < '\u{80}' {
-                i += 1;
-                continue;
-            }
+        while i < text.len() {
+            // Candidates start at a non-ASCII character.
+            let Some(skip) = text.as_bytes()[i..].iter().position(|&b| b >= 0x80) else {
+                break;
+            };
+            i += skip;
             // A run of adjacent signatures is one finding.
-            let start = i;
+            let from = i;
             let mut reading = String::new();
-            while let Some((n, s)) = (i < chars.len()).then(|| signature(&chars[i..])).flatten() {
+            while let Some((len, s)) = text.get(i..).and_then(signature) {
                 reading.push_str(&s);
-                i += n;
+                i += len;
             }
-            if i == start {
-                i += 1;
+            if i == from {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
                 continue;
             }
-            let from = chars[start].0;
-            let to = chars.get(i).map_or(text.len(), |&(at, _)| at);
             out.findings.push(Finding::new(
                 INFO.id,
                 Severity::Warning,
-                from..to,
+                from..i,
                 format!(
                     "\"{}\" looks like UTF-8 read as Windows-1252 (it would read \"{}\"); {why}",
-                    crate::report::visible(&text[from..to]),
+                    crate::report::visible(&text[from..i]),
                     crate::report::visible(&reading)
                 ),
             ));
