@@ -1,7 +1,8 @@
 //! ## What it does
 //! Reports pairs of files whose texts are nearly the same: the same story with
 //! a different header, a fixed typo, another chapter break, another quote
-//! style. Exact duplicates are left to `duplicate-files`.
+//! style. Exact duplicates are left to `duplicate-files`, and only the first
+//! file of a group of exact duplicates is compared.
 //!
 //! ## Why
 //! Near-copies (re-posts, revised uploads, mirrors with a banner) skew a
@@ -41,7 +42,7 @@ use super::{CorpusFinding, CorpusRule, FileSummary};
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub struct NearDuplicates;
 
@@ -154,8 +155,15 @@ impl CorpusRule for NearDuplicates {
 
     fn run(&self, files: &[FileSummary], config: &Config, out: &mut Vec<CorpusFinding>) {
         let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+        // Only the first file of a group of exact duplicates takes part: a
+        // near-copy of `a` is not reported again against `a`'s copies.
+        let mut seen: HashSet<(u128, usize)> = HashSet::new();
         for (i, f) in files.iter().enumerate() {
-            let Some(sig) = f.text.as_ref().and_then(|t| t.minhash.as_ref()) else {
+            let Some(t) = &f.text else { continue };
+            if !seen.insert((t.hash, t.len)) {
+                continue;
+            }
+            let Some(sig) = t.minhash.as_ref() else {
                 continue;
             };
             for (band, rows) in sig.chunks(ROWS).enumerate() {
