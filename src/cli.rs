@@ -225,8 +225,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
         }
         Command::Rules => {
             let mut out = stdout;
-            for rule in crate::rules::all() {
-                let info = rule.info();
+            for info in crate::rules::infos() {
                 let stage = format!("{:?}", info.stage).to_lowercase();
                 let default = if info.default_enabled { "on" } else { "off" };
                 writeln!(
@@ -243,7 +242,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
 fn check_exit(summary: &Summary) -> u8 {
     if summary.errors > 0 {
         EXIT_ERROR
-    } else if summary.changed > 0 {
+    } else if summary.changed > 0 || summary.failing_findings() > 0 {
         EXIT_DIRTY
     } else {
         EXIT_CLEAN
@@ -261,6 +260,10 @@ impl Printer for Tee<'_> {
     ) -> io::Result<()> {
         self.0.file(report, texts)?;
         self.1.file(report, texts)
+    }
+    fn corpus(&mut self, findings: &[crate::report::CorpusFinding]) -> io::Result<()> {
+        self.0.corpus(findings)?;
+        self.1.corpus(findings)
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.0.finish(summary)?;

@@ -93,6 +93,7 @@ pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, 
             }
             findings.append(&mut out.findings);
         }
+        findings.append(&mut out.input_findings);
         if !out.fixes.is_empty() {
             log.apply(rule.info().id, out.fixes);
         }

@@ -1,7 +1,7 @@
 //! The default, human-readable output: a line per file, details on request,
 //! a total at the end.
 
-use super::{FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -104,6 +104,35 @@ impl<W: Write> Printer for HumanPrinter<W> {
                         n - LIST_LIMIT
                     )?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let mut counts = BTreeMap::new();
+        for f in findings {
+            *counts.entry(f.rule).or_insert(0) += 1;
+        }
+        writeln!(
+            self.out,
+            "corpus: {} findings ({})",
+            findings.len(),
+            counts_text(&counts)
+        )?;
+        if self.list_findings {
+            for f in findings {
+                writeln!(
+                    self.out,
+                    "  {}: {} {}: {}",
+                    f.path,
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message
+                )?;
             }
         }
         Ok(())

@@ -16,6 +16,7 @@ use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineIndex};
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
+pub use crate::validate::corpus::CorpusFinding;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -26,9 +27,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Nothing to change and no findings.
+    /// Nothing to change and no findings of severity warning or error (a
+    /// file whose only findings are `info` is clean: info never fails `check`).
     Clean,
-    /// The cleaned file differs from the input (or has findings).
+    /// The cleaned file differs from the input, or it has warning/error findings.
     Changed,
     /// Not text; skipped.
     Binary,
@@ -171,7 +173,7 @@ impl FileReport {
                 }
             })
             .collect::<Vec<_>>();
-        let status = if t.changed() || !findings.is_empty() {
+        let status = if t.changed() || findings.iter().any(|f| f.severity >= Severity::Warning) {
             Status::Changed
         } else {
             Status::Clean
@@ -232,7 +234,12 @@ pub struct Summary {
     pub edits: usize,
     pub findings: usize,
     pub edits_by_rule: BTreeMap<&'static str, usize>,
+    /// Per-file and corpus findings per rule.
     pub findings_by_rule: BTreeMap<&'static str, usize>,
+    /// Per-file and corpus findings per severity.
+    pub findings_by_severity: BTreeMap<Severity, usize>,
+    /// Corpus findings (also counted in `findings`).
+    pub corpus_findings: usize,
 }
 
 impl Summary {
@@ -251,7 +258,26 @@ impl Summary {
         }
         for f in &r.findings {
             *self.findings_by_rule.entry(f.rule).or_insert(0) += 1;
+            *self.findings_by_severity.entry(f.severity).or_insert(0) += 1;
         }
+    }
+
+    pub fn add_corpus(&mut self, findings: &[CorpusFinding]) {
+        self.findings += findings.len();
+        self.corpus_findings += findings.len();
+        for f in findings {
+            *self.findings_by_rule.entry(f.rule).or_insert(0) += 1;
+            *self.findings_by_severity.entry(f.severity).or_insert(0) += 1;
+        }
+    }
+
+    /// Findings of severity warning or error: what makes `check` fail.
+    pub fn failing_findings(&self) -> usize {
+        self.findings_by_severity
+            .iter()
+            .filter(|(s, _)| **s >= Severity::Warning)
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -265,6 +291,11 @@ pub struct Texts<'a> {
 pub trait Printer {
     /// Called once per file, in sorted path order.
     fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()>;
+    /// Called once after the last file with the corpus rules' findings
+    /// (sorted by path), when the corpus rules ran.
+    fn corpus(&mut self, _findings: &[CorpusFinding]) -> io::Result<()> {
+        Ok(())
+    }
     /// Called once after the last file.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// Does this printer need the texts (costs memory)?
