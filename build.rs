@@ -1,5 +1,5 @@
 //! Collects the `//!` documentation of every rule file
-//! (`src/{repair,normalize,validate}/*.rs` holding a `RuleInfo` with an
+//! (`src/{repair,normalize,validate}/**/*.rs` holding a `RuleInfo` with an
 //! `id: "…"`) into `$OUT_DIR/rule_docs.rs`, so reports (SARIF help, the HTML
 //! review page) can show each rule's "What it does / Why / Example / Fix
 //! safety" without a field every rule must fill in.
@@ -9,8 +9,11 @@ use std::path::Path;
 
 fn main() {
     let mut entries = Vec::new();
-    for stage in ["repair", "normalize", "validate"] {
-        let dir = Path::new("src").join(stage);
+    let mut dirs: Vec<std::path::PathBuf> = ["repair", "normalize", "validate"]
+        .iter()
+        .map(|stage| Path::new("src").join(stage))
+        .collect();
+    while let Some(dir) = dirs.pop() {
         println!("cargo:rerun-if-changed={}", dir.display());
         let Ok(read) = std::fs::read_dir(&dir) else {
             continue;
@@ -18,6 +21,10 @@ fn main() {
         let mut files: Vec<_> = read.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         files.sort();
         for path in files {
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
             if path.extension().is_none_or(|x| x != "rs") {
                 continue;
             }

@@ -31,6 +31,10 @@ pub struct Common {
     /// (an encoding_rs / WHATWG label such as windows-1252 or shift_jis).
     #[arg(long, global = true, value_name = "NAME")]
     pub encoding: Option<String>,
+    /// Detect every file first and let the encoding most confidently detected
+    /// files share settle weak guesses (short files, ambiguous verdicts).
+    #[arg(long, global = true)]
+    pub corpus_prior: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +151,9 @@ fn options(common: &Common, action: Action) -> Result<Options> {
     let (mut config, _) = Config::load(common.config.as_deref())?;
     if let Some(label) = &common.encoding {
         config.decode.encoding = Some(label.clone());
+    }
+    if common.corpus_prior {
+        config.decode.corpus_prior = true;
     }
     let forced = match &config.decode.encoding {
         Some(label) => Some(
@@ -298,8 +305,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
         }
         Command::Rules => {
             let mut out = stdout;
-            for rule in crate::rules::all() {
-                let info = rule.info();
+            for info in crate::rules::infos() {
                 let stage = format!("{:?}", info.stage).to_lowercase();
                 let default = if info.default_enabled { "on" } else { "off" };
                 writeln!(
@@ -382,7 +388,7 @@ fn check_with_baseline(
 fn check_exit(summary: &Summary) -> u8 {
     if summary.errors > 0 {
         EXIT_ERROR
-    } else if summary.changed > 0 {
+    } else if summary.changed > 0 || summary.failing_findings() > 0 {
         EXIT_DIRTY
     } else {
         EXIT_CLEAN
@@ -406,6 +412,9 @@ impl Printer for Tee<'_> {
         texts: Option<&crate::report::Texts>,
     ) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.file(report, texts))
+    }
+    fn corpus(&mut self, findings: &[crate::report::CorpusFinding]) -> io::Result<()> {
+        self.0.iter_mut().try_for_each(|p| p.corpus(findings))
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.finish(summary))

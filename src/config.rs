@@ -16,7 +16,32 @@
 //! [decode]
 //! encoding = "windows-1252"   # force one encoding for every file (default: detect)
 //! max-file-size = 1073741824  # larger files are refused with an error (bytes)
+//! corpus-prior = false        # the collection's dominant encoding settles weak guesses
+//!
+//! [severity]              # per rule: "error", "warning", "info" or "off"
+//! long-lines = "error"    # (off drops the findings; [rules] stops the rule)
+//!
+//! [long-lines]
+//! max = 25000             # longest line, in characters, before a finding
+//!
+//! [short-file]
+//! min-words = 20          # files with fewer words are reported
+//!
+//! [near-duplicates]
+//! threshold = 0.8         # estimated Jaccard similarity of word 5-grams
+//! shingle = 5             # words per shingle
+//!
+//! [[overrides]]           # per-path exceptions, in order; later ones win
+//! paths = ["legacy/**", "*.md"]   # globs; a glob without `/` matches the file name
+//! ignore = ["replacement-char"]   # drop these rules' findings for these files
+//! severity = { long-lines = "info" }
 //! ```
+//!
+//! Findings can also be silenced in the text itself: a line containing
+//! `fettle: ignore` (every rule) or `fettle: ignore[rule-a, rule-b]` has no
+//! findings of those rules; `fettle: ignore-file` / `fettle: ignore-file[rule]`
+//! anywhere in a file silences them for the whole file (corpus rules too).
+//! See `crate::validate::policy`.
 
 use anyhow::{bail, Context as _, Result};
 use serde::Deserialize;
@@ -33,6 +58,73 @@ pub struct Config {
     pub blank_lines: BlankLines,
     pub scene_breaks: SceneBreaks,
     pub decode: Decode,
+    /// Rule id → severity of its findings (or off).
+    pub severity: BTreeMap<String, Level>,
+    pub long_lines: LongLines,
+    pub short_file: ShortFile,
+    pub near_duplicates: NearDuplicates,
+    /// Per-path exceptions, applied in order.
+    pub overrides: Vec<Override>,
+}
+
+/// A finding severity as configured, or `off` to drop the findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    /// The severity, or `None` for off.
+    pub fn severity(self) -> Option<crate::finding::Severity> {
+        use crate::finding::Severity;
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LongLines {
+    /// Longest line, in characters, that is not reported.
+    pub max: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ShortFile {
+    /// Files with fewer words than this are reported.
+    pub min_words: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NearDuplicates {
+    /// Estimated Jaccard similarity of word shingles at or above which two
+    /// files are reported (0 < threshold ≤ 1).
+    pub threshold: f64,
+    /// Words per shingle.
+    pub shingle: usize,
+}
+
+/// `[[overrides]]`: rules ignored or severities changed for some paths.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Override {
+    /// Globs (globset syntax) matched against the path as reported; a glob
+    /// without `/` is matched against the file name.
+    pub paths: Vec<String>,
+    /// Rule ids whose findings are dropped for these paths.
+    pub ignore: Vec<String>,
+    /// Rule id → severity for these paths.
+    pub severity: BTreeMap<String, Level>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,13 +141,15 @@ pub struct SceneBreaks {
     pub marker: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Decode {
     /// Force this encoding (an encoding_rs / WHATWG label) instead of detecting.
     pub encoding: Option<String>,
     /// Files larger than this many bytes are refused.
     pub max_file_size: u64,
+    /// Let the dominant encoding of the collection settle weak guesses.
+    pub corpus_prior: bool,
 }
 
 impl Default for Config {
@@ -67,8 +161,21 @@ impl Default for Config {
             decode: Decode {
                 encoding: None,
                 max_file_size: 1 << 30,
+                corpus_prior: false,
             },
+            severity: BTreeMap::new(),
+            long_lines: LongLines::default(),
+            short_file: ShortFile::default(),
+            near_duplicates: NearDuplicates::default(),
+            overrides: Vec::new(),
         }
+    }
+}
+
+impl Default for Decode {
+    /// Also what a `[decode]` table that leaves keys out gets for them.
+    fn default() -> Self {
+        Config::default().decode
     }
 }
 
@@ -82,6 +189,27 @@ impl Default for SceneBreaks {
     fn default() -> Self {
         SceneBreaks {
             marker: "* * *".to_string(),
+        }
+    }
+}
+
+impl Default for LongLines {
+    fn default() -> Self {
+        LongLines { max: 25_000 }
+    }
+}
+
+impl Default for ShortFile {
+    fn default() -> Self {
+        ShortFile { min_words: 20 }
+    }
+}
+
+impl Default for NearDuplicates {
+    fn default() -> Self {
+        NearDuplicates {
+            threshold: 0.8,
+            shingle: 5,
         }
     }
 }
@@ -110,13 +238,39 @@ impl Config {
     }
 
     fn validate(&self) -> Result<()> {
-        for id in self.rules.keys() {
-            if crate::rules::find(id).is_none() {
+        let known = |id: &str, table: &str| -> Result<()> {
+            if !crate::rules::known(id) {
                 bail!(
-                    "unknown rule `{id}` in [rules] (known: {})",
-                    crate::rules::ids().join(", ")
+                    "unknown rule `{id}` in {table} (known: {})",
+                    crate::rules::all_ids().join(", ")
                 );
             }
+            Ok(())
+        };
+        for id in self.rules.keys() {
+            known(id, "[rules]")?;
+        }
+        for id in self.severity.keys() {
+            known(id, "[severity]")?;
+        }
+        for o in &self.overrides {
+            if o.paths.is_empty() {
+                bail!("[[overrides]] needs at least one glob in `paths`");
+            }
+            for id in o.ignore.iter().chain(o.severity.keys()) {
+                known(id, "[[overrides]]")?;
+            }
+        }
+        crate::validate::policy::Policy::new(self)?;
+        if self.long_lines.max == 0 {
+            bail!("[long-lines] max must be at least 1");
+        }
+        let nd = &self.near_duplicates;
+        if !(nd.threshold > 0.0 && nd.threshold <= 1.0) {
+            bail!("[near-duplicates] threshold must be in (0, 1]");
+        }
+        if nd.shingle == 0 {
+            bail!("[near-duplicates] shingle must be at least 1");
         }
         if let Some(label) = &self.decode.encoding {
             if encoding_rs::Encoding::for_label(label.as_bytes()).is_none() {
@@ -132,7 +286,7 @@ impl Config {
     /// The defaults with every rule off but `id`: how rule fixtures run.
     pub fn only(id: &str) -> Config {
         let mut config = Config::default();
-        for other in crate::rules::ids() {
+        for other in crate::rules::all_ids() {
             config.rules.insert(other.to_string(), other == id);
         }
         config

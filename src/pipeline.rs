@@ -42,7 +42,18 @@ pub fn process(
     config: &Config,
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Processed {
-    let decoded = match decode::decode(bytes, forced) {
+    process_with_prior(bytes, config, forced, None)
+}
+
+/// [`process`] with a collection's dominant encoding as a prior for weak
+/// guesses (`--corpus-prior`).
+pub fn process_with_prior(
+    bytes: &[u8],
+    config: &Config,
+    forced: Option<&'static encoding_rs::Encoding>,
+    prior: Option<&decode::prior::CorpusPrior>,
+) -> Processed {
+    let decoded = match decode::decode_with_prior(bytes, forced, prior) {
         Sniffed::Binary(reason) => return Processed::Binary(reason),
         Sniffed::Text(d) => d,
     };
@@ -82,6 +93,7 @@ pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, 
             }
             findings.append(&mut out.findings);
         }
+        findings.append(&mut out.input_findings);
         if !out.fixes.is_empty() {
             log.apply(rule.info().id, out.fixes);
         }

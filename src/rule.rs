@@ -12,6 +12,8 @@ pub enum Stage {
     Repair,
     Normalize,
     Validate,
+    /// Validate rules that need the whole collection (`src/validate/corpus/`).
+    Corpus,
 }
 
 /// Static description of a rule, used by `--help`-style listings and reports.
@@ -39,6 +41,10 @@ pub struct Context<'a> {
 pub struct Outcome {
     pub fixes: Vec<Fix>,
     pub findings: Vec<Finding>,
+    /// Findings about the text *as found* (`ctx.decoded.text`), already in
+    /// byte offsets of the decoded input: the pipeline keeps their positions
+    /// as they are instead of mapping them from the current text.
+    pub input_findings: Vec<Finding>,
 }
 
 pub trait Rule: Send + Sync {

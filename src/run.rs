@@ -2,8 +2,11 @@
 //! writing, and handing reports to a printer in sorted order.
 
 use crate::config::Config;
+use crate::decode::{self, prior::CorpusPrior};
 use crate::pipeline::{self, Processed};
 use crate::report::{FileReport, Printer, Status, Summary, Texts};
+use crate::validate::corpus::{self, FileSummary};
+use crate::validate::policy::{self, Policy};
 use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
 use std::fs;
@@ -70,68 +73,165 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
     inputs
 }
 
-/// Process every input and print in order. Returns the totals.
+/// Process every input and print in order, then run the corpus rules on the
+/// files' summaries. Returns the totals.
 pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
     let wants_texts = printer.wants_texts();
+    let prior = if options.config.decode.corpus_prior && options.forced.is_none() {
+        corpus_prior(&inputs, options)
+    } else {
+        None
+    };
+    let policy = Policy::new(&options.config)?;
+    let with_corpus = matches!(options.action, Action::Check | Action::Clean { .. })
+        && corpus::any_enabled(&options.config);
     let mut summary = Summary::default();
+    let mut summaries: Vec<FileSummary> = Vec::new();
     for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<(FileReport, Option<(String, String)>)> = chunk
+        let results: Vec<Processed1> = chunk
             .par_iter()
             .map(|input| match input {
-                Input::Error(path, message) => {
-                    (FileReport::error(display(path), 0, message.clone()), None)
-                }
-                Input::File(path) => process_file(path, options, wants_texts),
+                Input::Error(path, message) => (
+                    FileReport::error(display(path), 0, message.clone()),
+                    None,
+                    with_corpus
+                        .then(|| FileSummary::new(path, display(path), None, &options.config)),
+                ),
+                Input::File(path) => process_file(
+                    path,
+                    options,
+                    prior.as_ref(),
+                    &policy,
+                    wants_texts,
+                    with_corpus,
+                ),
             })
             .collect();
-        for (report, texts) in results {
+        for (report, texts, file_summary) in results {
             summary.add(&report);
+            summaries.extend(file_summary);
             let texts = texts
                 .as_ref()
                 .map(|(input, output)| Texts { input, output });
             printer.file(&report, texts.as_ref())?;
         }
     }
+    if with_corpus {
+        let findings = corpus_findings(&mut summaries, options, &policy);
+        summary.add_corpus(&findings);
+        printer.corpus(&findings)?;
+    }
     printer.finish(&summary)?;
     Ok(summary)
+}
+
+/// A processed file: its report, its texts when the printer wants them, and
+/// its summary for the corpus rules.
+type Processed1 = (FileReport, Option<(String, String)>, Option<FileSummary>);
+
+/// Run the corpus rules and pass their findings through the policy.
+fn corpus_findings(
+    summaries: &mut [FileSummary],
+    options: &Options,
+    policy: &Policy,
+) -> Vec<corpus::CorpusFinding> {
+    summaries.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut findings = corpus::run(summaries, &options.config);
+    findings.retain_mut(|f| {
+        let markers = summaries
+            .binary_search_by(|s| s.path.as_str().cmp(&f.path))
+            .ok()
+            .map(|i| policy::Markers::file_only(summaries[i].ignore_file.clone()))
+            .unwrap_or_default();
+        match policy::judge(
+            &policy.for_path(&f.path),
+            &markers,
+            f.rule,
+            f.severity,
+            None,
+        ) {
+            Some(s) => {
+                f.severity = s;
+                true
+            }
+            None => false,
+        }
+    });
+    findings
 }
 
 fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// The first pass of `--corpus-prior`: detect every readable file and find
+/// the collection's dominant legacy encoding. Says what it found on stderr.
+fn corpus_prior(inputs: &[Input], options: &Options) -> Option<CorpusPrior> {
+    let limit = options.config.decode.max_file_size;
+    let detections: Vec<_> = inputs
+        .par_iter()
+        .filter_map(|input| match input {
+            Input::File(path) if fs::metadata(path).is_ok_and(|m| m.len() <= limit) => {
+                fs::read(path).ok().map(|bytes| decode::sniff(&bytes))
+            }
+            _ => None,
+        })
+        .collect();
+    let prior = CorpusPrior::from_detections(&detections);
+    match &prior {
+        Some(p) => eprintln!(
+            "fettle: corpus prior {} ({} confidently detected files agree, {} differ); it settles weak guesses",
+            p.encoding.name(),
+            p.agreeing,
+            p.others
+        ),
+        None => eprintln!("fettle: corpus prior: no dominant legacy encoding; none applied"),
+    }
+    prior
+}
+
 fn process_file(
     path: &Path,
     options: &Options,
+    prior: Option<&CorpusPrior>,
+    policy: &Policy,
     wants_texts: bool,
-) -> (FileReport, Option<(String, String)>) {
+    with_corpus: bool,
+) -> Processed1 {
     let name = display(path);
+    let unread = |report: FileReport| {
+        let summary =
+            with_corpus.then(|| FileSummary::new(path, report.path.clone(), None, &options.config));
+        (report, None, summary)
+    };
     let size = match fs::metadata(path) {
         Ok(m) => m.len(),
-        Err(e) => {
-            return (
-                FileReport::error(name, 0, format!("cannot read: {e}")),
-                None,
-            )
-        }
+        Err(e) => return unread(FileReport::error(name, 0, format!("cannot read: {e}"))),
     };
     let limit = options.config.decode.max_file_size;
     if size > limit {
         let message =
             format!("file is {size} bytes, over the limit of {limit} (decode.max-file-size)");
-        return (FileReport::error(name, size, message), None);
+        return unread(FileReport::error(name, size, message));
     }
     let bytes = match fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            return (
-                FileReport::error(name, size, format!("cannot read: {e}")),
-                None,
-            )
-        }
+        Err(e) => return unread(FileReport::error(name, size, format!("cannot read: {e}"))),
     };
-    let processed = pipeline::process(&bytes, &options.config, options.forced);
+    let mut processed =
+        pipeline::process_with_prior(&bytes, &options.config, options.forced, prior);
     drop(bytes);
+    let markers = match &mut processed {
+        Processed::Text(t) => {
+            policy::apply_file(&policy.for_path(&name), &t.decoded.text, &mut t.findings)
+        }
+        Processed::Binary(_) => policy::Markers::default(),
+    };
+    let file_summary = with_corpus.then(|| {
+        let mut s = FileSummary::new(path, name.clone(), Some(&processed), &options.config);
+        s.ignore_file = markers.file;
+        s
+    });
     let mut report = FileReport::from_processed(name, size, &processed);
     if let Err(e) = act(path, &processed, &report, &options.action) {
         report.status = Status::Error;
@@ -141,7 +241,7 @@ fn process_file(
         Processed::Text(t) if wants_texts => Some((t.decoded.text, t.output)),
         _ => None,
     };
-    (report, texts)
+    (report, texts, file_summary)
 }
 
 fn act(path: &Path, processed: &Processed, report: &FileReport, action: &Action) -> Result<()> {

@@ -199,7 +199,17 @@ fn sarif_structure_and_fixes() {
         .iter()
         .map(|a| a["location"]["uri"].as_str().unwrap())
         .collect();
-    assert_eq!(uris, ["in/bom.txt", "in/lost.txt", "in/messy%20file.txt"]);
+    for uri in ["in/bom.txt", "in/lost.txt", "in/messy%20file.txt"] {
+        assert!(uris.contains(&uri), "{uris:?}");
+    }
+    for (i, uri) in uris.iter().enumerate() {
+        assert!(
+            results
+                .iter()
+                .any(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["index"] == i),
+            "artifact {uri} without results"
+        );
+    }
     let lost = results
         .iter()
         .find(|r| r["ruleId"] == "replacement-char")
@@ -219,10 +229,8 @@ fn sarif_structure_and_fixes() {
     // way, lone CRs included), they give what `fettle clean` writes.
     let mut replacements: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for r in results {
-        assert_eq!(
-            r["ruleId"] != "replacement-char" && r["ruleId"] != "encoding",
-            r.get("fixes").is_some()
-        );
+        // Edit results, and only they, carry fixes.
+        assert_eq!(r["properties"]["edits"].is_u64(), r.get("fixes").is_some());
         for fix in r["fixes"].as_array().into_iter().flatten() {
             assert!(!fix["description"]["text"].as_str().unwrap().is_empty());
             let change = &fix["artifactChanges"][0];
@@ -274,8 +282,8 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fs::create_dir(d.join("corpus")).unwrap();
-    fs::write(d.join("corpus/a.txt"), "one  \ntwo\u{a0} three\n").unwrap();
-    fs::write(d.join("corpus/b.txt"), "fine\n").unwrap();
+    fs::write(d.join("corpus/a.txt"), "One  \nTwo\u{a0} three.\n").unwrap();
+    fs::write(d.join("corpus/b.txt"), "Fine.\n").unwrap();
     let args = ["check", "corpus", "--baseline", "base.json"];
 
     // No baseline yet: record it, exit 0 although the corpus is dirty.
@@ -294,7 +302,7 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     // Same state, and a line shift above the known issues: still passes.
     fs::write(
         d.join("corpus/a.txt"),
-        "new first line\none  \ntwo\u{a0} three\n",
+        "New first line.\nOne  \nTwo\u{a0} three.\n",
     )
     .unwrap();
     let o = fettle(d, &args);
@@ -303,8 +311,8 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
 
     // Worse (a second trailing blank) and new (b.txt): fail, and name them;
     // the printer sees only the new problems.
-    fs::write(d.join("corpus/a.txt"), "one  \ntwo\u{a0} three \n").unwrap();
-    fs::write(d.join("corpus/b.txt"), "\u{feff}fine\n").unwrap();
+    fs::write(d.join("corpus/a.txt"), "One  \nTwo\u{a0} three. \n").unwrap();
+    fs::write(d.join("corpus/b.txt"), "\u{feff}Fine.\n").unwrap();
     let o = fettle(
         d,
         &[
@@ -352,7 +360,7 @@ fn baseline_records_then_fails_only_on_new_or_worse() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 
     // Better than the baseline passes and says so.
-    fs::write(d.join("corpus/a.txt"), "one\n").unwrap();
+    fs::write(d.join("corpus/a.txt"), "One.\n").unwrap();
     let o = fettle(d, &args);
     assert_eq!(code(&o), 0);
     assert!(stderr(&o).contains("improved"), "{}", stderr(&o));
@@ -408,4 +416,59 @@ fn clean_and_review_write_the_html_page() {
     assert!(fs::read_to_string(d.join("review.html"))
         .unwrap()
         .contains("data-path=\"missing\""));
+}
+
+#[test]
+fn corpus_findings_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("c")).unwrap();
+    let text = "The same text, word for word, in two files of the corpus.\n";
+    fs::write(d.join("c/a.txt"), text).unwrap();
+    fs::write(d.join("c/b.txt"), text).unwrap();
+
+    let gh = stdout(&fettle(d, &["check", "c", "--format", "github"]));
+    assert!(
+        gh.contains("::warning file=c/b.txt,title=duplicate-files::identical to c/a.txt"),
+        "{gh}"
+    );
+    let md = stdout(&fettle(d, &["check", "c", "--format", "markdown"]));
+    assert!(
+        md.contains("### Corpus findings")
+            && md.contains("| warning | `c/b.txt` | `duplicate-files` |"),
+        "{md}"
+    );
+    let sarif: Value =
+        serde_json::from_str(&stdout(&fettle(d, &["check", "c", "--format", "sarif"]))).unwrap();
+    let run = &sarif["runs"][0];
+    let dup = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "duplicate-files")
+        .expect("a duplicate-files result");
+    let index = dup["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(
+        run["tool"]["driver"]["rules"][index]["id"],
+        "duplicate-files"
+    );
+    assert_eq!(
+        dup["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "c/a.txt"
+    );
+
+    // The baseline records corpus findings and accepts them afterwards.
+    let args = ["check", "c", "--baseline", "base.json"];
+    assert_eq!(code(&fettle(d, &args)), 0);
+    let base: Value = serde_json::from_slice(&fs::read(d.join("base.json")).unwrap()).unwrap();
+    assert_eq!(base["files"]["c/b.txt"]["corpus"]["duplicate-files"], 1);
+    assert_eq!(code(&fettle(d, &args)), 0);
+    fs::write(d.join("c/c.txt"), text).unwrap();
+    let o = fettle(d, &args);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("c/c.txt: duplicate-files: 1 corpus findings (baseline 0)"),
+        "{}",
+        stderr(&o)
+    );
 }

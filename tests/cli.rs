@@ -221,3 +221,144 @@ fn config_turns_rules_off() {
     fs::write(dir.path().join("a.txt"), "no newline").unwrap();
     assert_eq!(code(&fettle(dir.path(), &["check", "a.txt"])), 0);
 }
+
+#[test]
+fn forced_encoding_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    // "Привет, мир" in KOI8-R; on its own it could pass for other code pages.
+    fs::write(
+        dir.path().join("koi.txt"),
+        b"\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2\n",
+    )
+    .unwrap();
+    let o = fettle(
+        dir.path(),
+        &[
+            "detect",
+            "--encoding",
+            "koi8-r",
+            "--format",
+            "tsv",
+            "koi.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "koi.txt\tKOI8-R\n");
+    let human = String::from_utf8(
+        fettle(dir.path(), &["detect", "--encoding", "koi8-r", "koi.txt"]).stdout,
+    )
+    .unwrap();
+    assert!(human.contains("by=forced"), "{human}");
+    let o = fettle(
+        dir.path(),
+        &["clean", "koi.txt", "--out", "out", "--encoding", "koi8-r"],
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/koi.txt")).unwrap(),
+        "Привет, мир\n"
+    );
+    // The same from the config file.
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[decode]\nencoding = \"koi8-r\"\n",
+    )
+    .unwrap();
+    let o = fettle(dir.path(), &["detect", "--format", "tsv", "koi.txt"]);
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "koi.txt\tKOI8-R\n");
+    let bad = fettle(dir.path(), &["detect", "--encoding", "no-such", "koi.txt"]);
+    assert_eq!(code(&bad), 2);
+}
+
+#[test]
+fn ambiguous_encoding_is_a_check_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    // One non-ASCII byte: `’` in macintosh, `Õ` in windows-1252.
+    fs::write(
+        dir.path().join("snippet.txt"),
+        b"Product = \"Daniel Blanchard\xd5s Trackpad\"\n",
+    )
+    .unwrap();
+    let o = fettle(dir.path(), &["check", "snippet.txt"]);
+    assert_eq!(code(&o), 1);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("ambiguous-encoding")
+            && out.contains("macintosh")
+            && out.contains("windows-1252"),
+        "{out}"
+    );
+    let human = String::from_utf8(fettle(dir.path(), &["detect", "snippet.txt"]).stdout).unwrap();
+    assert!(
+        human.contains("runner-up=windows-1252") && human.contains("AMBIGUOUS"),
+        "{human}"
+    );
+    let json =
+        String::from_utf8(fettle(dir.path(), &["check", "--format", "json", "snippet.txt"]).stdout)
+            .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let enc = &v["files"][0]["encoding"];
+    assert_eq!(enc["ambiguous"], true);
+    assert_eq!(enc["runner_up"]["name"], "windows-1252");
+    // Forcing the encoding settles it.
+    let o = fettle(
+        dir.path(),
+        &["check", "--encoding", "macintosh", "snippet.txt"],
+    );
+    assert!(!String::from_utf8(o.stdout)
+        .unwrap()
+        .contains("ambiguous-encoding"));
+}
+
+#[test]
+fn corpus_prior_settles_short_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentences = [
+        "Вчера вечером мы долго гуляли по набережной и разговаривали о книгах.",
+        "Потом пошёл дождь, и все разошлись по домам, обещая встретиться снова.",
+        "Утром в саду пели птицы, а на столе остывал забытый всеми чай.",
+        "Он написал письмо старому другу, но так и не решился его отправить.",
+    ];
+    for (i, s) in sentences.iter().enumerate() {
+        let bytes = encoding_rs::WINDOWS_1251.encode(s).0.into_owned();
+        fs::write(dir.path().join(format!("long{i}.txt")), bytes).unwrap();
+    }
+    // "да" alone reads as Latin "äà".
+    fs::write(dir.path().join("short.txt"), b"\xe4\xe0\n").unwrap();
+    let tsv = |args: &[&str]| {
+        let o = fettle(dir.path(), args);
+        assert_eq!(code(&o), 0);
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let alone = tsv(&["detect", "--format", "tsv", "short.txt", "long0.txt"]);
+    assert!(alone.contains("short.txt\twindows-1252"), "{alone}");
+    let with = tsv(&["detect", "--corpus-prior", "--format", "tsv", "."]);
+    assert!(with.contains("./short.txt\twindows-1251"), "{with}");
+    assert_eq!(with.matches("windows-1251").count(), 5, "{with}");
+    let human = fettle(
+        dir.path(),
+        &[
+            "detect",
+            "--corpus-prior",
+            "short.txt",
+            "long0.txt",
+            "long1.txt",
+        ],
+    );
+    assert!(String::from_utf8(human.stdout)
+        .unwrap()
+        .contains("by=corpus-prior"));
+    assert!(String::from_utf8(human.stderr)
+        .unwrap()
+        .contains("corpus prior windows-1251"));
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[decode]\ncorpus-prior = true\n",
+    )
+    .unwrap();
+    let from_config = tsv(&["detect", "--format", "tsv", "."]);
+    assert!(
+        from_config.contains("./short.txt\twindows-1251"),
+        "{from_config}"
+    );
+}

@@ -1,46 +1,376 @@
 //! Encoding detection for files without a BOM.
+//!
+//! Layers around chardetng, in order:
+//!
+//! 1. pure ASCII: ISO-2022-JP if it has its escape sequences, else UTF-8;
+//! 2. valid UTF-8 (certain), or mostly valid UTF-8 with a few stray legacy
+//!    bytes (a mixed file, likely);
+//! 3. chardetng on a window from the first non-ASCII byte, which picks the
+//!    language family with real language models;
+//! 4. refinement among the guess's *siblings* — code pages of the same script
+//!    that chardetng confuses or never outputs (windows-1252 / ISO-8859-15 /
+//!    macintosh; windows-1251 / KOI8 / x-mac-cyrillic / IBM866 / ISO-8859-5;
+//!    …) — by the plausibility of the decoded text ([`super::plausible`]).
+//!    Siblings that decode the window to the same text are one candidate.
+//!
+//! ## Scores, confidence, ambiguity
+//!
+//! Each candidate gets `S = −cost + bonus`, where cost is the plausibility
+//! cost of its decoded window and chardetng's own guess gets [`CHARDET_BONUS`]
+//! (its language evidence, which the class model cannot see). Costs are
+//! log-likelihood-like, so `exp(S)` normalised over the distinct candidates is
+//! a posterior: the winner's share is its `score`, the best candidate that
+//! decodes to *different* text is the `runner_up` with its share. The score is
+//! then scaled by how much non-ASCII evidence the file has at all
+//! ([`evidence`]), because with three non-ASCII bytes even chardetng's choice
+//! of family is a guess. A decision is `ambiguous` when a runner-up exists and
+//! its share is at least [`AMBIGUOUS_SHARE`], or the evidence is thin and the
+//! winner's score low.
 
 use super::bom::BomKind;
+use super::plausible::ByteClasses;
 use super::Method;
 use crate::edit::Confidence;
-use encoding_rs::{Encoding, ISO_2022_JP, UTF_8};
+use encoding_rs::*;
+use std::sync::OnceLock;
 
-/// How many bytes from the first non-ASCII byte chardetng is shown.
-const WINDOW: usize = 64 * 1024;
+/// chardetng is shown a window from the first non-ASCII byte: at least
+/// [`WINDOW_MIN`] bytes, extended up to [`WINDOW`] bytes while it holds fewer
+/// than [`WINDOW_EVIDENCE`] non-ASCII bytes. chardetng spends its time on
+/// every byte it is fed, and its verdict settles after a few thousand
+/// non-ASCII bytes; mostly-ASCII markup gets the longer window.
+pub const WINDOW: usize = 64 * 1024;
+pub const WINDOW_MIN: usize = 16 * 1024;
+pub const WINDOW_EVIDENCE: usize = 4096;
+
+/// The end of the detection window for bytes whose first non-ASCII byte is
+/// at `first`.
+pub fn window_end(bytes: &[u8], first: usize) -> usize {
+    let max = bytes.len().min(first + WINDOW);
+    let min = bytes.len().min(first + WINDOW_MIN);
+    let mut seen = bytes[first..min].iter().filter(|&&b| b >= 0x80).count();
+    let mut end = min;
+    while end < max && seen < WINDOW_EVIDENCE {
+        let next = max.min(end + 4096);
+        seen += bytes[end..next].iter().filter(|&&b| b >= 0x80).count();
+        end = next;
+    }
+    end
+}
+
+/// How many bytes of the window multi-byte candidates are decoded to compare.
+const MULTIBYTE_SAMPLE: usize = 16 * 1024;
+
+/// The credit chardetng's own guess gets, in cost units: about the cost of
+/// one character no text contains. The class model overrides chardetng only
+/// when the bytes clearly say so.
+pub const CHARDET_BONUS: f32 = 3.0;
+
+/// Prior cost of the rarer code pages chardetng never outputs: they are
+/// taken to be about e² ≈ 7 times less common than its guess, so a tie in the
+/// bytes goes to the guess without being ambiguous.
+pub const RARE_PRIOR: f32 = 2.0;
+
+/// A runner-up with at least this share of the posterior makes the decision
+/// ambiguous.
+pub const AMBIGUOUS_SHARE: f32 = 0.15;
+
+/// A scored candidate.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub encoding: &'static Encoding,
+    /// Plausibility cost of the decoded window (lower is better).
+    pub cost: f32,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Guess {
     pub encoding: &'static Encoding,
     pub method: Method,
     pub confidence: Confidence,
+    /// 0..1: how sure the detector is (1 for BOMs and valid UTF-8).
+    pub score: f32,
+    /// The best candidate that decodes to different text, and its share.
+    pub runner_up: Option<(&'static Encoding, f32)>,
+    pub ambiguous: bool,
+}
+
+impl Guess {
+    pub fn certain(encoding: &'static Encoding, method: Method) -> Self {
+        Guess {
+            encoding,
+            method,
+            confidence: Confidence::Certain,
+            score: 1.0,
+            runner_up: None,
+            ambiguous: false,
+        }
+    }
 }
 
 /// Decide the encoding of BOM-less, non-binary bytes.
 pub fn detect(bytes: &[u8]) -> Guess {
     let Some(first) = bytes.iter().position(|&b| b >= 0x80) else {
         if has_iso2022_escapes(bytes) {
-            return guess(ISO_2022_JP, Method::Escape, Confidence::Likely);
+            return Guess::certain(ISO_2022_JP, Method::Escape);
         }
-        return guess(UTF_8, Method::Utf8, Confidence::Certain);
+        return Guess::certain(UTF_8, Method::Utf8);
     };
     if std::str::from_utf8(&bytes[first..]).is_ok() {
-        return guess(UTF_8, Method::Utf8, Confidence::Certain);
+        return Guess::certain(UTF_8, Method::Utf8);
     }
     if mostly_utf8(bytes) {
-        return guess(UTF_8, Method::Utf8Mixed, Confidence::Likely);
+        return Guess {
+            confidence: Confidence::Likely,
+            score: 0.9,
+            ..Guess::certain(UTF_8, Method::Utf8Mixed)
+        };
     }
-    let window = &bytes[first..bytes.len().min(first + WINDOW)];
+    let end = window_end(bytes, first);
+    let window = &bytes[first..end];
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(window, window.len() == bytes.len() - first);
-    let encoding = detector.guess(None, false);
-    guess(encoding, Method::Guess, Confidence::Guess)
+    detector.feed(window, end == bytes.len());
+    let (chardet, assessed) = detector.guess_assess(None, false);
+    // Scoring looks one byte back for the pair ending at the first non-ASCII byte.
+    let context = &bytes[first.saturating_sub(1)..end];
+    refine(context, chardet, assessed)
 }
 
-fn guess(encoding: &'static Encoding, method: Method, confidence: Confidence) -> Guess {
+/// Single-byte siblings: code pages of one script that differ only in how
+/// some bytes map. Every list starts with the most common member, which wins
+/// ties.
+const CYRILLIC: &[&Encoding] = &[
+    WINDOWS_1251,
+    KOI8_U,
+    KOI8_R,
+    X_MAC_CYRILLIC,
+    IBM866,
+    ISO_8859_5,
+];
+/// x-mac-cyrillic is here because chardetng, which never outputs it, takes
+/// it for windows-1252 (its capitals sit where windows-1252 has punctuation).
+/// The Central European pages are here, and windows-1252 among them, because
+/// short Latin-script texts are easily taken for either.
+const WESTERN: &[&Encoding] = &[
+    WINDOWS_1252,
+    ISO_8859_15,
+    MACINTOSH,
+    X_MAC_CYRILLIC,
+    WINDOWS_1250,
+    ISO_8859_2,
+];
+const CENTRAL: &[&Encoding] = &[WINDOWS_1250, ISO_8859_2, ISO_8859_16, WINDOWS_1252];
+const BALTIC: &[&Encoding] = &[WINDOWS_1257, ISO_8859_13, ISO_8859_4, ISO_8859_10];
+const TURKISH: &[&Encoding] = &[WINDOWS_1254, ISO_8859_3];
+const GREEK: &[&Encoding] = &[WINDOWS_1253, ISO_8859_7];
+const HEBREW: &[&Encoding] = &[WINDOWS_1255, ISO_8859_8];
+const ARABIC: &[&Encoding] = &[WINDOWS_1256, ISO_8859_6];
+/// Siblings chardetng never outputs. It cannot have weighed them against its
+/// guess, so its credit goes to them as well: between its guess and one of
+/// these, the bytes decide, after a prior of [`RARE_PRIOR`] for being less
+/// common in the wild (KOI8-R excepted: chardetng reports it as KOI8-U).
+const NEVER_OUTPUT: &[&Encoding] = &[
+    ISO_8859_15,
+    ISO_8859_16,
+    ISO_8859_3,
+    ISO_8859_10,
+    MACINTOSH,
+    X_MAC_CYRILLIC,
+    KOI8_R,
+];
+/// Multi-byte East Asian encodings: compared by decoding a sample.
+const CJK: &[&Encoding] = &[GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
+
+/// The siblings of chardetng's guess (the guess itself first).
+pub fn family(guess: &'static Encoding) -> Vec<&'static Encoding> {
+    let lists: [&[&'static Encoding]; 9] = [
+        CYRILLIC, WESTERN, CENTRAL, BALTIC, TURKISH, GREEK, HEBREW, ARABIC, CJK,
+    ];
+    let mut out = vec![guess];
+    if let Some(list) = lists.iter().find(|l| l.contains(&guess)) {
+        out.extend(list.iter().copied().filter(|e| *e != guess));
+    }
+    // Visual and logical Hebrew decode alike.
+    if guess == ISO_8859_8_I {
+        out.extend(HEBREW.iter().copied().filter(|e| *e != ISO_8859_8));
+    }
+    out
+}
+
+/// Byte → class tables for every single-byte encoding, built once.
+fn tables() -> &'static [ByteClasses] {
+    static TABLES: OnceLock<Vec<ByteClasses>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        [
+            CYRILLIC, WESTERN, CENTRAL, BALTIC, TURKISH, GREEK, HEBREW, ARABIC,
+        ]
+        .iter()
+        .flat_map(|l| l.iter())
+        .chain([&ISO_8859_8_I, &ISO_8859_14, &WINDOWS_1258, &WINDOWS_874])
+        .map(|e| ByteClasses::new(e))
+        .collect()
+    })
+}
+
+fn table(encoding: &'static Encoding) -> Option<&'static ByteClasses> {
+    tables().iter().find(|t| t.encoding == encoding)
+}
+
+/// Plausibility cost of `bytes` decoded with `encoding`, and the decoded text
+/// for multi-byte encodings (single-byte ones are compared by table).
+///
+/// Multi-byte East Asian candidates are not scored by the class model: CJK
+/// text has no spaces and mostly caseless letters, so the model has nothing to
+/// say about which of two valid readings is right (that is chardetng's
+/// language model's job). They only pay for undecodable sequences.
+fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<String>) {
+    match table(encoding) {
+        Some(t) => (t.cost(bytes), None),
+        None => {
+            let mut sample = &bytes[..bytes.len().min(MULTIBYTE_SAMPLE)];
+            if sample.len() < bytes.len() {
+                // Do not cut a character in two at the end of the sample.
+                while sample.last().is_some_and(|&b| b >= 0x80) {
+                    sample = &sample[..sample.len() - 1];
+                }
+            }
+            let mut decoder = encoding.new_decoder_without_bom_handling();
+            let mut text = String::with_capacity(sample.len() * 2);
+            let mut errors = 0usize;
+            let mut read = 0;
+            loop {
+                let (result, n) =
+                    decoder.decode_to_string_without_replacement(&sample[read..], &mut text, true);
+                read += n;
+                match result {
+                    encoding_rs::DecoderResult::InputEmpty => break,
+                    encoding_rs::DecoderResult::OutputFull => text.reserve(sample.len()),
+                    encoding_rs::DecoderResult::Malformed(..) => errors += 1,
+                }
+            }
+            (10.0 * errors as f32, Some(text))
+        }
+    }
+}
+
+/// How plausible `bytes` (from the first non-ASCII byte) are in `encoding`,
+/// as a cost: what the corpus prior compares against the detector's choice.
+pub fn cost_in(bytes: &[u8], encoding: &'static Encoding) -> f32 {
+    let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
+    let end = window_end(bytes, first);
+    candidate_cost(&bytes[first.saturating_sub(1)..end], encoding).0
+}
+
+/// Number of non-ASCII characters, roughly: non-ASCII bytes, halved for
+/// multi-byte encodings.
+fn non_ascii(bytes: &[u8], multibyte: bool) -> usize {
+    let n = bytes.iter().filter(|&&b| b >= 0x80).count();
+    if multibyte {
+        n / 2
+    } else {
+        n
+    }
+}
+
+/// How much a decision can rest on `n` non-ASCII characters at all: one
+/// non-ASCII character says little, a few dozen settle most cases.
+pub fn evidence(n: usize) -> f32 {
+    1.0 - (-(n as f32) / 6.0).exp()
+}
+
+/// How well the best reading fits text at all, from its average cost per
+/// non-ASCII character: right decodings average well under 0.1 (letters cost
+/// nothing); a reading that averages a quarter of an odd symbol (0.75) is
+/// half believed, and text in an encoding no candidate covers (Johab read
+/// as macintosh averages 1.4 and more) hardly at all.
+fn fit(cost: f32, n: usize) -> f32 {
+    let average = cost / n.max(1) as f32;
+    1.0 / (1.0 + (average / 0.75).powi(4))
+}
+
+/// Pick among chardetng's guess and its siblings.
+fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
+    let members = family(chardet);
+    let multibyte = table(chardet).is_none();
+    // Distinct decodings only: a sibling that maps every byte present the
+    // same way as an earlier one is the same candidate.
+    let mut present = [false; 128];
+    if !multibyte {
+        for &b in bytes {
+            if b >= 0x80 {
+                present[(b - 0x80) as usize] = true;
+            }
+        }
+    }
+    let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
+    for &encoding in &members {
+        let (cost, text) = candidate_cost(bytes, encoding);
+        let same = kept.iter().any(|(k, ktext)| match (&text, ktext) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                let (ta, tb) = (table(encoding).unwrap(), table(k.encoding).unwrap());
+                (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+            }
+        });
+        if !same {
+            kept.push((Candidate { encoding, cost }, text));
+        }
+    }
+    let n = non_ascii(bytes, multibyte);
+    // chardetng's language evidence: a fixed credit for single-byte siblings,
+    // which the class model can judge; for multi-byte ones, which it cannot,
+    // a credit growing with the amount of text chardetng saw.
+    let bonus = match (assessed, multibyte) {
+        (false, _) => 0.0,
+        (true, false) => CHARDET_BONUS,
+        (true, true) => (1.0 + n as f32).ln(),
+    };
+    let s: Vec<f32> = kept
+        .iter()
+        .map(|(c, _)| {
+            let never = NEVER_OUTPUT.contains(&c.encoding);
+            let prior = if never && c.encoding != KOI8_R {
+                -RARE_PRIOR
+            } else {
+                0.0
+            };
+            -c.cost
+                + prior
+                + if c.encoding == chardet || never {
+                    bonus
+                } else {
+                    0.0
+                }
+        })
+        .collect();
+    let best = (0..kept.len())
+        .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let top = s[best];
+    let total: f32 = s.iter().map(|x| (x - top).exp()).sum();
+    let share = |i: usize| (s[i] - top).exp() / total;
+    let runner = (0..kept.len())
+        .filter(|&i| i != best)
+        .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)));
+    let evidence = evidence(n);
+    let fit = fit(kept[best].0.cost, n);
+    let doubt = if assessed { 1.0 } else { 0.5 };
+    let score = share(best) * evidence * fit * doubt;
+    let runner_up = runner.map(|i| (kept[i].0.encoding, share(i) * evidence * fit * doubt));
+    // Ambiguous: a real contender, or no reading that looks like text at all.
+    let ambiguous = runner.is_some_and(|i| share(i) >= AMBIGUOUS_SHARE || fit < 0.5);
+    let confidence = if score >= 0.9 && !ambiguous {
+        Confidence::Likely
+    } else {
+        Confidence::Guess
+    };
     Guess {
-        encoding,
-        method,
+        encoding: kept[best].0.encoding,
+        method: Method::Guess,
         confidence,
+        score,
+        runner_up,
+        ambiguous,
     }
 }
 
@@ -54,9 +384,11 @@ fn has_iso2022_escapes(bytes: &[u8]) -> bool {
     })
 }
 
-/// Valid multi-byte UTF-8 sequences outnumber invalid bytes: a UTF-8 file
-/// with pieces in a legacy encoding, not a legacy file. Random legacy text
-/// rarely forms valid UTF-8 sequences, so a few suffice as evidence.
+/// Valid multi-byte UTF-8 sequences outnumber invalid ones two to one: a
+/// UTF-8 file with pieces in a legacy encoding, not a legacy file. Legacy
+/// East Asian text forms valid two- and three-byte UTF-8 sequences by chance
+/// (EUC `A4 D5 A4 EB` holds `D5 A4` and `EB A4 B5`), but in it the invalid
+/// stretches always outnumber the accidental valid ones.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
@@ -66,10 +398,17 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             invalid += 1;
         }
     }
-    valid_multibyte >= 4 && valid_multibyte * 2 >= invalid
+    valid_multibyte >= 4 && valid_multibyte >= 2 * invalid
 }
 
 /// UTF-16 or UTF-32 without a BOM, told by where the NUL bytes fall.
+///
+/// Text in UTF-32 has NUL in the top two bytes of almost every unit. Text in
+/// UTF-16 has NUL as the high byte of every ASCII character (spaces, digits,
+/// punctuation, markup), so even Cyrillic or Greek text puts NULs at one
+/// parity only, while binary data puts them anywhere. A UTF-16 verdict needs
+/// NULs in at least a tenth of the units at one parity, none at the other,
+/// and a sample that decodes without unpaired surrogates or controls.
 pub fn nul_pattern(bytes: &[u8]) -> Option<BomKind> {
     let sample = &bytes[..bytes.len().min(4096) & !3];
     if sample.len() < 8 || memchr::memchr(0, sample).is_none() {
@@ -94,13 +433,28 @@ pub fn nul_pattern(bytes: &[u8]) -> Option<BomKind> {
     }
     let (even, odd) = (zero_at[0] + zero_at[2], zero_at[1] + zero_at[3]);
     let pairs = quads * 2;
-    if odd * 10 >= pairs * 6 && even * 20 <= pairs {
-        return Some(BomKind::Utf16Le);
+    let some = |n: usize| n * 10 >= pairs;
+    let hardly = |n: usize| n * 100 <= pairs;
+    let kind = if some(odd) && hardly(even) {
+        BomKind::Utf16Le
+    } else if some(even) && hardly(odd) {
+        BomKind::Utf16Be
+    } else {
+        return None;
+    };
+    let units = sample.chunks_exact(2).map(|p| match kind {
+        BomKind::Utf16Le => u16::from_le_bytes([p[0], p[1]]),
+        _ => u16::from_be_bytes([p[0], p[1]]),
+    });
+    let mut bad = 0;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) if !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c') => {}
+            // The sample may end inside a surrogate pair; tolerate one.
+            _ => bad += 1,
+        }
     }
-    if even * 10 >= pairs * 6 && odd * 20 <= pairs {
-        return Some(BomKind::Utf16Be);
-    }
-    None
+    (bad * 100 <= pairs).then_some(kind)
 }
 
 #[cfg(test)]
@@ -119,6 +473,18 @@ mod tests {
             .flat_map(|u| u.to_be_bytes())
             .collect();
         assert_eq!(nul_pattern(&be), Some(BomKind::Utf16Be));
+        let cyrillic: Vec<u8> = "Съешь же ещё этих мягких французских булок, да выпей чаю."
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(nul_pattern(&cyrillic), Some(BomKind::Utf16Le));
+        let utf32: Vec<u8> = "plain text, four bytes each"
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert_eq!(nul_pattern(&utf32), Some(BomKind::Utf32Be));
+        // NULs at both parities: binary, not UTF-16.
+        assert_eq!(nul_pattern(b"ab\0\0cd\0e\0\0fg\0\0hi\0j\0k"), None);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 pub mod binary;
 pub mod bom;
 pub mod detect;
+pub mod plausible;
+pub mod prior;
 
 use crate::edit::Confidence;
 use bom::BomKind;
@@ -33,6 +35,9 @@ pub enum Method {
     Guess,
     /// Forced by `--encoding` or the config.
     Forced,
+    /// A weak guess replaced by the collection's dominant encoding
+    /// (`--corpus-prior`).
+    CorpusPrior,
 }
 
 impl Method {
@@ -45,6 +50,7 @@ impl Method {
             Method::Escape => "escape",
             Method::Guess => "guess",
             Method::Forced => "forced",
+            Method::CorpusPrior => "corpus-prior",
         }
     }
 }
@@ -76,6 +82,21 @@ pub struct Decoded {
     pub confidence: Confidence,
     pub bom: Option<BomKind>,
     pub invalid: Vec<InvalidBytes>,
+    /// 0..1: how sure detection is (1 for BOMs, valid UTF-8 and forced).
+    pub score: f32,
+    /// The best alternative that decodes to different text, with its score.
+    pub runner_up: Option<(&'static str, f32)>,
+    /// The top candidates decode to different text and the evidence is thin.
+    pub ambiguous: bool,
+}
+
+impl Decoded {
+    fn with_guess(mut self, guess: &detect::Guess) -> Self {
+        self.score = guess.score;
+        self.runner_up = guess.runner_up.map(|(e, s)| (e.name(), s));
+        self.ambiguous = guess.ambiguous;
+        self
+    }
 }
 
 /// What the decode stage makes of a file.
@@ -85,8 +106,44 @@ pub enum Sniffed {
     Binary(String),
 }
 
+/// What detection decides, before any decoding.
+#[derive(Debug, Clone)]
+pub enum Detection {
+    /// A BOM of this kind and length.
+    Bom(BomKind, usize),
+    /// UTF-16/32 without a BOM, by NUL-byte pattern.
+    NulPattern(BomKind),
+    Binary(String),
+    /// Everything else: ASCII, UTF-8 or a legacy encoding.
+    Guess(detect::Guess),
+}
+
+/// Detect the encoding of `bytes` without decoding them.
+pub fn sniff(bytes: &[u8]) -> Detection {
+    if let Some((kind, len)) = bom::sniff(bytes) {
+        return Detection::Bom(kind, len);
+    }
+    if let Some(kind) = detect::nul_pattern(bytes) {
+        return Detection::NulPattern(kind);
+    }
+    if let Some(reason) = binary::binary_reason(bytes) {
+        return Detection::Binary(reason);
+    }
+    Detection::Guess(detect::detect(bytes))
+}
+
 /// Decode `bytes`, detecting the encoding unless `forced`.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
+    decode_with_prior(bytes, forced, None)
+}
+
+/// [`decode`], letting a collection's dominant encoding settle weak guesses
+/// (see [`prior`]).
+pub fn decode_with_prior(
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+    corpus_prior: Option<&prior::CorpusPrior>,
+) -> Sniffed {
     if let Some(encoding) = forced {
         let (bom, body) = match bom::sniff(bytes) {
             Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), &bytes[len..]),
@@ -100,23 +157,25 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
             bom,
         ));
     }
-    if let Some((kind, len)) = bom::sniff(bytes) {
-        return Sniffed::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)));
+    match sniff(bytes) {
+        Detection::Bom(kind, len) => {
+            Sniffed::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)))
+        }
+        Detection::NulPattern(kind) => {
+            Sniffed::Text(decode_unicode(bytes, kind, Method::NulPattern, None))
+        }
+        Detection::Binary(reason) => Sniffed::Binary(reason),
+        Detection::Guess(guess) => {
+            let guess = match corpus_prior {
+                Some(p) => p.apply(bytes, guess),
+                None => guess,
+            };
+            Sniffed::Text(
+                with_encoding(bytes, guess.encoding, guess.method, guess.confidence, None)
+                    .with_guess(&guess),
+            )
+        }
     }
-    if let Some(kind) = detect::nul_pattern(bytes) {
-        return Sniffed::Text(decode_unicode(bytes, kind, Method::NulPattern, None));
-    }
-    if let Some(reason) = binary::binary_reason(bytes) {
-        return Sniffed::Binary(reason);
-    }
-    let guess = detect::detect(bytes);
-    Sniffed::Text(with_encoding(
-        bytes,
-        guess.encoding,
-        guess.method,
-        guess.confidence,
-        None,
-    ))
 }
 
 fn bom_matches(kind: BomKind, encoding: &'static Encoding) -> bool {
@@ -153,6 +212,9 @@ pub fn with_encoding(
         confidence,
         bom,
         invalid,
+        score: 1.0,
+        runner_up: None,
+        ambiguous: false,
     }
 }
 
@@ -239,6 +301,9 @@ fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>
         confidence: Confidence::Certain,
         bom,
         invalid,
+        score: 1.0,
+        runner_up: None,
+        ambiguous: false,
     }
 }
 

@@ -16,7 +16,8 @@
 //! diff or review page still shows the whole file).
 
 use super::groups::encoding_change;
-use super::{FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
+use crate::finding::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
@@ -38,9 +39,13 @@ pub struct FileCounts {
     /// Edits per rule.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub edits: BTreeMap<String, usize>,
-    /// Findings per rule.
+    /// Findings of severity warning or error per rule (info findings never
+    /// fail a check, so they are not recorded).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub findings: BTreeMap<String, usize>,
+    /// Corpus findings (warning or error) naming this file, per rule.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub corpus: BTreeMap<String, usize>,
     /// The whole-file change, e.g. "re-encoded from windows-1252 to UTF-8".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
@@ -55,13 +60,20 @@ impl FileCounts {
         for e in &r.edits {
             *c.edits.entry(e.rule.to_string()).or_insert(0) += 1;
         }
-        for f in &r.findings {
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+        {
             *c.findings.entry(f.rule.to_string()).or_insert(0) += 1;
         }
         c
     }
     fn is_empty(&self) -> bool {
-        self.edits.is_empty() && self.findings.is_empty() && self.encoding.is_none()
+        self.edits.is_empty()
+            && self.findings.is_empty()
+            && self.corpus.is_empty()
+            && self.encoding.is_none()
     }
 }
 
@@ -197,6 +209,59 @@ impl Printer for BaselinePrinter<'_> {
         }
         self.filtered.add(&report);
         self.inner.file(&report, texts)
+    }
+
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        let mut now: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for f in findings.iter().filter(|f| f.severity >= Severity::Warning) {
+            *now.entry((f.path.as_str(), f.rule)).or_insert(0) += 1;
+        }
+        for (&(path, rule), &n) in &now {
+            self.current
+                .files
+                .entry(path.to_string())
+                .or_default()
+                .corpus
+                .insert(rule.to_string(), n);
+        }
+        let kept: Vec<CorpusFinding> = match self.known.as_ref() {
+            None => findings.to_vec(),
+            Some(known) => {
+                let was = |path: &str, rule: &str| {
+                    known
+                        .files
+                        .get(path)
+                        .and_then(|c| c.corpus.get(rule))
+                        .copied()
+                        .unwrap_or(0)
+                };
+                let mut worse: Vec<(&str, &str)> = Vec::new();
+                for (&(path, rule), &n) in &now {
+                    let before = was(path, rule);
+                    if n > before {
+                        self.regressions.push(format!(
+                            "{path}: {rule}: {n} corpus findings (baseline {before})"
+                        ));
+                        worse.push((path, rule));
+                    }
+                }
+                for (path, counts) in &known.files {
+                    for (rule, &n) in &counts.corpus {
+                        let current = now.get(&(path.as_str(), rule.as_str())).copied();
+                        if current.unwrap_or(0) < n {
+                            self.improved += 1;
+                        }
+                    }
+                }
+                findings
+                    .iter()
+                    .filter(|f| worse.contains(&(f.path.as_str(), f.rule)))
+                    .cloned()
+                    .collect()
+            }
+        };
+        self.filtered.add_corpus(&kept);
+        self.inner.corpus(&kept)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

@@ -1,7 +1,7 @@
 //! `check --diff`: unified diffs of what `clean` would do. Stdout carries the
 //! patch and nothing else; the summary goes to stderr.
 
-use super::{FileReport, Printer, Summary, Texts};
+use super::{CorpusFinding, FileReport, Printer, Summary, Texts};
 use similar::TextDiff;
 use std::io::{self, Write};
 
@@ -36,6 +36,20 @@ impl<W: Write> Printer for DiffPrinter<W> {
                 self.out
                     .write_all(unified_diff(&report.path, t.input, t.output).as_bytes())?;
             }
+        }
+        Ok(())
+    }
+
+    /// Corpus findings have no diff: they go to stderr, like the summary.
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        for f in findings {
+            eprintln!(
+                "{}: {} {}: {}",
+                f.path,
+                f.severity.as_str(),
+                f.rule,
+                f.message
+            );
         }
         Ok(())
     }

@@ -9,7 +9,7 @@
 //! complete list belongs in `--format markdown` or `--format json`.
 
 use super::groups::{encoding_change, group_edits, is_damage, quote};
-use super::{FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -62,7 +62,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 fn summary_of(rule: &str) -> &'static str {
-    crate::rules::find(rule).map_or("", |r| r.info().summary)
+    super::groups::rule_summary(rule)
 }
 
 fn annotations(r: &FileReport) -> Vec<Annotation> {
@@ -167,6 +167,40 @@ impl<W: Write> Printer for GithubPrinter<W> {
                 a.level,
                 escape_property(a.rule),
                 escape_data(&a.message)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Corpus findings (duplicates, name collisions, outliers) annotate the
+    /// file they name, under the same caps (the corpus counts as one file).
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut printed = 0;
+        for f in findings {
+            let n = per_rule.entry(f.rule).or_insert(0);
+            *n += 1;
+            if *n > PER_RULE || printed >= PER_FILE || self.printed >= TOTAL {
+                self.omitted += 1;
+                continue;
+            }
+            printed += 1;
+            self.printed += 1;
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let mut message = f.message.clone();
+            if !f.related.is_empty() {
+                message.push_str(&format!(" (related: {})", f.related.join(", ")));
+            }
+            writeln!(
+                self.out,
+                "::{level} file={},title={}::{}",
+                escape_property(&f.path),
+                escape_property(f.rule),
+                escape_data(&message)
             )?;
         }
         Ok(())

@@ -72,6 +72,16 @@ pub fn advance(line: usize, column: usize, text: &str) -> (usize, usize) {
     }
 }
 
+/// A rule's static description, per-file or corpus-level.
+pub fn rule_info(id: &str) -> Option<&'static crate::rule::RuleInfo> {
+    crate::rules::infos().find(|i| i.id == id)
+}
+
+/// A rule's one-line summary, or "".
+pub fn rule_summary(id: &str) -> &'static str {
+    rule_info(id).map_or("", |i| i.summary)
+}
+
 /// Rule id of the finding that marks lost characters (U+FFFD).
 pub const LOST_CHARACTERS: &str = "replacement-char";
 

@@ -15,7 +15,7 @@
 //! of `default-src 'none'`: it fetches nothing when viewed.
 
 use super::groups::{encoding_change, is_damage};
-use super::{EditRecord, FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, EditRecord, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 use std::collections::BTreeMap;
@@ -608,7 +608,7 @@ impl<W: Write> HtmlPrinter<W> {
                     *rest.entry((names, e.confidence)).or_insert(0) += 1;
                     continue;
                 }
-                let summary = crate::rules::find(e.rule).map_or("", |r| r.info().summary);
+                let summary = super::groups::rule_summary(e.rule);
                 let content = format!(
                     "<span class=\"pos\">{}:{}</span> <span class=\"rule\" title=\"{}\">{}</span> <span class=\"conf {conf}\">{conf}</span> {}",
                     e.line,
@@ -689,12 +689,44 @@ impl<W: Write> Printer for HtmlPrinter<W> {
                 );
                 self.shown_files += 1;
             }
-            (Status::Changed, Some(texts)) => {
+            // Changed files, and clean ones with (info) findings.
+            (Status::Changed, Some(texts)) | (Status::Clean, Some(texts))
+                if r.status == Status::Changed || !r.findings.is_empty() =>
+            {
                 self.render_file(r, texts);
                 self.shown_files += 1;
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// Corpus findings: one section before the files' ends, filterable by rule.
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let html = &mut self.body;
+        html.push_str("<section class=\"file corpus\" data-path=\"\"><h2>Corpus findings</h2>\n<ul class=\"findings\">\n");
+        for f in findings {
+            self.by_rule.entry(f.rule).or_default().1 += 1;
+            let related = if f.related.is_empty() {
+                String::new()
+            } else {
+                format!(" (related: {})", escape(&f.related.join(", ")))
+            };
+            let _ = writeln!(
+                html,
+                "<li class=\"finding {}\" data-rules=\"{}\" data-count=\"1\"><span class=\"pos\">{}</span> <span class=\"rule\">{}</span> {}{related}</li>",
+                f.severity.as_str(),
+                escape(f.rule),
+                escape(&f.path),
+                escape(f.rule),
+                escape(&f.message),
+            );
+        }
+        html.push_str("</ul>\n</section>\n");
+        self.shown_files += 1;
         Ok(())
     }
 
@@ -726,9 +758,9 @@ impl<W: Write> Printer for HtmlPrinter<W> {
         }
         head.push_str("</fieldset>\n<fieldset><legend>Rules</legend>\n");
         for (rule, (edits, findings)) in &self.by_rule {
-            let summary = crate::rules::find(rule).map_or(
+            let summary = super::groups::rule_info(rule).map_or(
                 "the file is re-encoded to UTF-8 or loses its byte-order mark",
-                |r| r.info().summary,
+                |i| i.summary,
             );
             let mut n = Vec::new();
             if *edits > 0 {
@@ -866,7 +898,7 @@ const SCRIPT: &str = r#"
       });
       if (sec.hasAttribute("data-encoding") && rules["encoding"]) any = true;
       sec.hidden = !any;
-      if (any) files++;
+      if (any && !sec.classList.contains("corpus")) files++;
     });
     document.getElementById("shown-edits").textContent = edits;
     document.getElementById("shown-findings").textContent = findings;

@@ -1,7 +1,7 @@
 //! The default, human-readable output: a line per file, details on request,
 //! a total at the end.
 
-use super::{FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -109,6 +109,35 @@ impl<W: Write> Printer for HumanPrinter<W> {
         Ok(())
     }
 
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let mut counts = BTreeMap::new();
+        for f in findings {
+            *counts.entry(f.rule).or_insert(0) += 1;
+        }
+        writeln!(
+            self.out,
+            "corpus: {} findings ({})",
+            findings.len(),
+            counts_text(&counts)
+        )?;
+        if self.list_findings {
+            for f in findings {
+                writeln!(
+                    self.out,
+                    "  {}: {} {}: {}",
+                    f.path,
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         writeln!(
             self.out,
@@ -180,13 +209,20 @@ impl<W: Write> Printer for DetectPrinter<W> {
             (Some(e), _) if self.tsv => writeln!(out, "{}\t{}", r.path, e.name),
             (Some(e), _) => {
                 let le = e.line_endings;
+                let runner_up = match e.runner_up {
+                    Some(r) => format!("  runner-up={} ({:.2})", r.name, r.score),
+                    None => String::new(),
+                };
                 writeln!(
                     out,
-                    "{}  {}  by={}  confidence={}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
+                    "{}  {}  by={}  confidence={}  score={:.2}{}{}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
                     r.path,
                     e.name,
                     e.method,
                     e.confidence.as_str(),
+                    e.score,
+                    runner_up,
+                    if e.ambiguous { "  AMBIGUOUS" } else { "" },
                     e.bom.unwrap_or("none"),
                     le.lf,
                     le.crlf,

@@ -1,20 +1,26 @@
 //! `--format json` / `--report FILE`: the full report as one JSON document.
 //!
 //! Schema (version 1):
-//! `{"version": 1, "files": [FileReport…], "summary": Summary}`; see
+//! `{"version": 1, "files": [FileReport…], "corpus": [CorpusFinding…],
+//! "summary": Summary}`; see
 //! README "JSON report" for every field.
 
-use super::{FileReport, Printer, Summary, Texts, SCHEMA_VERSION};
+use super::{CorpusFinding, FileReport, Printer, Summary, Texts, SCHEMA_VERSION};
 use std::io::{self, Write};
 
 pub struct JsonPrinter<W: Write> {
     out: W,
     first: bool,
+    corpus: Vec<CorpusFinding>,
 }
 
 impl<W: Write> JsonPrinter<W> {
     pub fn new(out: W) -> Self {
-        JsonPrinter { out, first: true }
+        JsonPrinter {
+            out,
+            first: true,
+            corpus: Vec::new(),
+        }
     }
 }
 
@@ -30,11 +36,18 @@ impl<W: Write> Printer for JsonPrinter<W> {
         self.out.write_all(b"\n")
     }
 
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        self.corpus.extend_from_slice(findings);
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if self.first {
             write!(self.out, "{{\"version\":{SCHEMA_VERSION},\"files\":[")?;
         }
-        self.out.write_all(b"],\"summary\":")?;
+        self.out.write_all(b"],\"corpus\":")?;
+        serde_json::to_writer(&mut self.out, &self.corpus)?;
+        self.out.write_all(b",\n\"summary\":")?;
         serde_json::to_writer(&mut self.out, summary)?;
         self.out.write_all(b"}\n")?;
         self.out.flush()

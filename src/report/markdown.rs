@@ -7,7 +7,7 @@
 //! under GitHub's 1 MiB step-summary limit; the counts are always complete.
 
 use super::groups::{encoding_change, is_damage, quote};
-use super::{FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,6 +31,8 @@ pub struct MarkdownPrinter<W: Write> {
     repair_counts: BTreeMap<Confidence, usize>,
     damage: usize,
     errors: Vec<String>,
+    corpus: Vec<String>,
+    corpus_count: usize,
 }
 
 impl<W: Write> MarkdownPrinter<W> {
@@ -44,6 +46,8 @@ impl<W: Write> MarkdownPrinter<W> {
             repair_counts: BTreeMap::new(),
             damage: 0,
             errors: Vec::new(),
+            corpus: Vec::new(),
+            corpus_count: 0,
         }
     }
 }
@@ -137,6 +141,27 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
         Ok(())
     }
 
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        self.corpus_count += findings.len();
+        for f in findings
+            .iter()
+            .take(REPAIR_ROWS.saturating_sub(self.corpus.len()))
+        {
+            let mut message = text(&f.message);
+            if !f.related.is_empty() {
+                let related: Vec<String> = f.related.iter().map(|p| code(p)).collect();
+                message.push_str(&format!(" (related: {})", related.join(", ")));
+            }
+            self.corpus.push(format!(
+                "| {} | {} | {} | {message} |",
+                f.severity.as_str(),
+                code(&f.path),
+                code(f.rule)
+            ));
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         let mut md = String::new();
         let _ = writeln!(md, "## {}\n", self.title);
@@ -182,6 +207,23 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
             }
             md.push('\n');
         }
+        if !self.corpus.is_empty() {
+            let _ = writeln!(
+                md,
+                "### Corpus findings\n\n| severity | file | rule | finding |\n|---|---|---|---|"
+            );
+            for row in &self.corpus {
+                let _ = writeln!(md, "{row}");
+            }
+            if self.corpus_count > self.corpus.len() {
+                let _ = writeln!(
+                    md,
+                    "\n… and {} more (`--format json` lists all).",
+                    self.corpus_count - self.corpus.len()
+                );
+            }
+            md.push('\n');
+        }
         let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for (rule, n) in &s.edits_by_rule {
             rules.entry(rule).or_default().0 += n;
@@ -195,7 +237,7 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
                 "### Counts per rule\n\n| rule | edits | findings | what it does |\n|---|--:|--:|---|"
             );
             for (rule, (edits, findings)) in &rules {
-                let summary = crate::rules::find(rule).map_or("", |r| r.info().summary);
+                let summary = super::groups::rule_summary(rule);
                 let _ = writeln!(
                     md,
                     "| {} | {edits} | {findings} | {} |",

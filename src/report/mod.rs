@@ -26,6 +26,7 @@ use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineIndex};
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
+pub use crate::validate::corpus::CorpusFinding;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -36,9 +37,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Nothing to change and no findings.
+    /// Nothing to change and no findings of severity warning or error (a
+    /// file whose only findings are `info` is clean: info never fails `check`).
     Clean,
-    /// The cleaned file differs from the input (or has findings).
+    /// The cleaned file differs from the input, or it has warning/error findings.
     Changed,
     /// Not text; skipped.
     Binary,
@@ -81,6 +83,20 @@ pub struct EncodingInfo {
     pub bom: Option<&'static str>,
     pub undecodable: usize,
     pub line_endings: LineEndings,
+    /// 0..1: how sure detection is (1 for BOMs, valid UTF-8 and forced).
+    pub score: f32,
+    /// The best alternative that decodes to different text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUp>,
+    /// The top candidates decode differently and the evidence is thin.
+    pub ambiguous: bool,
+}
+
+/// The second-best encoding of a detection.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RunnerUp {
+    pub name: &'static str,
+    pub score: f32,
 }
 
 /// Everything fettle knows about one file.
@@ -167,7 +183,7 @@ impl FileReport {
                 }
             })
             .collect::<Vec<_>>();
-        let status = if t.changed() || !findings.is_empty() {
+        let status = if t.changed() || findings.iter().any(|f| f.severity >= Severity::Warning) {
             Status::Changed
         } else {
             Status::Clean
@@ -183,6 +199,12 @@ impl FileReport {
                 bom: t.decoded.bom.map(|b| b.name()),
                 undecodable: t.decoded.invalid.len(),
                 line_endings: t.line_endings,
+                score: (t.decoded.score * 100.0).round() / 100.0,
+                runner_up: t.decoded.runner_up.map(|(name, score)| RunnerUp {
+                    name,
+                    score: (score * 100.0).round() / 100.0,
+                }),
+                ambiguous: t.decoded.ambiguous,
             }),
             binary: None,
             error: None,
@@ -222,7 +244,12 @@ pub struct Summary {
     pub edits: usize,
     pub findings: usize,
     pub edits_by_rule: BTreeMap<&'static str, usize>,
+    /// Per-file and corpus findings per rule.
     pub findings_by_rule: BTreeMap<&'static str, usize>,
+    /// Per-file and corpus findings per severity.
+    pub findings_by_severity: BTreeMap<Severity, usize>,
+    /// Corpus findings (also counted in `findings`).
+    pub corpus_findings: usize,
 }
 
 impl Summary {
@@ -241,7 +268,26 @@ impl Summary {
         }
         for f in &r.findings {
             *self.findings_by_rule.entry(f.rule).or_insert(0) += 1;
+            *self.findings_by_severity.entry(f.severity).or_insert(0) += 1;
         }
+    }
+
+    pub fn add_corpus(&mut self, findings: &[CorpusFinding]) {
+        self.findings += findings.len();
+        self.corpus_findings += findings.len();
+        for f in findings {
+            *self.findings_by_rule.entry(f.rule).or_insert(0) += 1;
+            *self.findings_by_severity.entry(f.severity).or_insert(0) += 1;
+        }
+    }
+
+    /// Findings of severity warning or error: what makes `check` fail.
+    pub fn failing_findings(&self) -> usize {
+        self.findings_by_severity
+            .iter()
+            .filter(|(s, _)| **s >= Severity::Warning)
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -255,6 +301,11 @@ pub struct Texts<'a> {
 pub trait Printer {
     /// Called once per file, in sorted path order.
     fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()>;
+    /// Called once after the last file with the corpus rules' findings
+    /// (sorted by path), when the corpus rules ran.
+    fn corpus(&mut self, _findings: &[CorpusFinding]) -> io::Result<()> {
+        Ok(())
+    }
     /// Called once after the last file.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// Does this printer need the texts (costs memory)?

@@ -21,7 +21,7 @@
 use super::groups::{
     encoding_change, group_edits, is_damage, rule_description, rule_doc, EditGroup,
 };
-use super::{visible, FileReport, Printer, Status, Summary, Texts};
+use super::{visible, CorpusFinding, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -50,7 +50,7 @@ pub struct SarifPrinter<W: Write> {
 
 impl<W: Write> SarifPrinter<W> {
     pub fn new(out: W) -> Self {
-        let mut rule_ids: Vec<&'static str> = crate::rules::all().map(|r| r.info().id).collect();
+        let mut rule_ids: Vec<&'static str> = crate::rules::all_ids();
         rule_ids.push(ENCODING_RULE);
         let rules = rule_ids.iter().map(|id| rule_descriptor(id)).collect();
         SarifPrinter {
@@ -78,11 +78,11 @@ impl<W: Write> SarifPrinter<W> {
 }
 
 fn rule_descriptor(id: &str) -> Value {
-    let (summary, stage, level, doc) = match crate::rules::find(id) {
-        Some(rule) => {
-            let info = rule.info();
+    let (summary, stage, level, doc) = match super::groups::rule_info(id) {
+        Some(info) => {
             let stage = format!("{:?}", info.stage).to_lowercase();
-            let level = if info.stage == crate::rule::Stage::Validate {
+            use crate::rule::Stage;
+            let level = if matches!(info.stage, Stage::Validate | Stage::Corpus) {
                 "warning"
             } else {
                 "note"
@@ -253,7 +253,7 @@ impl<W: Write> Printer for SarifPrinter<W> {
             let n = g.edits.len();
             let message = format!(
                 "{}: {} edit{}, confidence {}; first `{}` → `{}`",
-                crate::rules::find(g.rule).map_or("", |r| r.info().summary),
+                super::groups::rule_summary(g.rule),
                 n,
                 if n == 1 { "" } else { "s" },
                 g.confidence().as_str(),
@@ -292,6 +292,34 @@ impl<W: Write> Printer for SarifPrinter<W> {
                 }],
                 "properties": {"confidence": g.confidence().as_str(), "edits": n, "merged": merged},
             }));
+        }
+        Ok(())
+    }
+
+    /// Corpus findings: a result on the file they name (no region), the
+    /// other files involved as `relatedLocations`.
+    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+        for f in findings {
+            let related: Vec<Value> = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    json!({"id": i, "physicalLocation": {"artifactLocation": {"uri": path_uri(p)}}})
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": f.rule,
+                "ruleIndex": self.rule_index(f.rule).map_or(-1, |i| i as i64),
+                "level": level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path_uri(&f.path)}}}],
+                "properties": {"severity": f.severity.as_str(), "corpus": true},
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            self.push(result);
         }
         Ok(())
     }

@@ -1,0 +1,301 @@
+//! A cheap, language-agnostic plausibility model for decoded text.
+//!
+//! chardetng decides *which language family* a file is in with real language
+//! models; what it cannot see is which of several code pages of the same
+//! script the bytes are in when it never outputs some of them (x-mac-cyrillic,
+//! ISO-8859-15, macintosh, …). Those siblings differ in how they map bytes to
+//! characters, and a wrong mapping leaves traces that need no language model:
+//!
+//! * characters no text contains: C1 controls, unmapped bytes, box drawing in
+//!   the middle of prose, spacing accents (`¨ ´ ¸`), `¤ ¦ ¬`;
+//! * letters whose case breaks mid-word (`пРИВЕТ`, `cafÉ`): a code page with
+//!   the cases swapped (KOI8 read as windows-1251) or shifted turns lower case
+//!   into upper case inside words;
+//! * symbols glued to letters (`€` or `±` inside a word, `‰` before one),
+//!   letters of two scripts in one word, letters glued to digits.
+//!
+//! The model is a bigram over *character classes*, not characters: each
+//! non-ASCII character has a unary cost by class, and each adjacent pair in
+//! which at least one character is non-ASCII has a pair cost. Costs are
+//! hand-set, roughly negative log-likelihoods in natural-log units ("how much
+//! rarer is this than a letter in ordinary text"), so sums over a text compare
+//! candidates and differences of sums behave like log-odds. ASCII is the same
+//! in every candidate and costs nothing by itself.
+
+use encoding_rs::Encoding;
+
+/// Writing systems that matter for "two scripts in one word".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Hebrew,
+    Arabic,
+    Thai,
+    /// Han, kana and full-width forms, which mix freely in Japanese.
+    Cjk,
+    Hangul,
+    Other,
+}
+
+/// The class of one character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// ASCII white space, no-break and other Unicode spaces.
+    Space,
+    Digit,
+    /// ASCII punctuation and symbols.
+    AsciiPunct,
+    Lower(Script),
+    Upper(Script),
+    /// Letters without case (Hebrew, Arabic, Thai, CJK, …).
+    Caseless(Script),
+    /// Combining marks.
+    Mark,
+    /// Opening typographic punctuation: `« „ “ ‘ ‚ ‹ ¡ ¿`.
+    Open,
+    /// Closing typographic punctuation: `» ” › …`.
+    Close,
+    /// `’` and `ʼ`: a closing quote, but mostly an apostrophe inside words.
+    Apostrophe,
+    /// Dashes, bullets, middle dots: fine between words, odd inside them.
+    Dash,
+    /// Symbols that go with numbers: `° ½ ² € £ § № ± × µ`.
+    NumSym,
+    /// Symbols ordinary text uses now and then: `© ® ™ † ¶`.
+    Symbol,
+    /// Characters prose practically never contains: spacing accents, `¤ ¦ ¬`,
+    /// box drawing, math operators, private use.
+    Odd,
+    /// C0/C1 controls other than white space, and U+FFFD (undecodable bytes).
+    Control,
+}
+
+impl Class {
+    fn script(self) -> Option<Script> {
+        match self {
+            Class::Lower(s) | Class::Upper(s) | Class::Caseless(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn is_letter(self) -> bool {
+        self.script().is_some()
+    }
+}
+
+fn script_of(c: char) -> Script {
+    match c as u32 {
+        0x41..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x400..=0x52F => Script::Cyrillic,
+        0x590..=0x5FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+        0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Arabic,
+        0xE00..=0xE7F => Script::Thai,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
+        0x2E80..=0x2FFF | 0x3040..=0x30FF | 0x3190..=0x9FFF | 0xF900..=0xFAFF => Script::Cjk,
+        0xFF00..=0xFFEF | 0x20000..=0x2FFFF => Script::Cjk,
+        _ => Script::Other,
+    }
+}
+
+/// The class of a character.
+pub fn classify(c: char) -> Class {
+    match c {
+        ' '
+        | '\t'
+        | '\n'
+        | '\r'
+        | '\x0c'
+        | '\u{a0}'
+        | '\u{2000}'..='\u{200a}'
+        | '\u{202f}'
+        | '\u{3000}' => Class::Space,
+        '0'..='9' => Class::Digit,
+        'a'..='z' => Class::Lower(Script::Latin),
+        'A'..='Z' => Class::Upper(Script::Latin),
+        '\u{fffd}' => Class::Control,
+        c if c.is_ascii_control() => Class::Control,
+        c if c.is_ascii() => Class::AsciiPunct,
+        '\u{80}'..='\u{9f}' => Class::Control,
+        '«' | '„' | '“' | '‘' | '‚' | '‹' | '¡' | '¿' | '\u{300c}' | '\u{300e}' | '\u{3008}'
+        | '\u{300a}' | '\u{3010}' | '\u{ff08}' => Class::Open,
+        '’' | '\u{2bc}' => Class::Apostrophe,
+        '»' | '”' | '›' | '…' | '\u{3001}' | '\u{3002}' | '\u{300d}' | '\u{300f}' | '\u{3009}'
+        | '\u{300b}' | '\u{3011}' | '\u{ff09}' | '\u{ff0c}' | '\u{ff0e}' | '\u{ff01}'
+        | '\u{ff1f}' | '\u{ff1a}' | '\u{ff1b}' => Class::Close,
+        '\u{2010}'..='\u{2015}' | '•' | '·' | '\u{30fb}' | '\u{2027}' => Class::Dash,
+        '°' | '½' | '¼' | '¾' | '¹' | '²' | '³' | '‰' | '€' | '£' | '¥' | '¢' | '§' | '№' | '±'
+        | '×' | '÷' | 'µ' | 'ª' | 'º' | '\u{20a9}' | '\u{20aa}' => Class::NumSym,
+        '©' | '®' | '™' | '†' | '‡' | '¶' | '\u{2031}'..='\u{2033}' | '\u{ad}' => {
+            Class::Symbol
+        }
+        '\u{300}'..='\u{36f}' => Class::Mark,
+        c if c.is_alphabetic() => {
+            let script = script_of(c);
+            if c.is_lowercase() {
+                Class::Lower(script)
+            } else if c.is_uppercase() {
+                Class::Upper(script)
+            } else {
+                Class::Caseless(script)
+            }
+        }
+        c if c.is_numeric() => Class::NumSym,
+        c if c.is_whitespace() => Class::Space,
+        c if c.is_control() => Class::Control,
+        // CJK symbols and punctuation not listed above.
+        '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' => Class::Dash,
+        _ => Class::Odd,
+    }
+}
+
+/// Cost of one non-ASCII character by itself.
+fn unary(c: Class) -> f32 {
+    match c {
+        Class::Control => 10.0,
+        Class::Odd => 3.0,
+        Class::Symbol => 1.0,
+        Class::NumSym => 0.5,
+        Class::Mark => 0.3,
+        Class::Open | Class::Close | Class::Apostrophe | Class::Dash | Class::Space => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// Letters of scripts written without spaces between words.
+fn unspaced(c: Class) -> bool {
+    matches!(c.script(), Some(Script::Cjk | Script::Thai))
+}
+
+/// Cost of two adjacent characters, at least one of them non-ASCII.
+fn pair(a: Class, b: Class) -> f32 {
+    use Class::*;
+    match (a, b) {
+        (Lower(s), Upper(t)) => {
+            // Case breaks mid-word: `пРИВЕТ`, `cafÉ`.
+            3.0 + if s != t { 3.0 } else { 0.0 }
+        }
+        // Inside an all-capitals word: less common than lower case.
+        (Upper(s), Upper(t)) if s == t => 0.3,
+        (x, y) if x.is_letter() && y.is_letter() => {
+            let (s, t) = (x.script().unwrap(), y.script().unwrap());
+            if s == t {
+                0.0
+            } else {
+                3.0
+            }
+        }
+        (x, Digit) | (Digit, x) if x.is_letter() => 1.0,
+        (NumSym, Digit) | (Digit, NumSym) => -0.5,
+        (x, Symbol | Odd | NumSym) | (Symbol | Odd | NumSym, x) if x.is_letter() => 1.5,
+        // Scripts written without spaces put brackets and quotes right
+        // against letters; the others do not.
+        (x, Open) if x.is_letter() && !unspaced(x) => 1.0,
+        (Close, x) if x.is_letter() && !unspaced(x) => 1.0,
+        (Dash, x) | (x, Dash) if x.is_letter() => 0.5,
+        (Mark, _) => 0.0,
+        (x, Mark) if !x.is_letter() => 2.0,
+        _ => 0.0,
+    }
+}
+
+/// Total cost of a decoded text: lower is more plausible.
+pub fn text_cost(text: &str) -> f32 {
+    char_costs(text).map(|(_, cost)| cost).sum()
+}
+
+/// Each character with its cost (unary plus the pair it ends): what
+/// [`text_cost`] adds up, for explaining a decision.
+pub fn char_costs(text: &str) -> impl Iterator<Item = (char, f32)> + '_ {
+    let mut prev: Option<(Class, bool)> = None;
+    text.chars().map(move |c| {
+        let class = classify(c);
+        let ascii = c.is_ascii();
+        let mut cost = if ascii { 0.0 } else { unary(class) };
+        if let Some((p, p_ascii)) = prev {
+            if !(ascii && p_ascii) {
+                cost += pair(p, class);
+            }
+        }
+        prev = Some((class, ascii));
+        (c, cost)
+    })
+}
+
+/// Byte → class for a single-byte encoding, for fast scoring without decoding.
+pub struct ByteClasses {
+    pub encoding: &'static Encoding,
+    pub chars: [char; 256],
+    pub classes: [Class; 256],
+}
+
+impl ByteClasses {
+    pub fn new(encoding: &'static Encoding) -> Self {
+        let mut chars = ['\0'; 256];
+        let mut classes = [Class::Control; 256];
+        for b in 0..=255u8 {
+            let one = [b];
+            let (text, malformed) = encoding.decode_without_bom_handling(&one);
+            let c = if malformed {
+                '\u{fffd}'
+            } else {
+                text.chars().next().unwrap_or('\u{fffd}')
+            };
+            chars[b as usize] = c;
+            classes[b as usize] = classify(c);
+        }
+        ByteClasses {
+            encoding,
+            chars,
+            classes,
+        }
+    }
+
+    /// Cost of `bytes` decoded with this encoding (same as [`text_cost`] of
+    /// the decoded text), looking only at non-ASCII bytes and their neighbours.
+    pub fn cost(&self, bytes: &[u8]) -> f32 {
+        let t = &self.classes;
+        let mut cost = 0.0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b < 0x80 {
+                continue;
+            }
+            let c = t[b as usize];
+            cost += unary(c);
+            if i > 0 {
+                cost += pair(t[bytes[i - 1] as usize], c);
+            }
+            if let Some(&n) = bytes.get(i + 1) {
+                if n < 0x80 {
+                    cost += pair(c, t[n as usize]);
+                }
+            }
+        }
+        cost
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_case_and_symbols_cost_more() {
+        assert!(text_cost("Привет, мир") < text_cost("пРИВЕТ, МИР"));
+        assert!(text_cost("café") < text_cost("cafÉ"));
+        assert!(text_cost("ceąs") < text_cost("ce±s"));
+        assert!(text_cost("5 €") < text_cost("5 ¤"));
+        assert!(text_cost("1½ cups") < text_cost("1œ cups"));
+    }
+
+    #[test]
+    fn byte_classes_agree_with_text_cost() {
+        let t = ByteClasses::new(encoding_rs::WINDOWS_1251);
+        let bytes = b"\xcf\xf0\xe8\xe2\xe5\xf2, \xec\xe8\xf0 1\xb9";
+        let text = encoding_rs::WINDOWS_1251
+            .decode_without_bom_handling(bytes)
+            .0;
+        assert!((t.cost(bytes) - text_cost(&text)).abs() < 1e-4);
+    }
+}

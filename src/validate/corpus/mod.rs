@@ -1,0 +1,137 @@
+//! Corpus-level validate rules: findings that need the whole collection
+//! (duplicates, encoding outliers, file names).
+//!
+//! The runner processes files in chunks and keeps no texts. For each file it
+//! keeps a small [`FileSummary`] (path, encoding, a 128-bit hash of the
+//! cleaned text, a MinHash signature of 64 × 4 bytes when `near-duplicates`
+//! is on, the file's `fettle: ignore-file` markers): a few hundred bytes per
+//! file. After the last file, every enabled [`CorpusRule`] runs on the
+//! summaries and returns [`CorpusFinding`]s, which go through the same
+//! policy (severity, overrides, markers) as per-file findings and are printed
+//! by `Printer::corpus` (a `corpus` array in the JSON report).
+
+pub mod case_collision;
+pub mod duplicate_files;
+pub mod encoding_outlier;
+pub mod file_names;
+pub mod near_duplicates;
+
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::pipeline::{Processed, TextResult};
+use crate::rule::RuleInfo;
+use crate::validate::policy::RuleSet;
+use serde::Serialize;
+use std::path::Path;
+
+/// What a corpus rule knows about one file.
+#[derive(Debug, Clone)]
+pub struct FileSummary {
+    /// The path as reported.
+    pub path: String,
+    /// Is the path valid UTF-8? (When not, `path` is a lossy rendering.)
+    pub path_is_utf8: bool,
+    /// For text files; `None` for binaries and unreadable files.
+    pub text: Option<TextSummary>,
+    /// `fettle: ignore-file[…]` markers of the file.
+    pub ignore_file: RuleSet,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextSummary {
+    pub encoding: &'static str,
+    /// How the encoding was decided (`bom`, `utf-8`, `guess`, …).
+    pub method: &'static str,
+    /// The decoded input is plain ASCII: it reads the same in any
+    /// ASCII-compatible encoding, so it is no encoding outlier.
+    pub ascii: bool,
+    /// xxh3-128 of the cleaned text.
+    pub hash: u128,
+    /// Bytes of cleaned text.
+    pub len: usize,
+    /// MinHash signature of the word shingles, when `near-duplicates` is on
+    /// and the text has words.
+    pub minhash: Option<Box<[u32]>>,
+}
+
+impl FileSummary {
+    /// Summarize one processed file (or a file that could not be read).
+    pub fn new(
+        path: &Path,
+        display: String,
+        processed: Option<&Processed>,
+        config: &Config,
+    ) -> Self {
+        let text = match processed {
+            Some(Processed::Text(t)) => Some(summarize_text(t, config)),
+            _ => None,
+        };
+        FileSummary {
+            path: display,
+            path_is_utf8: path.to_str().is_some(),
+            text,
+            ignore_file: RuleSet::default(),
+        }
+    }
+}
+
+fn summarize_text(t: &TextResult, config: &Config) -> TextSummary {
+    let minhash = if config.enabled(near_duplicates::NearDuplicates.info()) {
+        near_duplicates::signature(&t.output, config.near_duplicates.shingle)
+    } else {
+        None
+    };
+    TextSummary {
+        encoding: t.decoded.encoding,
+        method: t.decoded.method.as_str(),
+        ascii: t.decoded.text.is_ascii() && t.decoded.bom.is_none(),
+        hash: xxhash_rust::xxh3::xxh3_128(t.output.as_bytes()),
+        len: t.output.len(),
+        minhash,
+    }
+}
+
+/// A finding about a file that only the whole collection shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpusFinding {
+    pub path: String,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The other files involved (the duplicate, the colliding name…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+}
+
+/// A rule that runs once on every file's summary.
+pub trait CorpusRule: Send + Sync {
+    fn info(&self) -> &'static RuleInfo;
+    /// `files` are sorted by path.
+    fn run(&self, files: &[FileSummary], config: &Config, out: &mut Vec<CorpusFinding>);
+}
+
+/// Corpus rules, in the order their findings are listed.
+pub static RULES: &[&dyn CorpusRule] = &[
+    &duplicate_files::DuplicateFiles,
+    &near_duplicates::NearDuplicates,
+    &encoding_outlier::EncodingOutlier,
+    &file_names::FileNames,
+    &case_collision::CaseCollision,
+];
+
+/// Does any corpus rule run under this config?
+pub fn any_enabled(config: &Config) -> bool {
+    RULES.iter().any(|r| config.enabled(r.info()))
+}
+
+/// Run every enabled corpus rule; findings sorted by path, then rule order.
+pub fn run(files: &[FileSummary], config: &Config) -> Vec<CorpusFinding> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if config.enabled(rule.info()) {
+            rule.run(files, config, &mut out);
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}

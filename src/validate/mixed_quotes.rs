@@ -1,0 +1,115 @@
+//! ## What it does
+//! Reports a file that, as found, mixes quote styles: straight double quotes
+//! `"` with curly `“ ”`, or straight apostrophes `'` with curly `’ ‘`. One
+//! finding per kind (double, single), with the counts and the position of the
+//! first quote of the rarer style. It looks at the decoded input.
+//!
+//! ## Why
+//! A consistent text uses one style. A mixture usually means parts were
+//! typed or converted by different tools (a chapter pasted from a word
+//! processor into a plain-text story), or a smart-quote conversion stopped
+//! half way; tokenizers and search then see two spellings of `don't`.
+//! fettle does not choose a style for you.
+//!
+//! ## Example
+//! `“Yes,” he said. "No."` → finding at 1:17: `mixed double quotes as found:
+//! 2 curly “”, 2 straight " (first straight here)`.
+//!
+//! ## Fix safety
+//! Reports only.
+
+use crate::finding::{Finding, Severity};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+
+pub struct MixedQuotes;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "mixed-quotes",
+    stage: Stage::Validate,
+    summary: "the file as found mixes straight and curly quotes or apostrophes",
+    default_enabled: true,
+};
+
+struct Kind {
+    name: &'static str,
+    straight: char,
+    curly: &'static [char],
+    curly_name: &'static str,
+}
+
+const KINDS: [Kind; 2] = [
+    Kind {
+        name: "double quotes",
+        straight: '"',
+        curly: &['\u{201c}', '\u{201d}'],
+        curly_name: "curly “”",
+    },
+    Kind {
+        name: "apostrophes and single quotes",
+        straight: '\'',
+        curly: &['\u{2018}', '\u{2019}'],
+        curly_name: "curly ‘’",
+    },
+];
+
+impl Rule for MixedQuotes {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
+        let input = &ctx.decoded.text;
+        if input.is_ascii() {
+            return;
+        }
+        for kind in &KINDS {
+            let mut straight = (0usize, None);
+            let mut curly = (0usize, None);
+            // Quotes are `"`, `'` or start with the byte E2: scan bytes.
+            let bytes = input.as_bytes();
+            for at in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
+                let Some(c) = input[at..].chars().next() else {
+                    continue;
+                };
+                let slot = if c == kind.straight {
+                    &mut straight
+                } else if kind.curly.contains(&c) {
+                    &mut curly
+                } else {
+                    continue;
+                };
+                slot.0 += 1;
+                slot.1.get_or_insert(at);
+            }
+            let (Some(s_at), Some(c_at)) = (straight.1, curly.1) else {
+                continue;
+            };
+            let straight_name = format!("straight {}", kind.straight);
+            let (at, len, rarer) = if straight.0 <= curly.0 {
+                (s_at, 1, "straight")
+            } else {
+                (c_at, 3, "curly")
+            };
+            let (first, second) = if curly.0 >= straight.0 {
+                (
+                    format!("{} {}", curly.0, kind.curly_name),
+                    format!("{} {straight_name}", straight.0),
+                )
+            } else {
+                (
+                    format!("{} {straight_name}", straight.0),
+                    format!("{} {}", curly.0, kind.curly_name),
+                )
+            };
+            out.input_findings.push(Finding::new(
+                INFO.id,
+                Severity::Info,
+                at..at + len,
+                format!(
+                    "mixed {} as found: {first}, {second} (first {rarer} here)",
+                    kind.name
+                ),
+            ));
+        }
+    }
+}

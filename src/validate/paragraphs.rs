@@ -1,0 +1,57 @@
+//! Paragraphs of plain text, shared by the structure rules.
+//!
+//! Blocks are separated by blank lines. A block of two or more lines that are
+//! all at most [`WRAP`] characters long is hard-wrapped prose: the block is
+//! one paragraph. Otherwise every line is a paragraph (one line per
+//! paragraph, the usual shape of scraped stories).
+
+use std::ops::Range;
+
+/// Longest line of a hard-wrapped block, in characters.
+pub const WRAP: usize = 100;
+
+/// Byte ranges of the paragraphs of `text`, in order, without line breaks.
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut block: Vec<Range<usize>> = Vec::new();
+    let flush = |block: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>| {
+        if block.len() >= 2
+            && block
+                .iter()
+                .all(|r| text[r.clone()].chars().count() <= WRAP)
+        {
+            out.push(block[0].start..block[block.len() - 1].end);
+        } else {
+            out.append(block);
+        }
+        block.clear();
+    };
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let range = start..start + body.len();
+        start += line.len();
+        if body.trim().is_empty() {
+            flush(&mut block, &mut out);
+        } else {
+            block.push(range);
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_blocks_and_long_lines() {
+        let text = "short one\nshort two\n\nlong line\n\n";
+        let p = paragraphs(text);
+        assert_eq!(p, vec![0..19, 21..30]);
+        let long = "x".repeat(120);
+        let text = format!("{long}\n{long}\n");
+        assert_eq!(paragraphs(&text).len(), 2);
+    }
+}

@@ -1,0 +1,102 @@
+//! ## What it does
+//! Reports a text whose last paragraph reads like an author's note rather
+//! than story text: `A/N`, "to be continued", "please review", "this fic will
+//! not be finished", "sorry", "next chapter"… Each cue scores (strong cues such
+//! as `A/N`, `TBC`, `review`, `fic`, `sequel`, `disclaimer` score 3; weak
+//! ones such as `chapter`, `update`, `finish`, `sorry`, `readers`, `please`
+//! score 1), and a last paragraph of at most 120 words that scores 3 or more
+//! and does not open with a quotation mark (dialogue) is reported, naming its
+//! cues.
+//!
+//! ## Why
+//! A note after the story is not part of the text: it ships the author's
+//! asides into the corpus, and notes at the end often say the story is
+//! unfinished or abandoned, which a maintainer wants to know before
+//! publishing (a truncation hint from the author).
+//!
+//! ## Example
+//! `…the end of the story.\n\nA/N: Sorry, no more chapters!` → finding at
+//! 3:1: `the text ends with what reads like an author's note (cues: a/n,
+//! chapters, sorry): remove it, or check whether the story is unfinished`.
+//!
+//! ## Fix safety
+//! Reports only: whether to cut a note is the maintainer's decision.
+
+use super::paragraphs::paragraphs;
+use crate::finding::{Finding, Severity};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct TrailingNote;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "trailing-note",
+    stage: Stage::Validate,
+    summary: "the text ends with an author's note (and may be unfinished)",
+    default_enabled: true,
+};
+
+const MAX_WORDS: usize = 120;
+const THRESHOLD: usize = 3;
+
+static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(a/n|an:|author'?s'? ?notes?|authors? notes?|tbc|to be continued|r ?& ?r|read and review|reviews?|reviewing|fics?|fanfics?|fan ?fiction|next chapter|thanks? (?:you )?for reading|feedback|disclaimer|sequel|cliffhanger)(?:\b|$)",
+    )
+    .expect("strong cues")
+});
+
+static WEAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(chapters?|updates?|updated|finish|finished|sorry|let me know|readers?|please|continue)\b",
+    )
+    .expect("weak cues")
+});
+
+impl Rule for TrailingNote {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
+        let paras = paragraphs(text);
+        if paras.len() < 2 {
+            return; // a one-paragraph file has no story to come after
+        }
+        let last = paras[paras.len() - 1].clone();
+        let para = &text[last.clone()];
+        if para.split_whitespace().count() > MAX_WORDS
+            || para
+                .trim_start()
+                .starts_with(['"', '\u{201c}', '\'', '\u{2018}'])
+        {
+            return;
+        }
+        let mut cues: Vec<String> = Vec::new();
+        let mut score = 0;
+        for (re, points) in [(&*STRONG, 3), (&*WEAK, 1)] {
+            for m in re.find_iter(para) {
+                let cue = m.as_str().to_lowercase();
+                // One score per word: `finish` and `finished` are one cue.
+                let stem = |c: &str| c.trim_end_matches("ed").trim_end_matches('s').to_string();
+                if !cues.iter().any(|c| stem(c) == stem(&cue)) {
+                    cues.push(cue);
+                    score += points;
+                }
+            }
+        }
+        if score < THRESHOLD {
+            return;
+        }
+        out.findings.push(Finding::new(
+            INFO.id,
+            Severity::Warning,
+            last.start..last.start,
+            format!(
+                "the text ends with what reads like an author's note (cues: {}): remove it, or check whether the story is unfinished",
+                cues.join(", ")
+            ),
+        ));
+    }
+}
