@@ -1,7 +1,11 @@
 //! The `fettle` command line.
 
 use crate::config::Config;
-use crate::report::{DetectPrinter, DiffPrinter, HumanPrinter, JsonPrinter, Printer, Summary};
+use crate::report::baseline::{Baseline, BaselinePrinter};
+use crate::report::{
+    DetectPrinter, DiffPrinter, GithubPrinter, HtmlPrinter, HumanPrinter, JsonPrinter,
+    MarkdownPrinter, Printer, SarifPrinter, Summary,
+};
 use crate::run::{self, Action, Options};
 use anyhow::{bail, Context as _, Result};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
@@ -47,6 +51,9 @@ pub enum Command {
         /// Also write the full JSON report to FILE.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Also write the HTML review page (see `fettle review`) to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -62,6 +69,25 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Compare with the findings recorded in FILE and fail only on new or
+        /// worse ones; when FILE does not exist, record them there and exit 0.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Rewrite the --baseline FILE with the current findings and exit 0.
+        #[arg(long, requires = "baseline")]
+        update_baseline: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Change nothing; write one self-contained HTML page showing every
+    /// change as a diff, with invisible characters made visible and filters by
+    /// rule and confidence. Exit 0, or 2 on errors.
+    Review {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Where to write the page.
+        #[arg(long, value_name = "FILE")]
+        html: PathBuf,
         #[command(flatten)]
         common: Common,
     },
@@ -90,6 +116,12 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    /// GitHub Actions workflow commands (`::warning file=…`): annotations.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// A Markdown summary, for `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,6 +176,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
             src,
             out,
             report,
+            html,
             common,
         } => {
             if !src.exists() {
@@ -159,16 +192,25 @@ pub fn execute(cli: Cli) -> Result<u8> {
             )?;
             let inputs = run::discover(std::slice::from_ref(&src));
             let mut human = HumanPrinter::new(stdout, false, "cleaned");
-            let summary = match report {
-                Some(path) => {
-                    let file = std::fs::File::create(&path)
-                        .with_context(|| format!("{}: cannot create report", path.display()))?;
-                    let mut json = JsonPrinter::new(io::BufWriter::new(file));
-                    let mut both = Tee(&mut human, &mut json);
-                    run::run(inputs, &options, &mut both)?
-                }
-                None => run::run(inputs, &options, &mut human)?,
+            let mut json = match report {
+                Some(path) => Some(JsonPrinter::new(create(&path, "report")?)),
+                None => None,
             };
+            let mut page = match html {
+                Some(path) => Some(HtmlPrinter::new(
+                    create(&path, "HTML page")?,
+                    "fettle clean",
+                )),
+                None => None,
+            };
+            let mut printers: Vec<&mut dyn Printer> = vec![&mut human];
+            if let Some(json) = json.as_mut() {
+                printers.push(json);
+            }
+            if let Some(page) = page.as_mut() {
+                printers.push(page);
+            }
+            let summary = run::run(inputs, &options, &mut Tee(printers))?;
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {
@@ -179,6 +221,8 @@ pub fn execute(cli: Cli) -> Result<u8> {
             paths,
             diff,
             format,
+            baseline,
+            update_baseline,
             common,
         } => {
             let options = options(&common, Action::Check)?;
@@ -189,10 +233,46 @@ pub fn execute(cli: Cli) -> Result<u8> {
                 match format {
                     Format::Human => Box::new(HumanPrinter::new(stdout, true, "would change")),
                     Format::Json => Box::new(JsonPrinter::new(stdout)),
+                    Format::Github => Box::new(GithubPrinter::new(stdout)),
+                    Format::Sarif => Box::new(SarifPrinter::new(stdout)),
+                    Format::Markdown => Box::new(MarkdownPrinter::new(stdout)),
                 }
             };
-            let summary = run::run(inputs, &options, printer.as_mut())?;
-            Ok(check_exit(&summary))
+            let Some(baseline) = baseline else {
+                let summary = run::run(inputs, &options, printer.as_mut())?;
+                return Ok(check_exit(&summary));
+            };
+            check_with_baseline(
+                inputs,
+                &options,
+                printer.as_mut(),
+                &baseline,
+                update_baseline,
+            )
+        }
+        Command::Review {
+            paths,
+            html,
+            common,
+        } => {
+            let options = options(&common, Action::Check)?;
+            let inputs = run::discover(&paths);
+            let mut page = HtmlPrinter::new(create(&html, "HTML page")?, "fettle review");
+            let summary = run::run(inputs, &options, &mut page)?;
+            eprintln!(
+                "wrote {}: {} files, {} would change, {} edits, {} findings, {} errors",
+                html.display(),
+                summary.files,
+                summary.changed,
+                summary.edits,
+                summary.findings,
+                summary.errors
+            );
+            Ok(if summary.errors > 0 {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            })
         }
         Command::Fix { paths, common } => {
             let options = options(&common, Action::Fix)?;
@@ -239,6 +319,72 @@ pub fn execute(cli: Cli) -> Result<u8> {
     }
 }
 
+/// `check --baseline`: record, update, or compare and fail on regressions.
+fn check_with_baseline(
+    inputs: Vec<run::Input>,
+    options: &Options,
+    printer: &mut dyn Printer,
+    path: &std::path::Path,
+    update: bool,
+) -> Result<u8> {
+    let known = if update || !path.exists() {
+        None
+    } else {
+        Some(Baseline::load(path)?)
+    };
+    let recording = known.is_none();
+    let mut filter = BaselinePrinter::new(printer, known);
+    let summary = run::run(inputs, options, &mut filter)?;
+    if summary.errors > 0 {
+        return Ok(EXIT_ERROR);
+    }
+    let (files, issues) = filter.current.files.values().fold((0, 0), |(f, n), c| {
+        (
+            f + 1,
+            n + c.edits.values().sum::<usize>()
+                + c.findings.values().sum::<usize>()
+                + usize::from(c.encoding.is_some()),
+        )
+    });
+    if recording {
+        filter.current.save(path)?;
+        eprintln!(
+            "fettle: wrote baseline {}: {issues} issues in {files} files recorded; later runs with --baseline fail only on new or worse ones",
+            path.display()
+        );
+        return Ok(EXIT_CLEAN);
+    }
+    const SHOWN: usize = 50;
+    if filter.regressions.is_empty() {
+        eprintln!(
+            "fettle: baseline {}: no new or worse issues ({issues} known issues in {files} files){}",
+            path.display(),
+            if filter.improved > 0 {
+                format!(
+                    "; {} improved, --update-baseline records that",
+                    filter.improved
+                )
+            } else {
+                String::new()
+            }
+        );
+        Ok(EXIT_CLEAN)
+    } else {
+        eprintln!(
+            "fettle: baseline {}: {} new or worse:",
+            path.display(),
+            filter.regressions.len()
+        );
+        for line in filter.regressions.iter().take(SHOWN) {
+            eprintln!("  {line}");
+        }
+        if filter.regressions.len() > SHOWN {
+            eprintln!("  … and {} more", filter.regressions.len() - SHOWN);
+        }
+        Ok(EXIT_DIRTY)
+    }
+}
+
 fn check_exit(summary: &Summary) -> u8 {
     if summary.errors > 0 {
         EXIT_ERROR
@@ -249,8 +395,15 @@ fn check_exit(summary: &Summary) -> u8 {
     }
 }
 
-/// Send every report to two printers.
-struct Tee<'a>(&'a mut dyn Printer, &'a mut dyn Printer);
+/// Create an output file, buffered.
+fn create(path: &std::path::Path, what: &str) -> Result<io::BufWriter<std::fs::File>> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("{}: cannot create {what}", path.display()))?;
+    Ok(io::BufWriter::new(file))
+}
+
+/// Send every report to several printers.
+struct Tee<'a>(Vec<&'a mut dyn Printer>);
 
 impl Printer for Tee<'_> {
     fn file(
@@ -258,19 +411,16 @@ impl Printer for Tee<'_> {
         report: &crate::report::FileReport,
         texts: Option<&crate::report::Texts>,
     ) -> io::Result<()> {
-        self.0.file(report, texts)?;
-        self.1.file(report, texts)
+        self.0.iter_mut().try_for_each(|p| p.file(report, texts))
     }
     fn corpus(&mut self, findings: &[crate::report::CorpusFinding]) -> io::Result<()> {
-        self.0.corpus(findings)?;
-        self.1.corpus(findings)
+        self.0.iter_mut().try_for_each(|p| p.corpus(findings))
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        self.0.finish(summary)?;
-        self.1.finish(summary)
+        self.0.iter_mut().try_for_each(|p| p.finish(summary))
     }
     fn wants_texts(&self) -> bool {
-        self.0.wants_texts() || self.1.wants_texts()
+        self.0.iter().any(|p| p.wants_texts())
     }
 }
 

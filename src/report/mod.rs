@@ -4,13 +4,23 @@
 //! per file and hands it to a [`Printer`]. A new output format is a new
 //! printer; it never touches the pipeline.
 
+pub mod baseline;
 mod diff;
+pub mod github;
+pub mod groups;
+pub mod html;
 mod human;
 mod json;
+pub mod markdown;
+pub mod sarif;
 
 pub use diff::DiffPrinter;
+pub use github::GithubPrinter;
+pub use html::HtmlPrinter;
 pub use human::{DetectPrinter, HumanPrinter};
 pub use json::JsonPrinter;
+pub use markdown::MarkdownPrinter;
+pub use sarif::SarifPrinter;
 
 use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineIndex};
