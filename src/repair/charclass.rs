@@ -141,9 +141,12 @@ pub fn class(c: char) -> Class {
         0x2500..=0x25FF => Box,
         0x2600..=0x27BF => Emoji,
         0x27C0..=0x2BFF => Sym,
+        0x3001..=0x3003 => Punct,
+        0x3190..=0x319F => Rare,
         0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF => {
             Letter(Script::Cjk, false, false)
         }
+        0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 => Punct,
         0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF => Letter(Script::Cjk, false, false),
         0xE000..=0xF8FF => Rare,
         0xFB00..=0xFB06 => latin(c),
@@ -195,6 +198,27 @@ fn cyrillic_extra(c: char) -> bool {
     matches!(c as u32, 0x402..=0x40F | 0x452..=0x45F | 0x490..=0x491) && !matches!(c, 'І' | 'і' | 'Ї' | 'ї' | 'Є' | 'є')
 }
 
+/// Is the `’` at `i` an apostrophe of a contraction or possessive (`Ã’s`)?
+fn contraction(s: &[char], i: usize) -> bool {
+    if !matches!(s[i], '’' | '\'') {
+        return false;
+    }
+    let rest: String = s[i + 1..]
+        .iter()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    matches!(rest.as_str(), "s" | "t" | "d" | "m" | "ll" | "ve" | "re")
+}
+
+fn is_letter(k: Class) -> bool {
+    matches!(k, Class::Letter(..))
+}
+
+/// A non-letter, non-ASCII character that may be part of a mojibake run.
+fn junk(k: Class) -> bool {
+    matches!(k, Class::Sym | Class::Box | Class::Control | Class::Punct)
+}
+
 /// How implausible `s` is as real text; 0 for ordinary words.
 pub fn badness(s: &[char]) -> i32 {
     let classes: Vec<Class> = s.iter().map(|&c| class(c)).collect();
@@ -205,50 +229,92 @@ pub fn badness(s: &[char]) -> i32 {
         let next2 = s.get(i + 2).map(|_| classes[i + 2]);
         match k {
             Class::Control if !matches!(c, '\t' | '\n' | '\r') => bad += 10,
-            Class::Rare => bad += 6,
+            Class::Rare => bad += 8,
             Class::Mark => {
                 if !prev.is_some_and(|(_, p)| {
-                    matches!(p, Class::Letter(..) | Class::Mark | Class::Digit | Class::Sym | Class::AsciiPunct | Class::Emoji)
+                    matches!(
+                        p,
+                        Class::Letter(..)
+                            | Class::Mark
+                            | Class::Digit
+                            | Class::Sym
+                            | Class::AsciiPunct
+                            | Class::Emoji
+                    )
                 }) {
                     bad += 3;
                 }
             }
+            Class::Repl if prev.is_some_and(|(p, pk)| is_letter(pk) && !p.is_ascii()) => bad += 3,
             _ => {}
         }
         let Some((n, nk)) = next else { continue };
-        let is_letter = |k: Class| matches!(k, Class::Letter(..));
+        let apostrophe = contraction(s, i + 1);
         match (k, nk) {
             // An accented Latin letter glued to a symbol: `Ã©`, `Â£`, `Ã¥`.
             (Class::Letter(Script::Latin, _, false), Class::Sym) => {
                 bad += if matches!(n, '©' | '®' | '™' | '°') { 1 } else { 3 };
             }
             // … or to punctuation inside a word: `Ã‰cole`, `AÃ‘OS`.
-            (Class::Letter(_, _, false), Class::Punct) if next2.is_some_and(is_letter) => {
-                bad += 3;
-            }
-            (Class::Letter(Script::Latin, _, false), Class::Letter(Script::Latin, _, _))
-                if cp1252_cont_letter(n) =>
+            (Class::Letter(_, _, false), Class::Punct)
+                if next2.is_some_and(is_letter) && !apostrophe && n != '\u{a0}' =>
             {
                 bad += 3;
             }
-            // `Â` and `Ã` before anything but a letter are rare in real text.
-            (_, Class::Punct | Class::Sym) if matches!(c, 'Â' | 'Ã') => bad += 2,
+            (Class::Letter(Script::Latin, _, false), Class::Letter(Script::Latin, _, _))
+                if cp1252_cont_letter(n) && matches!(c, 'Â'..='ß') =>
+            {
+                bad += 3;
+            }
             // A lowercase word turning into an accented capital: `rÃ©`.
             (Class::Letter(Script::Latin, false, _), Class::Letter(Script::Latin, true, false)) => {
                 bad += 2
             }
-            // A lowercase letter inside a run of capitals: `MģM`.
+            // A lowercase letter inside a run of capitals: `MģM`, `AHř`.
             (Class::Letter(_, true, _), Class::Letter(_, false, false))
-                if next2.is_some_and(|k| matches!(k, Class::Letter(_, true, _)))
-                    && !matches!(n, 'ß') =>
+                if n != 'ß'
+                    && (next2.is_some_and(|k| matches!(k, Class::Letter(_, true, _)))
+                        || prev.is_some_and(|(_, p)| matches!(p, Class::Letter(_, true, _)))) =>
+            {
+                bad += 3
+            }
+            // Two accented capitals before a lowercase letter: `ÄÆdomu`.
+            (Class::Letter(Script::Latin, true, false), Class::Letter(Script::Latin, true, false))
+                if next2.is_some_and(|k| matches!(k, Class::Letter(_, false, _))) =>
             {
                 bad += 3
             }
             (Class::Letter(a, _, _), Class::Letter(b, _, _)) if a != b => {
-                bad += if a == Script::Greek || b == Script::Greek { 1 } else { 3 };
+                bad += if a == Script::Greek || b == Script::Greek {
+                    1
+                } else {
+                    3
+                };
             }
-            (Class::Box, Class::Letter(..)) | (Class::Letter(..), Class::Box) => bad += 3,
+            (Class::Box, Class::Letter(_, _, false)) | (Class::Letter(_, _, false), Class::Box) => {
+                bad += 3
+            }
             _ => {}
+        }
+        // An accented capital standing alone before a lowercase word: `Å veices`.
+        if matches!(k, Class::Letter(Script::Latin, true, false))
+            && prev.is_none_or(|(_, p)| p == Class::Space)
+            && n == ' '
+            && s.get(i + 2).is_some_and(|c| c.is_lowercase())
+        {
+            bad += 2;
+        }
+        // A three-byte lead before two continuation characters: `âœ”`, `â€™`.
+        if matches!(c, 'à'..='ï') {
+            let t = super::charmap::Page::Windows1252.table();
+            let cont = |j: usize| s.get(j).and_then(|&c| t.encode(c)).is_some_and(|b| (0x80..=0xBF).contains(&b));
+            if cont(i + 1) && cont(i + 2) {
+                bad += 3;
+            }
+        }
+        // `Â` and `Ã` before anything but a letter are rare in real text.
+        if matches!(c, 'Â' | 'Ã') && matches!(nk, Class::Punct | Class::Sym) && !apostrophe {
+            bad += 2;
         }
         if let (Class::Letter(Script::Cyrillic, up, _), Class::Letter(Script::Cyrillic, up2, _)) =
             (k, nk)
@@ -259,22 +325,42 @@ pub fn badness(s: &[char]) -> i32 {
                 bad += 2;
             }
         }
-        if matches!(c, 'Р' | 'С' | 'в') && matches!(nk, Class::Punct | Class::Sym) && !matches!(n, '\u{a0}' | '«' | '»' | '—' | '–' | '…') {
+        if matches!(c, 'Р' | 'С' | 'в')
+            && matches!(nk, Class::Punct | Class::Sym)
+            && !matches!(n, '\u{a0}' | '«' | '»' | '—' | '–' | '…')
+        {
             bad += 3;
         }
-        // A symbol, control or box-drawing run between two letters: `g√¢teaux`.
-        if matches!(k, Class::Letter(..)) && !is_letter(nk) && !joins_words(n) {
-            let mut j = i + 1;
-            while j < s.len()
-                && matches!(classes[j], Class::Sym | Class::Box | Class::Control | Class::Punct)
-                && !joins_words(s[j])
-            {
-                j += 1;
-            }
-            if j > i + 1 && j < s.len() && is_letter(classes[j]) && matches!(nk, Class::Sym | Class::Box | Class::Control | Class::Punct) {
-                bad += 2 * (j - i - 1) as i32;
-            }
+    }
+    // Runs of symbols, controls and box drawing: inside or against a word
+    // (`g√¢teaux`, `Zam√≤`), or long and varied (`×‘×”×•`).
+    let mut i = 0;
+    while i < s.len() {
+        if !(junk(classes[i]) && !s[i].is_ascii()) || joins_words(s[i]) || contraction(s, i) {
+            i += 1;
+            continue;
         }
+        let mut j = i;
+        while j < s.len() && junk(classes[j]) && !s[j].is_ascii() && !contraction(s, j) {
+            j += 1;
+        }
+        let run = &s[i..j];
+        let len = (j - i) as i32;
+        let before = i > 0 && is_letter(classes[i - 1]);
+        let after = j < s.len() && is_letter(classes[j]);
+        let symbolic = run.iter().zip(&classes[i..j]).filter(|(c, k)| !matches!(k, Class::Punct) || !joins_words(**c)).count() as i32;
+        if before && after {
+            bad += 2 * symbolic;
+        } else if (before || after) && len >= 2 {
+            bad += 2 * symbolic;
+        }
+        let mut distinct: Vec<char> = run.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if len >= 3 && distinct.len() >= 3 {
+            bad += 2 * (len - 2);
+        }
+        i = j;
     }
     bad
 }

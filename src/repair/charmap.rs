@@ -16,16 +16,20 @@ pub enum Page {
     Windows1252,
     Windows1251,
     Windows1250,
+    Iso8859_2,
+    Windows1257,
     MacRoman,
     Cp437,
 }
 
 impl Page {
     /// In the order they are tried; the first is by far the most common.
-    pub const ALL: [Page; 5] = [
+    pub const ALL: [Page; 7] = [
         Page::Windows1252,
         Page::Windows1251,
         Page::Windows1250,
+        Page::Iso8859_2,
+        Page::Windows1257,
         Page::MacRoman,
         Page::Cp437,
     ];
@@ -35,6 +39,8 @@ impl Page {
             Page::Windows1252 => "windows-1252",
             Page::Windows1251 => "windows-1251",
             Page::Windows1250 => "windows-1250",
+            Page::Iso8859_2 => "ISO-8859-2",
+            Page::Windows1257 => "windows-1257",
             Page::MacRoman => "macintosh",
             Page::Cp437 => "cp437",
         }
@@ -77,6 +83,8 @@ impl Table {
                     Page::Windows1252 => encoding_rs::WINDOWS_1252,
                     Page::Windows1251 => encoding_rs::WINDOWS_1251,
                     Page::Windows1250 => encoding_rs::WINDOWS_1250,
+                    Page::Iso8859_2 => encoding_rs::ISO_8859_2,
+                    Page::Windows1257 => encoding_rs::WINDOWS_1257,
                     _ => encoding_rs::MACINTOSH,
                 };
                 for (i, slot) in high.iter_mut().enumerate() {
@@ -94,8 +102,10 @@ impl Table {
             .enumerate()
             .map(|(i, &c)| (c, 0x80 + i as u8))
             .collect();
-        // Latin-1 readings: every C1 control stands for its own byte.
-        if page != Page::Cp437 && page != Page::MacRoman {
+        // Latin-1 readings of Windows-1252 text: every C1 control stands for
+        // its own byte. (Other pages map only their undefined bytes to C1
+        // controls; their Latin reading, ISO-8859-2, is a page of its own.)
+        if page == Page::Windows1252 {
             for b in 0x80..=0x9Fu8 {
                 let c = char::from(b);
                 if !rev.iter().any(|&(x, _)| x == c) {

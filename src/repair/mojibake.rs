@@ -62,26 +62,21 @@ impl Rule for Mojibake {
         if text.is_ascii() {
             return;
         }
-        let mut fixes: Vec<Fix> = Vec::new();
-        let bytes = text.as_bytes();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            // Skip to the next word holding a non-ASCII character.
-            let Some(hi) = bytes[pos..].iter().position(|&b| b >= 0x80) else {
-                break;
-            };
-            let at = pos + hi;
-            let start = bytes[..at]
-                .iter()
-                .rposition(|b| b.is_ascii_whitespace())
-                .map_or(0, |i| i + 1)
-                .max(pos);
-            let end = bytes[at..]
-                .iter()
-                .position(|b| b.is_ascii_whitespace())
-                .map_or(bytes.len(), |i| at + i);
-            fix_word(text, start, end, &mut fixes);
-            pos = end;
+        let words = words(text);
+        let mut order = Page::ALL.to_vec();
+        let (mut fixes, pages) = fix_words(text, &words, &order);
+        // The code page most words were read through is the text's: it goes
+        // first where several pages read a word equally well.
+        let mut counts = [0usize; Page::ALL.len()];
+        for p in &pages {
+            counts[Page::ALL.iter().position(|q| q == p).unwrap()] += 1;
+        }
+        let top = (0..counts.len()).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap();
+        if counts[top] > 0 && Page::ALL[top] != order[0] {
+            let top = Page::ALL[top];
+            order.retain(|p| *p != top);
+            order.insert(0, top);
+            fixes = fix_words(text, &words, &order).0;
         }
         lossy_space(text, &mut fixes);
         if fixes.is_empty() {
@@ -108,6 +103,80 @@ impl Rule for Mojibake {
     }
 }
 
+/// The spans of the words holding a non-ASCII character.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(hi) = bytes[pos..].iter().position(|&b| b >= 0x80) else {
+            break;
+        };
+        let at = pos + hi;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1)
+            .max(pos);
+        let mut end = word_end(bytes, at);
+        // A space may be a lost 0xA0 byte inside a sequence (`â €` is
+        // U+2800, `Å veices` is `Šveices`): read across it.
+        while end < bytes.len() && end - start < 200 && joins_across(text, end) {
+            end = word_end(bytes, end + 1);
+        }
+        out.push((start, end));
+        pos = end;
+    }
+    out
+}
+
+/// Fixes for every word, and the outer code page of each repaired word.
+fn fix_words(text: &str, words: &[(usize, usize)], order: &[Page]) -> (Vec<Fix>, Vec<Page>) {
+    let mut fixes = Vec::new();
+    let mut tentative = Vec::new();
+    let mut pages = Vec::new();
+    for &(start, end) in words {
+        if let Some(w) = fix_word(text, start, end, order) {
+            if w.tentative {
+                tentative.extend(w.fixes);
+            } else {
+                fixes.extend(w.fixes);
+                pages.extend(w.votes);
+            }
+        }
+    }
+    if fixes.len() >= 2 {
+        fixes.append(&mut tentative);
+    }
+    (fixes, pages)
+}
+
+fn word_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .map_or(bytes.len(), |i| from + i)
+}
+
+/// Should the word before the space at `at` be read together with the word
+/// after it? Only when the space could be a 0xA0 byte that was replaced: it
+/// follows a non-ASCII character and precedes one, or follows a lead byte.
+fn joins_across(text: &str, at: usize) -> bool {
+    if text.as_bytes()[at] != b' ' {
+        return false;
+    }
+    let Some(prev) = text[..at].chars().next_back() else {
+        return false;
+    };
+    let next = text[at + 1..].chars().next();
+    if prev.is_ascii() || next.is_none_or(|n| n.is_whitespace()) {
+        return false;
+    }
+    let t = Page::Windows1252.table();
+    let lead = matches!(t.encode(prev), Some(0xC4..=0xF4));
+    lead || next.is_some_and(|n| !n.is_ascii())
+}
+
 /// Does the text hold non-ASCII characters outside `fix` that no earlier rule
 /// produced?
 fn has_other_non_ascii(text: &str, ctx: &Context, fix: &Fix) -> bool {
@@ -122,13 +191,25 @@ fn has_other_non_ascii(text: &str, ctx: &Context, fix: &Fix) -> bool {
     text.char_indices().any(|(i, c)| {
         !c.is_ascii()
             && !c.is_whitespace()
+            && !matches!(c, '\u{80}'..='\u{9f}')
             && !fix.range.contains(&i)
             && !written.iter().any(|r| r.contains(&i))
     })
 }
 
-/// Repair one whitespace-delimited word `text[start..end]`.
-fn fix_word(text: &str, start: usize, end: usize, fixes: &mut Vec<Fix>) {
+/// What undoing mojibake in one word would do.
+struct WordFix {
+    fixes: Vec<Fix>,
+    /// The decoding reads only as well as the original (no gain); taken only
+    /// in a text with mojibake elsewhere.
+    tentative: bool,
+    /// The code pages of the outer layer that read the word best.
+    votes: Vec<Page>,
+}
+
+/// Repair one word `text[start..end]` (words may span a space, see
+/// `joins_across`).
+fn fix_word(text: &str, start: usize, end: usize, order: &[Page]) -> Option<WordFix> {
     let word = &text[start..end];
     let pieces: Vec<Piece> = word
         .char_indices()
@@ -139,18 +220,67 @@ fn fix_word(text: &str, start: usize, end: usize, fixes: &mut Vec<Fix>) {
         })
         .collect();
     if !Page::ALL.iter().any(|p| has_sequence(&pieces, *p)) {
-        return;
+        return None;
     }
-    let (_, best, layers) = search(&pieces, 0);
+    let base = badness(&pieces.iter().map(|p| p.c).collect::<Vec<_>>());
+    // The outer layer is tried here so that every page reaching the best
+    // score is known: they all get a vote for the text's code page.
+    let mut best = (base, pieces.clone(), 0, None);
+    let mut residual = base;
+    let mut scores = Vec::new();
+    if base > 0 {
+        for &page in order {
+            let Some(decoded) = decode_through(&pieces, page) else {
+                continue;
+            };
+            let prior = i32::from(page != Page::Windows1252);
+            let (score, result, layers, _) = search(&decoded, 1, order);
+            if adds_rare(&pieces, &result) {
+                continue;
+            }
+            scores.push((page, score + prior));
+            if score + prior < best.0 {
+                best = (score + prior, result, layers + 1, Some(page));
+                residual = score;
+            }
+        }
+    }
+    let (score, mut best, mut layers, _) = best;
+    let votes: Vec<Page> = scores
+        .iter()
+        .filter(|(_, s)| *s == score && layers > 0)
+        .map(|(p, _)| *p)
+        .collect();
+    let mut tentative = false;
+    if layers > 0 && residual > 2 && residual * 3 > base {
+        // Still reads badly: a wrong decoding of something else.
+        return None;
+    }
     if layers == 0 {
-        return;
+        // A decoding that reads as well as the original, made only of long
+        // sequences (`â €` → U+2800), is kept as a candidate.
+        let decoded = decode_through(&pieces, Page::Windows1252)?;
+        let chars: Vec<char> = decoded.iter().map(|p| p.c).collect();
+        let long = decoded
+            .iter()
+            .filter(|p| text[p.start..p.end].chars().count() > 1)
+            .all(|p| text[p.start..p.end].chars().count() >= 3);
+        if badness(&chars) != 0 || !long {
+            return None;
+        }
+        best = decoded;
+        layers = 1;
+        tentative = true;
     }
+    let mut fixes = Vec::new();
     for p in best {
         let before = &text[p.start..p.end];
         let mut buf = [0u8; 4];
         let after = p.c.encode_utf8(&mut buf);
         if before != after {
-            let confidence = if p.end - p.start >= 3 || layers > 1 {
+            let confidence = if tentative {
+                Confidence::Guess
+            } else if before.chars().count() >= 3 || layers > 1 {
                 Confidence::Certain
             } else {
                 Confidence::Likely
@@ -158,29 +288,50 @@ fn fix_word(text: &str, start: usize, end: usize, fixes: &mut Vec<Fix>) {
             fixes.push(Fix::new(p.start..p.end, after.to_string(), confidence));
         }
     }
+    Some(WordFix {
+        fixes,
+        tentative,
+        votes,
+    })
 }
 
 /// The best reading of `pieces` reachable by undoing up to `MAX_LAYERS -
-/// depth` layers: (score, pieces, layers undone). Each code page other than
-/// Windows-1252 costs one point, so it must read clearly better.
-fn search(pieces: &[Piece], depth: usize) -> (i32, Vec<Piece>, usize) {
+/// depth` layers: (score, pieces, layers undone, outer page). Each code page
+/// other than Windows-1252 costs one point, so it must read clearly better;
+/// among equals the first in `order` wins.
+fn search(
+    pieces: &[Piece],
+    depth: usize,
+    order: &[Page],
+) -> (i32, Vec<Piece>, usize, Option<Page>) {
     let chars: Vec<char> = pieces.iter().map(|p| p.c).collect();
     let base = badness(&chars);
-    let mut best = (base, pieces.to_vec(), 0);
+    let mut best = (base, pieces.to_vec(), 0, None);
     if depth == MAX_LAYERS || base == 0 {
         return best;
     }
-    for page in Page::ALL {
+    for &page in order {
         let Some(decoded) = decode_through(pieces, page) else {
             continue;
         };
         let prior = if page == Page::Windows1252 { 0 } else { 1 };
-        let (score, result, layers) = search(&decoded, depth + 1);
-        if score + prior < best.0 {
-            best = (score + prior, result, layers + 1);
+        let (score, result, layers, _) = search(&decoded, depth + 1, order);
+        if score + prior < best.0 && !adds_rare(pieces, &result) {
+            best = (score + prior, result, layers + 1, Some(page));
         }
     }
     best
+}
+
+/// Does the decoding bring in characters that real text almost never holds
+/// (phonetic letters, controls)? Then it is a wrong reading.
+fn adds_rare(before: &[Piece], after: &[Piece]) -> bool {
+    let rare = |ps: &[Piece]| {
+        ps.iter()
+            .filter(|p| matches!(class(p.c), Class::Rare | Class::Control))
+            .count()
+    };
+    rare(after) > rare(before)
 }
 
 fn is_cont(b: Option<u8>) -> bool {
@@ -192,12 +343,12 @@ fn has_sequence(pieces: &[Piece], page: Page) -> bool {
     let t = page.table();
     let mut prev_lead = false;
     for p in pieces {
-        if p.c.is_ascii() {
+        if p.c.is_ascii() && p.c != ' ' {
             prev_lead = false;
             continue;
         }
         let b = t.encode(p.c);
-        if prev_lead && (is_cont(b) || p.c == '\u{FFFD}') {
+        if prev_lead && (is_cont(b) || matches!(p.c, '\u{FFFD}' | ' ')) {
             return true;
         }
         prev_lead = matches!(b, Some(0xC2..=0xF4));
@@ -213,6 +364,9 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
     }
     let t = page.table();
     let bytes: Vec<Option<u8>> = pieces.iter().map(|p| t.encode(p.c)).collect();
+    let undefined: Vec<u8> = (0x80..=0xBFu8)
+        .filter(|&b| matches!(t.decode(b) as u32, 0x80..=0x9F))
+        .collect();
     let mut out = Vec::with_capacity(pieces.len());
     let mut found = 0;
     let mut i = 0;
@@ -232,48 +386,55 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
             0xE0..=0xEF => 2,
             _ => 3,
         };
-        let (lo, hi) = match lead {
-            0xE0 => (0xA0, 0xBF),
-            0xF0 => (0x90, 0xBF),
-            0xF4 => (0x80, 0x8F),
-            _ => (0x80, 0xBF),
+        // In Windows-1252 mojibake a space may stand for a lost 0xA0: inside
+        // a longer sequence (`â €` is U+2800), or after a two-byte lead
+        // before more of the word (`Å veices`). Not after `Â` and `Ã`: see
+        // `lossy_space`.
+        let space_ok = |d: usize| {
+            page == Page::Windows1252
+                && lead >= 0xC4
+                && (need > 1
+                    || pieces.get(i + d + 1).is_some_and(|p| {
+                        p.c.is_ascii_lowercase() || !p.c.is_ascii()
+                    }))
         };
-        let mut k = 0;
-        while k < need && is_cont(bytes.get(i + 1 + k).copied().flatten()) {
-            k += 1;
-        }
-        let second_ok = k == 0 || (lo..=hi).contains(&bytes[i + 1].unwrap());
-        if k == need && second_ok {
-            let cp = utf8_value(lead, &bytes[i + 1..=i + need]);
-            if (0xD800..0xDC00).contains(&cp) {
-                // CESU-8 / "UTF-8" of a surrogate pair.
-                if let (Some(0xED), Some(b @ 0xB0..=0xBF), Some(c @ 0x80..=0xBF)) = (
-                    bytes.get(i + 3).copied().flatten(),
-                    bytes.get(i + 4).copied().flatten(),
-                    bytes.get(i + 5).copied().flatten(),
-                ) {
-                    let low = utf8_value(0xED, &[Some(b), Some(c)]);
-                    let full = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                    if let Some(ch) = char::from_u32(full) {
-                        out.push(span(i, i + 5, ch));
-                        found += 1;
-                        i += 6;
-                        continue;
-                    }
+        // Up to `need` continuation bytes; one may be a wildcard, a U+FFFD
+        // (or in Windows-1252 a `?`) that replaced a byte the page leaves
+        // undefined.
+        let mut seq: Vec<Option<u8>> = Vec::with_capacity(need);
+        let mut wild = None;
+        for d in 1..=need {
+            let Some(p) = pieces.get(i + d) else { break };
+            match bytes[i + d] {
+                Some(b' ') if space_ok(d) => seq.push(Some(0xA0)),
+                b if is_cont(b) => seq.push(b),
+                _ if wild.is_none()
+                    && !undefined.is_empty()
+                    && (p.c == '\u{FFFD}' || (p.c == '?' && page == Page::Windows1252)) =>
+                {
+                    wild = Some(seq.len());
+                    seq.push(None);
                 }
-            } else if let Some(ch) = char::from_u32(cp) {
-                out.push(span(i, i + need, ch));
-                found += 1;
-                i += need + 1;
-                continue;
+                _ => break,
             }
-        } else if k + 1 == need && second_ok {
-            if let Some((ch, used)) = lossy(pieces, &bytes, i, k, page) {
+        }
+        if seq.len() == need {
+            if let Some((ch, used)) = complete(lead, &seq, wild, &undefined, &bytes[i..]) {
                 out.push(span(i, i + used - 1, ch));
                 found += 1;
                 i += used;
                 continue;
             }
+        } else if page == Page::Windows1252
+            && lead == 0xE2
+            && seq == [Some(0x80)]
+            && pieces.get(i + 2).is_none_or(|p| !p.c.is_alphanumeric())
+        {
+            // `â€` with its third byte lost: by far most often `”` (0x9D).
+            out.push(span(i, i + 1, '”'));
+            found += 1;
+            i += 2;
+            continue;
         }
         out.push(pieces[i]);
         i += 1;
@@ -281,101 +442,107 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
     (found > 0).then_some(out)
 }
 
-fn utf8_value(lead: u8, rest: &[Option<u8>]) -> u32 {
-    let mask = match rest.len() {
+/// The character a complete sequence (`lead` + `seq`) stands for and how
+/// many pieces it covers. A wildcard position is tried with every undefined
+/// byte: one plausible character is taken; several become one U+FFFD.
+fn complete(
+    lead: u8,
+    seq: &[Option<u8>],
+    wild: Option<usize>,
+    undefined: &[u8],
+    rest: &[Option<u8>],
+) -> Option<(char, usize)> {
+    let need = seq.len();
+    let Some(w) = wild else {
+        let cp = valid(lead, seq)?;
+        if (0xD800..0xDC00).contains(&cp) {
+            // CESU-8 / "UTF-8" of a surrogate pair.
+            let low = match rest.get(3..6)? {
+                [Some(0xED), b, c] => valid(0xED, &[*b, *c])?,
+                _ => return None,
+            };
+            if !(0xDC00..0xE000).contains(&low) {
+                return None;
+            }
+            let full = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            return char::from_u32(full).map(|c| (c, 6));
+        }
+        return char::from_u32(cp).map(|c| (c, need + 1));
+    };
+    let mut fits: Vec<char> = undefined
+        .iter()
+        .filter_map(|&b| {
+            let mut s = seq.to_vec();
+            s[w] = Some(b);
+            valid(lead, &s).and_then(char::from_u32)
+        })
+        .filter(|&c| !matches!(class(c), Class::Rare | Class::Control | Class::Mark))
+        .collect();
+    fits.dedup();
+    match fits.as_slice() {
+        [] => None,
+        [c] => Some((*c, need + 1)),
+        _ => Some(('\u{FFFD}', need + 1)),
+    }
+}
+
+/// The code point of a well-formed sequence (surrogates allowed, for CESU-8).
+fn valid(lead: u8, seq: &[Option<u8>]) -> Option<u32> {
+    let (lo, hi) = match lead {
+        0xE0 => (0xA0, 0xBF),
+        0xF0 => (0x90, 0xBF),
+        0xF4 => (0x80, 0x8F),
+        _ => (0x80, 0xBF),
+    };
+    if !(lo..=hi).contains(&(*seq.first()?)?) || seq.iter().any(|b| !is_cont(*b)) {
+        return None;
+    }
+    let mask = match seq.len() {
         1 => 0x1F,
         2 => 0x0F,
         _ => 0x07,
     };
-    rest.iter().fold(u32::from(lead & mask), |acc, b| {
+    Some(seq.iter().fold(u32::from(lead & mask), |acc, b| {
         (acc << 6) | u32::from(b.unwrap() & 0x3F)
-    })
-}
-
-/// A sequence missing its last byte at `i` (with `k` continuation bytes
-/// present). The byte was one the code page leaves undefined, and was lost
-/// (`â€` at the end of a word: `”`) or replaced by U+FFFD or `?`. Returns the
-/// character and how many pieces it covers.
-fn lossy(pieces: &[Piece], bytes: &[Option<u8>], i: usize, k: usize, page: Page) -> Option<(char, usize)> {
-    let t = page.table();
-    let undefined: Vec<u8> = (0x80..=0xBFu8)
-        .filter(|&b| matches!(t.decode(b) as u32, 0x80..=0x9F))
-        .collect();
-    let head: Vec<Option<u8>> = bytes[i..=i + k].to_vec();
-    let plausible: Vec<char> = undefined
-        .iter()
-        .filter_map(|&b| {
-            let mut seq = head[1..].to_vec();
-            seq.push(Some(b));
-            let cp = utf8_value(head[0].unwrap(), &seq);
-            char::from_u32(cp)
-        })
-        .filter(|&c| {
-            !matches!(class(c), Class::Rare | Class::Control | Class::Mark) && c != '\u{FFFD}'
-        })
-        .collect();
-    let next = pieces.get(i + 1 + k).map(|p| p.c);
-    match next {
-        Some('\u{FFFD}') => match plausible.as_slice() {
-            [c] => Some((*c, k + 2)),
-            [] => None,
-            // Several characters fit: keep one honest U+FFFD for the lot.
-            _ => Some(('\u{FFFD}', k + 2)),
-        },
-        Some('?') => match plausible.as_slice() {
-            [c] if next_is_boundary(pieces, i + 2 + k) => Some((*c, k + 2)),
-            _ => None,
-        },
-        // `â€` with its third byte gone: by far most often `”`.
-        _ if page == Page::Windows1252
-            && bytes[i] == Some(0xE2)
-            && bytes[i + 1] == Some(0x80)
-            && next.is_none_or(|c| !c.is_alphanumeric()) =>
-        {
-            Some(('”', k + 1))
-        }
-        _ => None,
-    }
-}
-
-fn next_is_boundary(pieces: &[Piece], j: usize) -> bool {
-    pieces.get(j).is_none_or(|p| !p.c.is_alphanumeric())
+    }))
 }
 
 /// `Ã` and `Â` whose second byte, 0xA0 (a no-break space), became a space or
-/// was dropped: `voilÃ le` → `voilà le`, `namedÂ „` → `named\u{a0}„`.
+/// was dropped: `voilÃ le` → `voilà le`, `namedÂ „` → `named\u{a0}„`. `Г`
+/// is the same `à` read as Windows-1251 (`Г l’ouest`).
 fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
-    let bytes = text.as_bytes();
-    // `Ã` is C3 83, `Â` is C3 82.
-    for i in memchr::memchr_iter(0xC3, bytes) {
-        let which = match bytes.get(i + 1) {
-            Some(0x83) => 'à',
-            Some(0x82) => '\u{a0}',
-            _ => continue,
-        };
-        if bytes.get(i + 2) != Some(&b' ') {
+    for (i, found) in text.match_indices(['Ã', 'Â', 'Г']) {
+        let len = found.len();
+        let which = if found == "Â" { '\u{a0}' } else { 'à' };
+        if text.as_bytes().get(i + len) != Some(&b' ') {
             continue;
         }
         if fixes.iter().any(|f| f.range.contains(&i)) {
             continue;
         }
         let prev = text[..i].chars().next_back();
-        let rest = &text[i + 3..];
+        let rest = &text[i + len + 1..];
         let next_word: &str = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
         let fix = if which == 'à' {
             let after_lower = prev.is_some_and(|p| p.is_lowercase() || matches!(p, '\'' | '’'));
             let alone = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '"' | '“'));
-            let lower_next = next_word.chars().next().is_some_and(|c| c.is_lowercase());
+            let lower_next = next_word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() && (c.is_ascii() || found != "Г"));
             if !(after_lower || (alone && lower_next)) {
                 continue;
             }
-            // `Ã s` where the space is the lost byte: `às`.
-            let mut nw = next_word.chars();
-            let single_consonant = matches!((nw.next(), nw.next()), (Some(c), None) if c.is_lowercase() && !"aeiouy".contains(c));
-            if rest.starts_with(' ') || single_consonant {
-                Fix::new(i..i + 3, "à", Confidence::Likely)
+            // The space was the lost byte when another follows, or before the
+            // rest of a Portuguese contraction with `à` (`às`, `àquele`).
+            let contracted = matches!(
+                next_word.trim_end_matches(|c: char| !c.is_alphabetic()),
+                "s" | "quele" | "quela" | "queles" | "quelas" | "quilo"
+            );
+            if rest.starts_with(' ') || contracted {
+                Fix::new(i..i + len + 1, "à", Confidence::Likely)
             } else {
-                Fix::new(i..i + 2, "à", Confidence::Likely)
+                Fix::new(i..i + len, "à", Confidence::Likely)
             }
         } else {
             let attached = prev.is_some_and(|p| !p.is_whitespace() && !matches!(p, 'Ã' | 'Â'));
