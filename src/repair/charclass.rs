@@ -348,16 +348,22 @@ pub fn badness(s: &[char]) -> i32 {
         let len = (j - i) as i32;
         let before = i > 0 && is_letter(classes[i - 1]);
         let after = j < s.len() && is_letter(classes[j]);
-        let symbolic = run.iter().zip(&classes[i..j]).filter(|(c, k)| !matches!(k, Class::Punct) || !joins_words(**c)).count() as i32;
-        if before && after {
+        // Typographic punctuation may cluster (`”—“`); only the symbols,
+        // controls and box drawing in a run count.
+        let symbolic = classes[i..j]
+            .iter()
+            .filter(|k| !matches!(k, Class::Punct))
+            .count() as i32;
+        if symbolic > 0 && ((before && after) || ((before || after) && len >= 2)) {
             bad += 2 * symbolic;
-        } else if (before || after) && len >= 2 {
-            bad += 2 * symbolic;
+        } else if before && after {
+            // Punctuation glued inside a word (`profiter‚Ķ`).
+            bad += len;
         }
         let mut distinct: Vec<char> = run.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
-        if len >= 3 && distinct.len() >= 3 {
+        if len >= 3 && distinct.len() >= 3 && symbolic >= 2 {
             bad += 2 * (len - 2);
         }
         i = j;

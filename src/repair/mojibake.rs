@@ -239,7 +239,7 @@ fn fix_word(text: &str, start: usize, end: usize, order: &[Page]) -> Option<Word
                 continue;
             }
             scores.push((page, score + prior));
-            if score + prior < best.0 {
+            if better(score + prior, &result, best.0, &best.1, best.2 > 0) {
                 best = (score + prior, result, layers + 1, Some(page));
                 residual = score;
             }
@@ -316,11 +316,20 @@ fn search(
         };
         let prior = if page == Page::Windows1252 { 0 } else { 1 };
         let (score, result, layers, _) = search(&decoded, depth + 1, order);
-        if score + prior < best.0 && !adds_rare(pieces, &result) {
+        if better(score + prior, &result, best.0, &best.1, best.2 > 0) && !adds_rare(pieces, &result)
+        {
             best = (score + prior, result, layers + 1, Some(page));
         }
     }
     best
+}
+
+/// Is reading `a` (scored `sa`) better than `b`? A lower score wins; at
+/// equal scores between two decodings (`b_decoded`), the one that leaves
+/// fewer non-ASCII characters (that explains more of the word) does.
+fn better(sa: i32, a: &[Piece], sb: i32, b: &[Piece], b_decoded: bool) -> bool {
+    let rest = |ps: &[Piece]| ps.iter().filter(|p| !p.c.is_ascii()).count();
+    sa < sb || (b_decoded && sa == sb && rest(a) < rest(b))
 }
 
 /// Does the decoding bring in characters that real text almost never holds

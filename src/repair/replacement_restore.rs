@@ -46,7 +46,7 @@ static INFO: RuleInfo = RuleInfo {
 const FFFD: char = '\u{FFFD}';
 
 /// Below this margin the U+FFFD is left for `replacement-char` to report.
-const MIN_MARGIN: f32 = 0.75;
+const MIN_MARGIN: f32 = 0.4;
 /// From this margin on, the restoration is `likely` rather than a `guess`.
 const LIKELY_MARGIN: f32 = 2.0;
 
@@ -171,7 +171,7 @@ fn step(st: usize, kind: Kind) -> (f32, usize) {
 /// Cost of ending a paragraph in a state: quotes left open.
 fn end_cost(st: usize) -> f32 {
     let (d, s) = (st >= 2, st % 2 == 1);
-    -(if d { 2.5 } else { 0.0 } + if s { 1.5 } else { 0.0 })
+    -(if d { 3.5 } else { 0.0 } + if s { 3.5 } else { 0.0 })
 }
 
 fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: &mut Outcome) {
@@ -348,6 +348,9 @@ fn contraction(prefix: &str, suffix: &str) -> bool {
                 | "these" | "those" | "why" | "ya" | "y"
         ),
         "am" => p == "ma",
+        "er" => p == "o" || p.ends_with('e'),
+        "en" => p == "e",
+        "lt" | "st" => matches!(p.as_str(), "thou" | "thee"),
         "clock" => p == "o",
         "n" => true, // rock’n’roll
         _ => false,
@@ -358,7 +361,8 @@ fn contraction(prefix: &str, suffix: &str) -> bool {
 fn elided_start(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
-        "em" | "cause" | "til" | "tis" | "twas" | "bout" | "round" | "n" | "s"
+        "em" | "cause" | "til" | "tis" | "twas" | "twere" | "twill" | "twould" | "twixt"
+            | "tween" | "neath" | "gainst" | "bout" | "round" | "n" | "s"
     )
 }
 
@@ -388,21 +392,56 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         {
             out.push(cand('’', 0.0, Neutral));
             out.push(cand('—', -3.0, Neutral));
-        } else if pre.chars().count() >= 2 && suf.chars().count() >= 2 {
+        } else if !pre.is_empty() && !suf.is_empty() {
             out.push(cand('—', 0.0, Neutral));
             out.push(cand('’', -2.0, Neutral));
             out.push(cand('–', -3.0, Neutral));
         }
         return out;
     }
+    // Two lost characters between letters: a closing quote and a dash
+    // (`fonder”—of`), or a dash and an opening quote or elision (`do—’tis`).
+    if p.is_some_and(char::is_alphanumeric) && n.is_some_and(char::is_alphanumeric) {
+        if run_after && !run_before {
+            out.push(cand('”', 0.0, CloseDouble));
+            out.push(cand('’', -1.0, CloseSingle));
+            out.push(cand('—', -0.5, Neutral));
+        } else if run_before && !run_after {
+            out.push(cand('—', 0.0, Neutral));
+            out.push(cand('“', -0.5, OpenDouble));
+            out.push(cand('‘', -1.5, OpenSingle));
+            if elided_start(word_after(text, at)) {
+                out.push(cand('’', 0.5, Neutral));
+            }
+        }
+        return out;
+    }
+    // Sentence punctuation glued to the next word: `Whither?—a word`.
+    if p.is_some_and(|c| "?!;:,".contains(c))
+        && n.is_some_and(char::is_alphabetic)
+        && !run_before
+        && !run_after
+    {
+        out.push(cand('—', 0.0, Neutral));
+        out.push(cand('”', -1.0, CloseDouble));
+        return out;
+    }
     if p.is_some_and(|c| c.is_ascii_digit()) && n.is_some_and(|c| c.is_ascii_digit()) {
         out.push(cand('–', 0.0, Neutral));
         return out;
     }
+    // A number and its unit: `27�yrs`, `730�BC`.
+    if p.is_some_and(|c| c.is_ascii_digit()) && n.is_some_and(char::is_alphabetic) && !run_after {
+        out.push(cand('\u{a0}', 0.0, Neutral));
+        out.push(cand('—', -1.0, Neutral));
+        return out;
+    }
     // After a title's full stop, before a name: `Mr.�Holmes`.
-    if p == Some('.') && n.is_some_and(char::is_uppercase) && !run_before && !run_after {
+    if p == Some('.') && n.is_some_and(char::is_alphabetic) && !run_before && !run_after {
         let pre = word_before(text, at - 1);
-        if TITLES.contains(&pre) {
+        let short_capital = (1..=6).contains(&pre.chars().count())
+            && pre.starts_with(char::is_uppercase);
+        if TITLES.contains(&pre) || short_capital {
             out.push(cand('\u{a0}', 0.0, Neutral));
             out.push(cand('”', -3.0, CloseDouble));
             return out;
@@ -412,15 +451,24 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
     let at_close = closes(next_adjacent) || (run_after && closes(n));
 
     if at_open && !at_close && (nl || n.is_some_and(|c| "'\"‘“…(-*".contains(c)) || run_after) {
-        // Opening a word: a quote, an elided start, or a currency sign.
-        out.push(cand('“', 0.0, OpenDouble));
-        out.push(cand('‘', -1.0, OpenSingle));
+        // Opening a word: a quote, an elided start, or a currency sign. A
+        // quote that opens a paragraph may run on to the next one; one that
+        // opens mid-paragraph must close in it (see `end_cost`).
+        let para_start = text[..at]
+            .trim_end_matches([' ', '\t', FFFD])
+            .ends_with('\n')
+            || text[..at].trim_end_matches([' ', '\t', FFFD]).is_empty();
+        let bonus = if para_start { 2.0 } else { 0.0 };
+        out.push(cand('“', bonus, OpenDouble));
+        out.push(cand('‘', bonus - 1.0, OpenSingle));
         let w = word_after(text, at);
         if !run_after && elided_start(w) {
-            out.push(cand('’', 0.5, Neutral));
+            out.push(cand('’', 2.0, Neutral));
+        } else if !run_after && nl {
+            out.push(cand('’', -2.5, Neutral));
         }
         if n.is_some_and(|c| c.is_ascii_digit()) && !run_after {
-            out.push(cand('£', 0.5, Neutral));
+            out.push(cand('£', 1.5, Neutral));
         }
         if prev_adjacent.is_some_and(char::is_whitespace) && !run_before && !run_after {
             out.push(cand('—', -3.0, Neutral));
@@ -434,7 +482,10 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         out.push(cand('’', -1.0, CloseSingle));
         if !run_before && pl {
             let pre = word_before(text, at);
-            let possessive = if pre.ends_with('s') {
+            let line_end = next_adjacent.is_none_or(|c| c == '\n');
+            let possessive = if line_end {
+                -2.5
+            } else if pre.ends_with('s') {
                 -0.5
             } else if pre.ends_with("in") {
                 -1.5
@@ -443,7 +494,12 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
             };
             out.push(cand('’', possessive, Neutral));
             if next_adjacent.is_some_and(char::is_whitespace) || next_adjacent.is_none() {
-                out.push(cand('—', -1.5, Neutral));
+                // A dash before a capital or the end of a line (`fish up—
+                // Salmon`), else dash or ellipsis (`sister— no`).
+                let capital = text[at + FFFD.len_utf8()..]
+                    .trim_start_matches(' ')
+                    .starts_with(|c: char| c.is_uppercase() || c == FFFD);
+                out.push(cand('—', if capital || line_end { -1.0 } else { -1.5 }, Neutral));
                 out.push(cand('…', -1.5, Neutral));
             } else {
                 out.push(cand('…', -2.0, Neutral));
