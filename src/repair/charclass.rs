@@ -356,7 +356,7 @@ pub fn badness(s: &[char]) -> i32 {
             .count() as i32;
         if symbolic > 0 && ((before && after) || ((before || after) && len >= 2)) {
             bad += 2 * symbolic;
-        } else if before && after {
+        } else if before && after && !run.iter().any(|&c| joins_words(c)) {
             // Punctuation glued inside a word (`profiter‚Ķ`).
             bad += len;
         }

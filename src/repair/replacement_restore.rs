@@ -384,7 +384,10 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
     {
         let pre = word_before(text, at);
         let suf = word_after(text, at);
-        if TITLES.contains(&pre) && n.is_some_and(char::is_uppercase) {
+        // A title or a nobiliary particle before a name: `Mr�Holmes`,
+        // `De�Ruyter` take a no-break space.
+        let particle = matches!(pre, "De" | "Du" | "Da" | "Le" | "La" | "Van" | "Von" | "Del" | "Di");
+        if (TITLES.contains(&pre) || particle) && n.is_some_and(char::is_uppercase) {
             out.push(cand('\u{a0}', 0.0, Neutral));
             out.push(cand('—', -3.0, Neutral));
         } else if contraction(pre, suf)
@@ -448,7 +451,10 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         }
     }
     let at_open = opens(prev_adjacent) || (run_before && opens(p));
-    let at_close = closes(next_adjacent) || (run_after && closes(n));
+    // A footnote number may follow a closing quote: `“Porridge”1519`.
+    let footnote = next_adjacent.is_some_and(|c| c.is_ascii_digit())
+        && p.is_some_and(|c| c.is_alphabetic() || ".,;:!?".contains(c));
+    let at_close = closes(next_adjacent) || (run_after && closes(n)) || footnote;
 
     if at_open && !at_close && (nl || n.is_some_and(|c| "'\"‘“…(-*".contains(c)) || run_after) {
         // Opening a word: a quote, an elided start, or a currency sign. A
