@@ -33,12 +33,27 @@ struct Corrupted {
 
 const CORRUPTIONS: &[(&str, &str)] = &[
     ("clean", "no corruption (collateral on intact text)"),
-    ("fffd", "Windows-1252 bytes read as UTF-8, U+FFFD for invalid bytes"),
-    ("cp1252", "UTF-8 read as Windows-1252 (undefined bytes as C1 controls)"),
-    ("cp1252-lossy", "UTF-8 read as Windows-1252, undefined bytes as U+FFFD"),
+    (
+        "fffd",
+        "Windows-1252 bytes read as UTF-8, U+FFFD for invalid bytes",
+    ),
+    (
+        "cp1252",
+        "UTF-8 read as Windows-1252 (undefined bytes as C1 controls)",
+    ),
+    (
+        "cp1252-lossy",
+        "UTF-8 read as Windows-1252, undefined bytes as U+FFFD",
+    ),
     ("two-layers", "UTF-8 read as Windows-1252, twice"),
-    ("latin1-c1", "Windows-1252 bytes read as Latin-1 (C1 controls)"),
-    ("mixed", "half the paragraphs saved as Windows-1252 in a UTF-8 file"),
+    (
+        "latin1-c1",
+        "Windows-1252 bytes read as Latin-1 (C1 controls)",
+    ),
+    (
+        "mixed",
+        "half the paragraphs saved as Windows-1252 in a UTF-8 file",
+    ),
 ];
 
 fn main() {
@@ -53,7 +68,10 @@ fn main() {
         if prose.is_dir() {
             v.push(prose);
         } else {
-            eprintln!("note: {} not found, evaluating the seeds only", prose.display());
+            eprintln!(
+                "note: {} not found, evaluating the seeds only",
+                prose.display()
+            );
         }
         v
     } else {
@@ -167,9 +185,10 @@ fn collect(inputs: &[PathBuf]) -> Vec<PathBuf> {
 fn repair_only() -> Config {
     let mut config = Config::default();
     for rule in fettle::rules::all() {
-        config
-            .rules
-            .insert(rule.info().id.to_string(), rule.info().stage == Stage::Repair);
+        config.rules.insert(
+            rule.info().id.to_string(),
+            rule.info().stage == Stage::Repair,
+        );
     }
     config
 }
@@ -278,7 +297,7 @@ fn corrupt(name: &str, truth: &str, seed: u64) -> Corrupted {
                     newlines += 1;
                 } else if newlines >= 2 {
                     newlines = 0;
-                    if rng.next() % 4 == 0 {
+                    if rng.next() & 3 == 0 {
                         legacy = !legacy;
                     }
                 } else {
@@ -344,12 +363,22 @@ fn lossy_utf8(raw: Vec<u8>, raw_spans: Vec<(Range<usize>, Range<usize>)>) -> Cor
     for chunk in raw.utf8_chunks() {
         for c in chunk.valid().chars() {
             let n = c.len_utf8();
-            push_unit(owner[pos], owner[pos + n - 1], c.encode_utf8(&mut [0; 4]), &mut text);
+            push_unit(
+                owner[pos],
+                owner[pos + n - 1],
+                c.encode_utf8(&mut [0; 4]),
+                &mut text,
+            );
             pos += n;
         }
         let bad = chunk.invalid();
         if !bad.is_empty() {
-            push_unit(owner[pos], owner[pos + bad.len() - 1], "\u{FFFD}", &mut text);
+            push_unit(
+                owner[pos],
+                owner[pos + bad.len() - 1],
+                "\u{FFFD}",
+                &mut text,
+            );
             pos += bad.len();
         }
     }
@@ -426,13 +455,21 @@ impl Score {
                 if intact > 0 && damaged == 0 {
                     self.collateral += intact;
                 }
-                *self.by_want.entry((want.to_string(), out.clone())).or_default() += 1;
+                *self
+                    .by_want
+                    .entry((want.to_string(), out.clone()))
+                    .or_default() += 1;
                 let filter = std::env::var("EVAL_WANT").ok();
                 if self.misses.len() < 2000 && filter.as_deref().is_none_or(|f| f == want) {
                     let lo = start.saturating_sub(30);
-                    let lo = (0..=lo).rev().find(|&k| c.text.is_char_boundary(k)).unwrap_or(0);
+                    let lo = (0..=lo)
+                        .rev()
+                        .find(|&k| c.text.is_char_boundary(k))
+                        .unwrap_or(0);
                     let hi = (end + 30).min(c.text.len());
-                    let hi = (hi..=c.text.len()).find(|&k| c.text.is_char_boundary(k)).unwrap();
+                    let hi = (hi..=c.text.len())
+                        .find(|&k| c.text.is_char_boundary(k))
+                        .unwrap();
                     self.misses.push(format!(
                         "{}: {:?} -> {:?}, want {:?} in {:?}",
                         path.file_name().unwrap().to_string_lossy(),

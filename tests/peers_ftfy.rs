@@ -20,9 +20,10 @@ use std::path::Path;
 fn repair_only() -> Config {
     let mut config = Config::default();
     for rule in fettle::rules::all() {
-        config
-            .rules
-            .insert(rule.info().id.to_string(), rule.info().stage == Stage::Repair);
+        config.rules.insert(
+            rule.info().id.to_string(),
+            rule.info().stage == Stage::Repair,
+        );
     }
     config
 }
@@ -61,9 +62,7 @@ fn compare(ours: &str, expected: &str) -> Verdict {
         return Verdict::Same;
     }
     let (o, e): (Vec<char>, Vec<char>) = (ours.chars().collect(), expected.chars().collect());
-    if o.len() == e.len()
-        && o.iter().zip(&e).all(|(a, b)| a == b || *b == '\u{FFFD}')
-    {
+    if o.len() == e.len() && o.iter().zip(&e).all(|(a, b)| a == b || *b == '\u{FFFD}') {
         return Verdict::Better;
     }
     Verdict::Differs
@@ -78,7 +77,13 @@ fn ftfy_cases() {
     }
     let config = repair_only();
     let mut failures = Vec::new();
-    for file in ["in-the-wild", "synthetic", "negative", "language-names", "known-failures"] {
+    for file in [
+        "in-the-wild",
+        "synthetic",
+        "negative",
+        "language-names",
+        "known-failures",
+    ] {
         let text = std::fs::read_to_string(dir.join(format!("{file}.json"))).unwrap();
         let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
         let (mut same, mut better, mut differs) = (0, 0, 0);
@@ -87,7 +92,10 @@ fn ftfy_cases() {
             let ours = repair(original, &config);
             let verdict = match case.get("fixed-encoding").and_then(|v| v.as_str()) {
                 Some(expected) => compare(&ours, expected),
-                None => compare(&straighten(&ours), &straighten(case["fixed"].as_str().unwrap())),
+                None => compare(
+                    &straighten(&ours),
+                    &straighten(case["fixed"].as_str().unwrap()),
+                ),
             };
             let known_failure = case["expect"] == "fail";
             let negative = file == "negative";
@@ -110,7 +118,10 @@ fn ftfy_cases() {
                 failures.push(format!(
                     "{file}: {:?}\n   got      {ours:?}\n   expected {:?}",
                     original,
-                    case.get("fixed-encoding").unwrap_or(&case["fixed"]).as_str().unwrap()
+                    case.get("fixed-encoding")
+                        .unwrap_or(&case["fixed"])
+                        .as_str()
+                        .unwrap()
                 ));
             }
         }
@@ -119,5 +130,10 @@ fn ftfy_cases() {
             cases.len()
         );
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

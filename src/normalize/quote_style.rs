@@ -61,9 +61,7 @@ impl Rule for QuoteStyle {
                     let to = match c {
                         '"' if opening => Some('“'),
                         '"' => Some('”'),
-                        '\'' if opening && next.is_some_and(|n| n.is_alphanumeric()) => {
-                            Some('‘')
-                        }
+                        '\'' if opening && next.is_some_and(|n| n.is_alphanumeric()) => Some('‘'),
                         '\'' => Some('’'),
                         _ => None,
                     };

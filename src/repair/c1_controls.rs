@@ -23,7 +23,8 @@ pub struct C1Controls;
 static INFO: RuleInfo = RuleInfo {
     id: "c1-controls",
     stage: Stage::Repair,
-    summary: "C1 control characters (Windows-1252 read as Latin-1) become their Windows-1252 characters",
+    summary:
+        "C1 control characters (Windows-1252 read as Latin-1) become their Windows-1252 characters",
     default_enabled: true,
 };
 
@@ -35,8 +36,8 @@ impl Rule for C1Controls {
     fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
         // C1 controls are encoded as 0xC2 0x80..=0x9F.
         let bytes = text.as_bytes();
-        let has_c1 = memchr::memchr_iter(0xC2, bytes)
-            .any(|i| matches!(bytes.get(i + 1), Some(0x80..=0x9F)));
+        let has_c1 =
+            memchr::memchr_iter(0xC2, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x80..=0x9F)));
         if !has_c1 {
             return;
         }

@@ -120,9 +120,7 @@ pub fn class(c: char) -> Class {
             }
         }
         0x10A0..=0x10FF => Letter(Script::Other, false, false),
-        0x1100..=0x11FF | 0xAC00..=0xD7AF | 0x3130..=0x318F => {
-            Letter(Script::Hangul, false, false)
-        }
+        0x1100..=0x11FF | 0xAC00..=0xD7AF | 0x3130..=0x318F => Letter(Script::Hangul, false, false),
         0x1D00..=0x1DFF => Rare,
         0x1E00..=0x1EFF => latin(c),
         0x1F00..=0x1FFF => letter(c, Script::Greek),
@@ -195,7 +193,8 @@ fn cp1252_cont_letter(c: char) -> bool {
 /// Cyrillic letters outside the Russian alphabet that Windows-1251 puts at
 /// continuation bytes (`Ђ`, `ѕ`, `ґ`, …).
 fn cyrillic_extra(c: char) -> bool {
-    matches!(c as u32, 0x402..=0x40F | 0x452..=0x45F | 0x490..=0x491) && !matches!(c, 'І' | 'і' | 'Ї' | 'ї' | 'Є' | 'є')
+    matches!(c as u32, 0x402..=0x40F | 0x452..=0x45F | 0x490..=0x491)
+        && !matches!(c, 'І' | 'і' | 'Ї' | 'ї' | 'Є' | 'є')
 }
 
 /// Is the `’` at `i` an apostrophe of a contraction or possessive (`Ã’s`)?
@@ -230,7 +229,7 @@ pub fn badness(s: &[char]) -> i32 {
         match k {
             Class::Control if !matches!(c, '\t' | '\n' | '\r') => bad += 10,
             Class::Rare => bad += 8,
-            Class::Mark => {
+            Class::Mark
                 if !prev.is_some_and(|(_, p)| {
                     matches!(
                         p,
@@ -241,9 +240,9 @@ pub fn badness(s: &[char]) -> i32 {
                             | Class::AsciiPunct
                             | Class::Emoji
                     )
-                }) {
-                    bad += 3;
-                }
+                }) =>
+            {
+                bad += 3
             }
             Class::Repl if prev.is_some_and(|(p, pk)| is_letter(pk) && !p.is_ascii()) => bad += 3,
             _ => {}
@@ -253,7 +252,11 @@ pub fn badness(s: &[char]) -> i32 {
         match (k, nk) {
             // An accented Latin letter glued to a symbol: `Ã©`, `Â£`, `Ã¥`.
             (Class::Letter(Script::Latin, _, false), Class::Sym) => {
-                bad += if matches!(n, '©' | '®' | '™' | '°') { 1 } else { 3 };
+                bad += if matches!(n, '©' | '®' | '™' | '°') {
+                    1
+                } else {
+                    3
+                };
             }
             // … or to punctuation inside a word: `Ã‰cole`, `AÃ‘OS`.
             (Class::Letter(_, _, false), Class::Punct)
@@ -279,11 +282,10 @@ pub fn badness(s: &[char]) -> i32 {
                 bad += 3
             }
             // Two accented capitals before a lowercase letter: `ÄÆdomu`.
-            (Class::Letter(Script::Latin, true, false), Class::Letter(Script::Latin, true, false))
-                if next2.is_some_and(|k| matches!(k, Class::Letter(_, false, _))) =>
-            {
-                bad += 3
-            }
+            (
+                Class::Letter(Script::Latin, true, false),
+                Class::Letter(Script::Latin, true, false),
+            ) if next2.is_some_and(|k| matches!(k, Class::Letter(_, false, _))) => bad += 3,
             (Class::Letter(a, _, _), Class::Letter(b, _, _)) if a != b => {
                 bad += if a == Script::Greek || b == Script::Greek {
                     1
@@ -307,7 +309,11 @@ pub fn badness(s: &[char]) -> i32 {
         // A three-byte lead before two continuation characters: `âœ”`, `â€™`.
         if matches!(c, 'à'..='ï') {
             let t = super::charmap::Page::Windows1252.table();
-            let cont = |j: usize| s.get(j).and_then(|&c| t.encode(c)).is_some_and(|b| (0x80..=0xBF).contains(&b));
+            let cont = |j: usize| {
+                s.get(j)
+                    .and_then(|&c| t.encode(c))
+                    .is_some_and(|b| (0x80..=0xBF).contains(&b))
+            };
             if cont(i + 1) && cont(i + 2) {
                 bad += 3;
             }
@@ -336,7 +342,7 @@ pub fn badness(s: &[char]) -> i32 {
     // (`g√¢teaux`, `Zam√≤`), or long and varied (`×‘×”×•`).
     let mut i = 0;
     while i < s.len() {
-        if !(junk(classes[i]) && !s[i].is_ascii()) || joins_words(s[i]) || contraction(s, i) {
+        if !junk(classes[i]) || s[i].is_ascii() || joins_words(s[i]) || contraction(s, i) {
             i += 1;
             continue;
         }
@@ -381,7 +387,17 @@ mod tests {
 
     #[test]
     fn words_are_good() {
-        for w in ["café", "don’t", "Ελληνικά", "дороге", "Straße", "naïve", "CAFÉ", "ВІКІ", "—"] {
+        for w in [
+            "café",
+            "don’t",
+            "Ελληνικά",
+            "дороге",
+            "Straße",
+            "naïve",
+            "CAFÉ",
+            "ВІКІ",
+            "—",
+        ] {
             assert_eq!(b(w), 0, "{w}");
         }
         assert!(b("cafÃ©") > 0);

@@ -1,7 +1,7 @@
 //! ## What it does
 //! Undoes mojibake: UTF-8 text that was decoded with a single-byte code page
 //! (Windows-1252 or Latin-1 above all; also Windows-1251, Windows-1250, Mac
-//! Roman and IBM 437), once or twice, including the common lossy forms where
+//! Roman and IBM 437; also Windows-1257 and ISO-8859-2), up to three times, including the common lossy forms where
 //! a byte Windows-1252 leaves undefined was lost or replaced (`â€` + a lost
 //! 0x9D is `”`), and `Ã`/`Â` whose second byte (0xA0) became a space.
 //!
@@ -38,7 +38,7 @@ pub struct Mojibake;
 static INFO: RuleInfo = RuleInfo {
     id: "mojibake",
     stage: Stage::Repair,
-    summary: "UTF-8 read as Windows-1252/Latin-1 (or 1250, 1251, Mac Roman, CP437) is decoded back, one or two layers",
+    summary: "UTF-8 read as Windows-1252/Latin-1 (or 1250, 1251, 1257, ISO-8859-2, Mac Roman, CP437) is decoded back, up to three layers",
     default_enabled: true,
 };
 
@@ -71,7 +71,9 @@ impl Rule for Mojibake {
         for p in &pages {
             counts[Page::ALL.iter().position(|q| q == p).unwrap()] += 1;
         }
-        let top = (0..counts.len()).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap();
+        let top = (0..counts.len())
+            .max_by_key(|&i| (counts[i], usize::MAX - i))
+            .unwrap();
         if counts[top] > 0 && Page::ALL[top] != order[0] {
             let top = Page::ALL[top];
             order.retain(|p| *p != top);
@@ -316,7 +318,8 @@ fn search(
         };
         let prior = if page == Page::Windows1252 { 0 } else { 1 };
         let (score, result, layers, _) = search(&decoded, depth + 1, order);
-        if better(score + prior, &result, best.0, &best.1, best.2 > 0) && !adds_rare(pieces, &result)
+        if better(score + prior, &result, best.0, &best.1, best.2 > 0)
+            && !adds_rare(pieces, &result)
         {
             best = (score + prior, result, layers + 1, Some(page));
         }
@@ -403,9 +406,9 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
             page == Page::Windows1252
                 && lead >= 0xC4
                 && (need > 1
-                    || pieces.get(i + d + 1).is_some_and(|p| {
-                        p.c.is_ascii_lowercase() || !p.c.is_ascii()
-                    }))
+                    || pieces
+                        .get(i + d + 1)
+                        .is_some_and(|p| p.c.is_ascii_lowercase() || !p.c.is_ascii()))
         };
         // Up to `need` continuation bytes; one may be a wildcard, a U+FFFD
         // (or in Windows-1252 a `?`) that replaced a byte the page leaves
@@ -558,7 +561,9 @@ fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
             if !attached || rest.is_empty() || rest.starts_with(char::is_whitespace) {
                 continue;
             }
-            if prev.is_some_and(|p| p.is_uppercase()) && next_word.chars().next().is_some_and(|c| c.is_uppercase()) {
+            if prev.is_some_and(|p| p.is_uppercase())
+                && next_word.chars().next().is_some_and(|c| c.is_uppercase())
+            {
                 continue;
             }
             Fix::new(i..i + 3, "\u{a0}", Confidence::Likely)

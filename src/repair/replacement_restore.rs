@@ -21,8 +21,9 @@
 //! ## Fix safety
 //! Likely where one reading is clearly best (contractions, balanced quotes),
 //! guess where it is only the more probable one. Never certain: the original
-//! character is lost. U+FFFD that stand for undecodable bytes of the file, or
-//! that an earlier rule wrote, are left alone.
+//! character is lost. U+FFFD that an earlier rule wrote (for an ambiguous
+//! mojibake sequence, a lost letter) are left alone. A lost character between
+//! two words becomes a dash only in English prose.
 //!
 //! How it decides: each U+FFFD gets candidate characters with a score from
 //! its neighbours; a paragraph's candidates are then chosen together by
@@ -39,7 +40,8 @@ pub struct ReplacementRestore;
 static INFO: RuleInfo = RuleInfo {
     id: "replacement-restore",
     stage: Stage::Repair,
-    summary: "U+FFFD restored from context: apostrophes, quotes (tracking open quotes), dashes, ellipses",
+    summary:
+        "U+FFFD restored from context: apostrophes, quotes (tracking open quotes), dashes, ellipses",
     default_enabled: true,
 };
 
@@ -60,32 +62,53 @@ impl Rule for ReplacementRestore {
         if memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_none() {
             return;
         }
-        // U+FFFD that were in the input as characters, not written by an
-        // earlier rule and not standing for undecodable bytes.
+        // U+FFFD of the input (including undecodable bytes no earlier rule
+        // could read), not those an earlier rule wrote for an ambiguous
+        // mojibake sequence: those stand for a lost letter, not punctuation.
         let here: Vec<usize> = memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).collect();
         let mut original = here.clone();
         ctx.log.to_original_many(&mut original);
-        let invalid = &ctx.decoded.invalid;
         let lost: Vec<usize> = here
             .into_iter()
             .zip(original)
-            .filter(|&(_, o)| {
-                ctx.log.original()[o..].starts_with(FFFD)
-                    && invalid.binary_search_by_key(&o, |b| b.offset).is_err()
-            })
+            .filter(|&(_, o)| ctx.log.original()[o..].starts_with(FFFD))
             .map(|(h, _)| h)
             .collect();
         if lost.is_empty() {
             return;
         }
+        let english = looks_english(text);
         for (start, end) in paragraphs(text) {
             let first = lost.partition_point(|&p| p < start);
             let last = lost.partition_point(|&p| p < end);
             if first < last {
-                restore_paragraph(text, start, end, &lost[first..last], out);
+                restore_paragraph(text, start, end, &lost[first..last], english, out);
             }
         }
     }
+}
+
+/// Is the text English prose? Then a lost character between two words is a
+/// dash. Judged by the share of very common English words.
+fn looks_english(text: &str) -> bool {
+    const COMMON: &[&str] = &[
+        "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i", "you",
+        "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on", "as", "my",
+        "me", "this", "they", "we", "so",
+    ];
+    let mut words = 0usize;
+    let mut common = 0usize;
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(20_000)
+    {
+        words += 1;
+        if w.len() <= 4 && COMMON.contains(&w.to_lowercase().as_str()) {
+            common += 1;
+        }
+    }
+    words >= 3 && common * 6 >= words
 }
 
 /// Paragraph spans: blocks between blank lines; in a block of long lines
@@ -174,7 +197,14 @@ fn end_cost(st: usize) -> f32 {
     -(if d { 3.5 } else { 0.0 } + if s { 3.5 } else { 0.0 })
 }
 
-fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: &mut Outcome) {
+fn restore_paragraph(
+    text: &str,
+    start: usize,
+    end: usize,
+    lost: &[usize],
+    english: bool,
+    out: &mut Outcome,
+) {
     // Build the item sequence: lost characters and intact double quotes.
     let mut items: Vec<Item> = Vec::new();
     let mut li = 0;
@@ -182,7 +212,7 @@ fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: 
     for (i, c) in para.char_indices() {
         let at = start + i;
         if li < lost.len() && lost[li] == at {
-            items.push(Item::Lost(at, candidates(text, at)));
+            items.push(Item::Lost(at, candidates(text, at, english)));
             li += 1;
         } else {
             match c {
@@ -216,7 +246,11 @@ fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: 
                 Item::Intact(k) => vec![(0.0, *k)],
             };
             // A U+FFFD with no candidate stays and changes nothing.
-            let moves = if moves.is_empty() { vec![(0.0, Kind::Neutral)] } else { moves };
+            let moves = if moves.is_empty() {
+                vec![(0.0, Kind::Neutral)]
+            } else {
+                moves
+            };
             for (score, kind) in moves {
                 let (s2, next) = step(st, kind);
                 let v = fwd[i][st] + score + s2;
@@ -250,17 +284,19 @@ fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: 
         }
     }
     for (i, item) in items.iter().enumerate() {
-        let Item::Lost(at, cands) = item else { continue };
+        let Item::Lost(at, cands) = item else {
+            continue;
+        };
         // Best total score per character at this place.
         let mut per_char: Vec<(char, f32)> = Vec::new();
         for c in cands {
             let mut best = NEG;
-            for st in 0..4 {
-                if fwd[i][st] <= NEG {
+            for (st, &f) in fwd[i].iter().enumerate() {
+                if f <= NEG {
                     continue;
                 }
                 let (s2, next) = step(st, c.kind);
-                best = best.max(fwd[i][st] + c.score + s2 + bwd[i + 1][next]);
+                best = best.max(f + c.score + s2 + bwd[i + 1][next]);
             }
             match per_char.iter_mut().find(|(ch, _)| *ch == c.c) {
                 Some(e) => e.1 = e.1.max(best),
@@ -268,7 +304,9 @@ fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: 
             }
         }
         per_char.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let Some(&(c, best)) = per_char.first() else { continue };
+        let Some(&(c, best)) = per_char.first() else {
+            continue;
+        };
         let margin = per_char.get(1).map_or(f32::INFINITY, |&(_, s)| best - s);
         if margin < MIN_MARGIN {
             continue;
@@ -278,8 +316,11 @@ fn restore_paragraph(text: &str, start: usize, end: usize, lost: &[usize], out: 
         } else {
             Confidence::Guess
         };
-        out.fixes
-            .push(Fix::new(*at..*at + FFFD.len_utf8(), c.to_string(), confidence));
+        out.fixes.push(Fix::new(
+            *at..*at + FFFD.len_utf8(),
+            c.to_string(),
+            confidence,
+        ));
     }
 }
 
@@ -339,13 +380,39 @@ fn contraction(prefix: &str, suffix: &str) -> bool {
         "ll" => !p.is_empty(),
         "ve" => matches!(
             p.as_str(),
-            "i" | "you" | "we" | "they" | "could" | "would" | "should" | "might" | "must"
-                | "who" | "what" | "where" | "there" | "how" | "may" | "y" | "ya"
+            "i" | "you"
+                | "we"
+                | "they"
+                | "could"
+                | "would"
+                | "should"
+                | "might"
+                | "must"
+                | "who"
+                | "what"
+                | "where"
+                | "there"
+                | "how"
+                | "may"
+                | "y"
+                | "ya"
         ),
         "re" => matches!(
             p.as_str(),
-            "you" | "we" | "they" | "who" | "what" | "there" | "where" | "here" | "how"
-                | "these" | "those" | "why" | "ya" | "y"
+            "you"
+                | "we"
+                | "they"
+                | "who"
+                | "what"
+                | "there"
+                | "where"
+                | "here"
+                | "how"
+                | "these"
+                | "those"
+                | "why"
+                | "ya"
+                | "y"
         ),
         "am" => p == "ma",
         "er" => p == "o" || p.ends_with('e'),
@@ -361,13 +428,26 @@ fn contraction(prefix: &str, suffix: &str) -> bool {
 fn elided_start(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
-        "em" | "cause" | "til" | "tis" | "twas" | "twere" | "twill" | "twould" | "twixt"
-            | "tween" | "neath" | "gainst" | "bout" | "round" | "n" | "s"
+        "em" | "cause"
+            | "til"
+            | "tis"
+            | "twas"
+            | "twere"
+            | "twill"
+            | "twould"
+            | "twixt"
+            | "tween"
+            | "neath"
+            | "gainst"
+            | "bout"
+            | "round"
+            | "n"
+            | "s"
     )
 }
 
 /// Candidate characters for the U+FFFD at `at`, scored from its neighbours.
-fn candidates(text: &str, at: usize) -> Vec<Cand> {
+fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
     use Kind::*;
     let p = before(text, at);
     let n = after(text, at);
@@ -386,7 +466,10 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         let suf = word_after(text, at);
         // A title or a nobiliary particle before a name: `Mr�Holmes`,
         // `De�Ruyter` take a no-break space.
-        let particle = matches!(pre, "De" | "Du" | "Da" | "Le" | "La" | "Van" | "Von" | "Del" | "Di");
+        let particle = matches!(
+            pre,
+            "De" | "Du" | "Da" | "Le" | "La" | "Van" | "Von" | "Del" | "Di"
+        );
         if (TITLES.contains(&pre) || particle) && n.is_some_and(char::is_uppercase) {
             out.push(cand('\u{a0}', 0.0, Neutral));
             out.push(cand('—', -3.0, Neutral));
@@ -395,7 +478,9 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         {
             out.push(cand('’', 0.0, Neutral));
             out.push(cand('—', -3.0, Neutral));
-        } else if !pre.is_empty() && !suf.is_empty() {
+        } else if english && !pre.is_empty() && !suf.is_empty() {
+            // Between two words of English prose: a dash. (In other
+            // languages the lost character is as likely a letter.)
             out.push(cand('—', 0.0, Neutral));
             out.push(cand('’', -2.0, Neutral));
             out.push(cand('–', -3.0, Neutral));
@@ -442,8 +527,8 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
     // After a title's full stop, before a name: `Mr.�Holmes`.
     if p == Some('.') && n.is_some_and(char::is_alphabetic) && !run_before && !run_after {
         let pre = word_before(text, at - 1);
-        let short_capital = (1..=6).contains(&pre.chars().count())
-            && pre.starts_with(char::is_uppercase);
+        let short_capital =
+            (1..=6).contains(&pre.chars().count()) && pre.starts_with(char::is_uppercase);
         if TITLES.contains(&pre) || short_capital {
             out.push(cand('\u{a0}', 0.0, Neutral));
             out.push(cand('”', -3.0, CloseDouble));
@@ -456,7 +541,8 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         && p.is_some_and(|c| c.is_alphabetic() || ".,;:!?".contains(c));
     let at_close = closes(next_adjacent) || (run_after && closes(n)) || footnote;
 
-    if at_open && !at_close && (nl || n.is_some_and(|c| "'\"‘“…(-*".contains(c)) || run_after) {
+    if at_open && !at_close && (nl || n.is_some_and(|c| "'\"‘“…(-*".contains(c)) || run_after)
+    {
         // Opening a word: a quote, an elided start, or a currency sign. A
         // quote that opens a paragraph may run on to the next one; one that
         // opens mid-paragraph must close in it (see `end_cost`).
@@ -482,7 +568,8 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
         }
         return out;
     }
-    if at_close && !at_open && (pl || p.is_some_and(|c| ".,!?;:…—)*-".contains(c)) || run_before) {
+    if at_close && !at_open && (pl || p.is_some_and(|c| ".,!?;:…—)*-".contains(c)) || run_before)
+    {
         let punct_before = p.is_some_and(|c| ".,!?;:-".contains(c));
         out.push(cand('”', if punct_before { 0.5 } else { 0.0 }, CloseDouble));
         out.push(cand('’', -1.0, CloseSingle));
@@ -505,7 +592,11 @@ fn candidates(text: &str, at: usize) -> Vec<Cand> {
                 let capital = text[at + FFFD.len_utf8()..]
                     .trim_start_matches(' ')
                     .starts_with(|c: char| c.is_uppercase() || c == FFFD);
-                out.push(cand('—', if capital || line_end { -1.0 } else { -1.5 }, Neutral));
+                out.push(cand(
+                    '—',
+                    if capital || line_end { -1.0 } else { -1.5 },
+                    Neutral,
+                ));
                 out.push(cand('…', -1.5, Neutral));
             } else {
                 out.push(cand('…', -2.0, Neutral));
