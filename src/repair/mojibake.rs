@@ -1,9 +1,10 @@
 //! ## What it does
 //! Undoes mojibake: UTF-8 text that was decoded with a single-byte code page
-//! (Windows-1252 or Latin-1 above all; also Windows-1251, Windows-1250, Mac
-//! Roman and IBM 437; also Windows-1257 and ISO-8859-2), up to three times, including the common lossy forms where
-//! a byte Windows-1252 leaves undefined was lost or replaced (`â€` + a lost
-//! 0x9D is `”`), and `Ã`/`Â` whose second byte (0xA0) became a space.
+//! (Windows-1252 or Latin-1 above all; also Windows-1251, Windows-1250,
+//! Windows-1257, ISO-8859-2, Mac Roman and IBM 437), up to three times,
+//! including the common lossy forms where a byte Windows-1252 leaves
+//! undefined was lost or replaced (`â€` + a lost 0x9D is `”`), and `Ã`/`Â`
+//! whose second byte (0xA0) became a space.
 //!
 //! Each word is considered on its own: its characters are encoded back with
 //! a code page, the valid UTF-8 sequences in the bytes are decoded, and the
