@@ -13,6 +13,9 @@
 //! [scene-breaks]
 //! marker = "* * *"        # the canonical scene-break line (default "* * *")
 //!
+//! [quote-style]
+//! style = "keep"          # keep (default) | straight | curly
+//!
 //! [decode]
 //! encoding = "windows-1252"   # force one encoding for every file (default: detect)
 //! max-file-size = 1073741824  # larger files are refused with an error (bytes)
@@ -57,6 +60,7 @@ pub struct Config {
     pub rules: BTreeMap<String, bool>,
     pub blank_lines: BlankLines,
     pub scene_breaks: SceneBreaks,
+    pub quote_style: QuoteStyleConfig,
     pub decode: Decode,
     /// Rule id → severity of its findings (or off).
     pub severity: BTreeMap<String, Level>,
@@ -127,6 +131,26 @@ pub struct Override {
     pub severity: BTreeMap<String, Level>,
 }
 
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct QuoteStyleConfig {
+    /// What the `quote-style` rule does with quotes and apostrophes.
+    pub style: QuoteStylePolicy,
+}
+
+/// Quote style policy of the `quote-style` normalize rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteStylePolicy {
+    /// Leave quotes as they are.
+    #[default]
+    Keep,
+    /// Curly quotes and apostrophes become `"` and `'`.
+    Straight,
+    /// Straight quotes become curly ones, by position.
+    Curly,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BlankLines {
@@ -158,6 +182,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             blank_lines: BlankLines::default(),
             scene_breaks: SceneBreaks::default(),
+            quote_style: QuoteStyleConfig::default(),
             decode: Decode {
                 encoding: None,
                 max_file_size: 1 << 30,

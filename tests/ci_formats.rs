@@ -34,7 +34,7 @@ const MESSY: &str = "Title\r\rIt was\u{a0} cold.  \rzero\u{200b}width\r\n\r\n\r\
 fn github_annotations() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a,b:c.txt"), MESSY).unwrap();
-    fs::write(dir.path().join("lost.txt"), "didn\u{fffd}t\n").unwrap();
+    fs::write(dir.path().join("lost.txt"), "fian\u{fffd}e\n").unwrap();
     let many: String = (0..30).map(|i| format!("line {i} \n\n\n\n")).collect();
     fs::write(dir.path().join("many.txt"), many).unwrap();
     fs::write(dir.path().join("clean.txt"), "Fine.\n").unwrap();
@@ -131,7 +131,7 @@ fn sarif_structure_and_fixes() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("in")).unwrap();
     fs::write(dir.path().join("in/messy file.txt"), MESSY).unwrap();
-    fs::write(dir.path().join("in/lost.txt"), "didn\u{fffd}t\n").unwrap();
+    fs::write(dir.path().join("in/lost.txt"), "fian\u{fffd}e\n").unwrap();
     fs::write(dir.path().join("in/bom.txt"), "\u{feff}BOM.\n").unwrap();
     fs::write(dir.path().join("in/clean.txt"), "Fine.\n").unwrap();
     let o = fettle(dir.path(), &["check", "--format", "sarif", "in"]);

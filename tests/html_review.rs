@@ -198,9 +198,12 @@ fn review_page_renders_in_a_browser() {
         by_rule["nbsp-spacing"].to_string()
     );
     assert_eq!(text_of(&dom, "shown-findings"), "0");
-    assert_eq!(text_of(&dom, "shown-files"), "1");
+    // a.txt (one block: every line changed) and d.txt (two blocks in one hunk).
+    assert_eq!(text_of(&dom, "shown-files"), "2");
     assert!(section_tag(&dom, "tests/data/review/c.txt").contains("hidden"));
     assert!(!section_tag(&dom, "tests/data/review/a.txt").contains("hidden"));
+    // d.txt's trailing-whitespace block shares a hunk with its nbsp block: dimmed.
+    assert!(!section_tag(&dom, "tests/data/review/d.txt").contains("hidden"));
     assert!(dom.contains("class=\"change dim\""));
     assert!(dom.contains("<tbody class=\"change\" data-edits=\""));
     let bright = dom

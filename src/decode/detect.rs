@@ -119,12 +119,14 @@ pub fn detect(bytes: &[u8]) -> Guess {
     if std::str::from_utf8(&bytes[first..]).is_ok() {
         return Guess::certain(UTF_8, Method::Utf8);
     }
-    if mostly_utf8(bytes) {
-        return Guess {
-            confidence: Confidence::Likely,
-            score: 0.9,
-            ..Guess::certain(UTF_8, Method::Utf8Mixed)
-        };
+    let mixed = Guess {
+        confidence: Confidence::Likely,
+        score: 0.9,
+        ..Guess::certain(UTF_8, Method::Utf8Mixed)
+    };
+    let (valid_multibyte, invalid) = utf8_counts(bytes);
+    if valid_multibyte >= 4 && valid_multibyte >= 2 * invalid {
+        return mixed;
     }
     let end = window_end(bytes, first);
     let window = &bytes[first..end];
@@ -133,7 +135,26 @@ pub fn detect(bytes: &[u8]) -> Guess {
     let (chardet, assessed) = detector.guess_assess(None, false);
     // Scoring looks one byte back for the pair ending at the first non-ASCII byte.
     let context = &bytes[first.saturating_sub(1)..end];
-    refine(context, chardet, assessed)
+    let legacy = refine(context, chardet, assessed);
+    // A UTF-8 file with chapters in Windows-1252 has fewer valid sequences
+    // than the rule above asks for; let the two readings compete on how
+    // plausible the text they give is.
+    if valid_multibyte >= 2 && mixed_cost(context) <= cost_in(bytes, legacy.encoding) {
+        return mixed;
+    }
+    legacy
+}
+
+/// Cost of reading `bytes` as UTF-8 whose invalid bytes are Windows-1252
+/// (how the repair stage will read a mixed file).
+fn mixed_cost(bytes: &[u8]) -> f32 {
+    let mut text = String::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        let (legacy, _) = WINDOWS_1252.decode_without_bom_handling(chunk.invalid());
+        text.push_str(&legacy);
+    }
+    super::plausible::text_cost(&text)
 }
 
 /// Single-byte siblings: code pages of one script that differ only in how
@@ -384,12 +405,15 @@ fn has_iso2022_escapes(bytes: &[u8]) -> bool {
     })
 }
 
-/// Valid multi-byte UTF-8 sequences outnumber invalid ones two to one: a
-/// UTF-8 file with pieces in a legacy encoding, not a legacy file. Legacy
-/// East Asian text forms valid two- and three-byte UTF-8 sequences by chance
-/// (EUC `A4 D5 A4 EB` holds `D5 A4` and `EB A4 B5`), but in it the invalid
-/// stretches always outnumber the accidental valid ones.
-fn mostly_utf8(bytes: &[u8]) -> bool {
+/// Valid multi-byte UTF-8 sequences and invalid stretches in `bytes`.
+///
+/// When valid sequences outnumber invalid ones two to one, the file is UTF-8
+/// with pieces in a legacy encoding, not a legacy file. Legacy East Asian text
+/// forms valid two- and three-byte UTF-8 sequences by chance (EUC
+/// `A4 D5 A4 EB` holds `D5 A4` and `EB A4 B5`), but in it the invalid
+/// stretches always outnumber the accidental valid ones; below that ratio the
+/// mixed reading must also read better than the legacy guess.
+fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
     for chunk in bytes.utf8_chunks() {
@@ -398,7 +422,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             invalid += 1;
         }
     }
-    valid_multibyte >= 4 && valid_multibyte >= 2 * invalid
+    (valid_multibyte, invalid)
 }
 
 /// UTF-16 or UTF-32 without a BOM, told by where the NUL bytes fall.

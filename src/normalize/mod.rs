@@ -7,6 +7,7 @@ pub mod invisible_chars;
 pub mod line_endings;
 pub mod nbsp_spacing;
 pub mod nfc;
+pub mod quote_style;
 pub mod scene_breaks;
 pub mod trailing_whitespace;
 
@@ -20,6 +21,7 @@ pub static RULES: &[&dyn Rule] = &[
     &invisible_chars::InvisibleChars,
     &nbsp_spacing::NbspSpacing,
     &nfc::Nfc,
+    &quote_style::QuoteStyle,
     &trailing_whitespace::TrailingWhitespace,
     &scene_breaks::SceneBreaks,
     &blank_lines::BlankLines,

@@ -1,7 +1,24 @@
 //! Stage 2, repair: undo damage done to the text before fettle saw it
 //! (mojibake, C1 controls, bytes of another encoding, U+FFFD replacements).
+//!
+//! Each rule is one file; `RULES` below is the order they run in: bytes of
+//! another encoding first (they turn U+FFFD back into characters), then
+//! mojibake (whose Latin-1 readings contain C1 controls), then the C1
+//! controls left over, and last the U+FFFD that only context can restore.
+
+pub mod c1_controls;
+pub mod charclass;
+pub mod charmap;
+pub mod mixed_encoding;
+pub mod mojibake;
+pub mod replacement_restore;
 
 use crate::rule::Rule;
 
 /// Repair rules in the order they run.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &mixed_encoding::MixedEncoding,
+    &mojibake::Mojibake,
+    &c1_controls::C1Controls,
+    &replacement_restore::ReplacementRestore,
+];

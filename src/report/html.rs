@@ -371,7 +371,48 @@ fn line_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
             i = j;
         }
     }
-    ops
+    merge_changes(ops)
+}
+
+/// A line diff may pair a changed block badly: lines inserted in one place,
+/// their old versions deleted a few lines later, with blank lines matched in
+/// between (a blank-line run collapsed next to a changed paragraph does that).
+/// Fold every run of several non-equal ops that holds an unpaired one (an
+/// insertion, a deletion, or a replacement of N lines by M) into one
+/// replacement, so the old and new lines are shown, and highlighted, against
+/// each other. Runs of one-to-one replacements stay as they are.
+fn merge_changes(ops: Vec<DiffOp>) -> Vec<DiffOp> {
+    let mut merged: Vec<DiffOp> = Vec::with_capacity(ops.len());
+    let mut i = 0;
+    while i < ops.len() {
+        if ops[i].tag() == DiffTag::Equal {
+            merged.push(ops[i]);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < ops.len() && ops[j].tag() != DiffTag::Equal {
+            j += 1;
+        }
+        let run = &ops[i..j];
+        let unpaired = |op: &DiffOp| op.old_range().len() != op.new_range().len();
+        if run.len() > 1 && run.iter().any(unpaired) {
+            let old_index = run.iter().map(|op| op.old_range().start).min().unwrap_or(0);
+            let old_end = run.iter().map(|op| op.old_range().end).max().unwrap_or(0);
+            let new_index = run.iter().map(|op| op.new_range().start).min().unwrap_or(0);
+            let new_end = run.iter().map(|op| op.new_range().end).max().unwrap_or(0);
+            merged.push(DiffOp::Replace {
+                old_index,
+                old_len: old_end - old_index,
+                new_index,
+                new_len: new_end - new_index,
+            });
+        } else {
+            merged.extend_from_slice(run);
+        }
+        i = j;
+    }
+    merged
 }
 
 fn render_op(rows: &mut Rows, op: &DiffOp, old_lines: &[&str], new_lines: &[&str]) {

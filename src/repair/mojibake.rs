@@ -1,0 +1,574 @@
+//! ## What it does
+//! Undoes mojibake: UTF-8 text that was decoded with a single-byte code page
+//! (Windows-1252 or Latin-1 above all; also Windows-1251, Windows-1250,
+//! Windows-1257, ISO-8859-2, Mac Roman and IBM 437), up to three times,
+//! including the common lossy forms where a byte Windows-1252 leaves
+//! undefined was lost or replaced (`â€` + a lost 0x9D is `”`), and `Ã`/`Â`
+//! whose second byte (0xA0) became a space.
+//!
+//! Each word is considered on its own: its characters are encoded back with
+//! a code page, the valid UTF-8 sequences in the bytes are decoded, and the
+//! result is kept only if it reads better than the original by a score of
+//! implausible characters and combinations (see `charclass`). Accented names,
+//! `Ã` in Portuguese, math, symbols and other scripts score as good text and
+//! are left alone. A single candidate in a text that otherwise holds
+//! correctly decoded non-ASCII characters is left alone and reported.
+//!
+//! ## Why
+//! Mojibake is the most common damage in scraped and converted corpora, and
+//! it is reversible: the bytes are still there, only read wrongly.
+//!
+//! ## Example
+//! `donâ€™t` → `don’t`; `Ã¢â‚¬Å“` → `“`; `rÃ©gime` → `régime`;
+//! `â€œbb+â€?` → `“bb+”`; `voilÃ le` → `voilà le`
+//!
+//! ## Fix safety
+//! Certain for three- and four-byte sequences (`â€™`), which do not occur in
+//! real text; likely for two-byte sequences and lossy forms. An ambiguous
+//! lost byte (`Ã` + U+FFFD could be Á, Í, Ï, Ð or Ý) becomes one U+FFFD,
+//! which `replacement-char` reports.
+
+use super::charclass::{badness, class, Class};
+use super::charmap::Page;
+use crate::edit::{Confidence, Fix};
+use crate::finding::{Finding, Severity};
+use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+
+pub struct Mojibake;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "mojibake",
+    stage: Stage::Repair,
+    summary: "UTF-8 read as Windows-1252/Latin-1 (or 1250, 1251, 1257, ISO-8859-2, Mac Roman, CP437) is decoded back, up to three layers",
+    default_enabled: true,
+};
+
+/// One character of a word under repair, with the input bytes it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    c: char,
+    start: usize,
+    end: usize,
+}
+
+/// How many layers of mojibake are undone at most.
+const MAX_LAYERS: usize = 3;
+
+impl Rule for Mojibake {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if text.is_ascii() {
+            return;
+        }
+        let words = words(text);
+        let mut order = Page::ALL.to_vec();
+        let (mut fixes, pages) = fix_words(text, &words, &order);
+        // The code page most words were read through is the text's: it goes
+        // first where several pages read a word equally well.
+        let mut counts = [0usize; Page::ALL.len()];
+        for p in &pages {
+            counts[Page::ALL.iter().position(|q| q == p).unwrap()] += 1;
+        }
+        let top = (0..counts.len())
+            .max_by_key(|&i| (counts[i], usize::MAX - i))
+            .unwrap();
+        if counts[top] > 0 && Page::ALL[top] != order[0] {
+            let top = Page::ALL[top];
+            order.retain(|p| *p != top);
+            order.insert(0, top);
+            fixes = fix_words(text, &words, &order).0;
+        }
+        lossy_space(text, &mut fixes);
+        if fixes.is_empty() {
+            return;
+        }
+        fixes.sort_by_key(|f| f.range.start);
+        // One candidate in a text whose other non-ASCII characters were read
+        // correctly is more likely legitimate (a band name, a pun) than damage.
+        if fixes.len() == 1 && has_other_non_ascii(text, ctx, &fixes[0]) {
+            let f = &fixes[0];
+            out.findings.push(Finding::new(
+                INFO.id,
+                Severity::Info,
+                f.range.clone(),
+                format!(
+                    "possible mojibake `{}` (would be `{}`), left unchanged: the rest of the text is decoded correctly",
+                    &text[f.range.clone()],
+                    f.replacement
+                ),
+            ));
+            return;
+        }
+        out.fixes.append(&mut fixes);
+    }
+}
+
+/// The spans of the words holding a non-ASCII character.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(hi) = bytes[pos..].iter().position(|&b| b >= 0x80) else {
+            break;
+        };
+        let at = pos + hi;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1)
+            .max(pos);
+        let mut end = word_end(bytes, at);
+        // A space may be a lost 0xA0 byte inside a sequence (`â €` is
+        // U+2800, `Å veices` is `Šveices`): read across it.
+        while end < bytes.len() && end - start < 200 && joins_across(text, end) {
+            end = word_end(bytes, end + 1);
+        }
+        out.push((start, end));
+        pos = end;
+    }
+    out
+}
+
+/// Fixes for every word, and the outer code page of each repaired word.
+fn fix_words(text: &str, words: &[(usize, usize)], order: &[Page]) -> (Vec<Fix>, Vec<Page>) {
+    let mut fixes = Vec::new();
+    let mut tentative = Vec::new();
+    let mut pages = Vec::new();
+    for &(start, end) in words {
+        if let Some(w) = fix_word(text, start, end, order) {
+            if w.tentative {
+                tentative.extend(w.fixes);
+            } else {
+                fixes.extend(w.fixes);
+                pages.extend(w.votes);
+            }
+        }
+    }
+    if fixes.len() >= 2 {
+        fixes.append(&mut tentative);
+    }
+    (fixes, pages)
+}
+
+fn word_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .map_or(bytes.len(), |i| from + i)
+}
+
+/// Should the word before the space at `at` be read together with the word
+/// after it? Only when the space could be a 0xA0 byte that was replaced: it
+/// follows a non-ASCII character and precedes one, or follows a lead byte.
+fn joins_across(text: &str, at: usize) -> bool {
+    if text.as_bytes()[at] != b' ' {
+        return false;
+    }
+    let Some(prev) = text[..at].chars().next_back() else {
+        return false;
+    };
+    let next = text[at + 1..].chars().next();
+    if prev.is_ascii() || next.is_none_or(|n| n.is_whitespace()) {
+        return false;
+    }
+    let t = Page::Windows1252.table();
+    let lead = matches!(t.encode(prev), Some(0xC4..=0xF4));
+    lead || next.is_some_and(|n| !n.is_ascii())
+}
+
+/// Does the text hold non-ASCII characters outside `fix` that no earlier rule
+/// produced?
+fn has_other_non_ascii(text: &str, ctx: &Context, fix: &Fix) -> bool {
+    // Spans of the current text that earlier repair rules wrote.
+    let mut written = Vec::new();
+    let mut delta: isize = 0;
+    for e in ctx.log.edits() {
+        let s = (e.start as isize + delta) as usize;
+        written.push(s..s + e.after.len());
+        delta += e.after.len() as isize - (e.end - e.start) as isize;
+    }
+    text.char_indices().any(|(i, c)| {
+        !c.is_ascii()
+            && !c.is_whitespace()
+            && !matches!(c, '\u{80}'..='\u{9f}')
+            && !fix.range.contains(&i)
+            && !written.iter().any(|r| r.contains(&i))
+    })
+}
+
+/// What undoing mojibake in one word would do.
+struct WordFix {
+    fixes: Vec<Fix>,
+    /// The decoding reads only as well as the original (no gain); taken only
+    /// in a text with mojibake elsewhere.
+    tentative: bool,
+    /// The code pages of the outer layer that read the word best.
+    votes: Vec<Page>,
+}
+
+/// Repair one word `text[start..end]` (words may span a space, see
+/// `joins_across`).
+fn fix_word(text: &str, start: usize, end: usize, order: &[Page]) -> Option<WordFix> {
+    let word = &text[start..end];
+    let pieces: Vec<Piece> = word
+        .char_indices()
+        .map(|(i, c)| Piece {
+            c,
+            start: start + i,
+            end: start + i + c.len_utf8(),
+        })
+        .collect();
+    if !Page::ALL.iter().any(|p| has_sequence(&pieces, *p)) {
+        return None;
+    }
+    let base = badness(&pieces.iter().map(|p| p.c).collect::<Vec<_>>());
+    // The outer layer is tried here so that every page reaching the best
+    // score is known: they all get a vote for the text's code page.
+    let mut best = (base, pieces.clone(), 0, None);
+    let mut residual = base;
+    let mut scores = Vec::new();
+    if base > 0 {
+        for &page in order {
+            let Some(decoded) = decode_through(&pieces, page) else {
+                continue;
+            };
+            let prior = i32::from(page != Page::Windows1252);
+            let (score, result, layers, _) = search(&decoded, 1, order);
+            if adds_rare(&pieces, &result) {
+                continue;
+            }
+            scores.push((page, score + prior));
+            if better(score + prior, &result, best.0, &best.1, best.2 > 0) {
+                best = (score + prior, result, layers + 1, Some(page));
+                residual = score;
+            }
+        }
+    }
+    let (score, mut best, mut layers, _) = best;
+    let votes: Vec<Page> = scores
+        .iter()
+        .filter(|(_, s)| *s == score && layers > 0)
+        .map(|(p, _)| *p)
+        .collect();
+    let mut tentative = false;
+    if layers > 0 && residual > 2 && residual * 3 > base {
+        // Still reads badly: a wrong decoding of something else.
+        return None;
+    }
+    if layers == 0 {
+        // A decoding that reads as well as the original, made only of long
+        // sequences (`â €` → U+2800), is kept as a candidate.
+        let decoded = decode_through(&pieces, Page::Windows1252)?;
+        let chars: Vec<char> = decoded.iter().map(|p| p.c).collect();
+        let long = decoded
+            .iter()
+            .filter(|p| text[p.start..p.end].chars().count() > 1)
+            .all(|p| text[p.start..p.end].chars().count() >= 3);
+        if badness(&chars) != 0 || !long {
+            return None;
+        }
+        best = decoded;
+        layers = 1;
+        tentative = true;
+    }
+    let mut fixes = Vec::new();
+    for p in best {
+        let before = &text[p.start..p.end];
+        let mut buf = [0u8; 4];
+        let after = p.c.encode_utf8(&mut buf);
+        if before != after {
+            let confidence = if tentative {
+                Confidence::Guess
+            } else if before.chars().count() >= 3 || layers > 1 {
+                Confidence::Certain
+            } else {
+                Confidence::Likely
+            };
+            fixes.push(Fix::new(p.start..p.end, after.to_string(), confidence));
+        }
+    }
+    Some(WordFix {
+        fixes,
+        tentative,
+        votes,
+    })
+}
+
+/// The best reading of `pieces` reachable by undoing up to `MAX_LAYERS -
+/// depth` layers: (score, pieces, layers undone, outer page). Each code page
+/// other than Windows-1252 costs one point, so it must read clearly better;
+/// among equals the first in `order` wins.
+fn search(
+    pieces: &[Piece],
+    depth: usize,
+    order: &[Page],
+) -> (i32, Vec<Piece>, usize, Option<Page>) {
+    let chars: Vec<char> = pieces.iter().map(|p| p.c).collect();
+    let base = badness(&chars);
+    let mut best = (base, pieces.to_vec(), 0, None);
+    if depth == MAX_LAYERS || base == 0 {
+        return best;
+    }
+    for &page in order {
+        let Some(decoded) = decode_through(pieces, page) else {
+            continue;
+        };
+        let prior = if page == Page::Windows1252 { 0 } else { 1 };
+        let (score, result, layers, _) = search(&decoded, depth + 1, order);
+        if better(score + prior, &result, best.0, &best.1, best.2 > 0)
+            && !adds_rare(pieces, &result)
+        {
+            best = (score + prior, result, layers + 1, Some(page));
+        }
+    }
+    best
+}
+
+/// Is reading `a` (scored `sa`) better than `b`? A lower score wins; at
+/// equal scores between two decodings (`b_decoded`), the one that leaves
+/// fewer non-ASCII characters (that explains more of the word) does.
+fn better(sa: i32, a: &[Piece], sb: i32, b: &[Piece], b_decoded: bool) -> bool {
+    let rest = |ps: &[Piece]| ps.iter().filter(|p| !p.c.is_ascii()).count();
+    sa < sb || (b_decoded && sa == sb && rest(a) < rest(b))
+}
+
+/// Does the decoding bring in characters that real text almost never holds
+/// (phonetic letters, controls)? Then it is a wrong reading.
+fn adds_rare(before: &[Piece], after: &[Piece]) -> bool {
+    let rare = |ps: &[Piece]| {
+        ps.iter()
+            .filter(|p| matches!(class(p.c), Class::Rare | Class::Control))
+            .count()
+    };
+    rare(after) > rare(before)
+}
+
+fn is_cont(b: Option<u8>) -> bool {
+    matches!(b, Some(0x80..=0xBF))
+}
+
+/// Quick test: is there a lead byte followed by a continuation byte?
+fn has_sequence(pieces: &[Piece], page: Page) -> bool {
+    let t = page.table();
+    let mut prev_lead = false;
+    for p in pieces {
+        if p.c.is_ascii() && p.c != ' ' {
+            prev_lead = false;
+            continue;
+        }
+        let b = t.encode(p.c);
+        if prev_lead && (is_cont(b) || matches!(p.c, '\u{FFFD}' | ' ')) {
+            return true;
+        }
+        prev_lead = matches!(b, Some(0xC2..=0xF4));
+    }
+    false
+}
+
+/// Encode `pieces` with `page` and decode the UTF-8 sequences found in the
+/// bytes; `None` if there are none.
+fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
+    if !has_sequence(pieces, page) {
+        return None;
+    }
+    let t = page.table();
+    let bytes: Vec<Option<u8>> = pieces.iter().map(|p| t.encode(p.c)).collect();
+    let undefined: Vec<u8> = (0x80..=0xBFu8)
+        .filter(|&b| matches!(t.decode(b) as u32, 0x80..=0x9F))
+        .collect();
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut found = 0;
+    let mut i = 0;
+    let span = |a: usize, b: usize, c: char| Piece {
+        c,
+        start: pieces[a].start,
+        end: pieces[b].end,
+    };
+    while i < pieces.len() {
+        let Some(lead @ 0xC2..=0xF4) = bytes[i] else {
+            out.push(pieces[i]);
+            i += 1;
+            continue;
+        };
+        let need = match lead {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            _ => 3,
+        };
+        // In Windows-1252 mojibake a space may stand for a lost 0xA0: inside
+        // a longer sequence (`â €` is U+2800), or after a two-byte lead
+        // before more of the word (`Å veices`). Not after `Â` and `Ã`: see
+        // `lossy_space`.
+        let space_ok = |d: usize| {
+            page == Page::Windows1252
+                && lead >= 0xC4
+                && (need > 1
+                    || pieces
+                        .get(i + d + 1)
+                        .is_some_and(|p| p.c.is_ascii_lowercase() || !p.c.is_ascii()))
+        };
+        // Up to `need` continuation bytes; one may be a wildcard, a U+FFFD
+        // (or in Windows-1252 a `?`) that replaced a byte the page leaves
+        // undefined.
+        let mut seq: Vec<Option<u8>> = Vec::with_capacity(need);
+        let mut wild = None;
+        for d in 1..=need {
+            let Some(p) = pieces.get(i + d) else { break };
+            match bytes[i + d] {
+                Some(b' ') if space_ok(d) => seq.push(Some(0xA0)),
+                b if is_cont(b) => seq.push(b),
+                _ if wild.is_none()
+                    && !undefined.is_empty()
+                    && (p.c == '\u{FFFD}' || (p.c == '?' && page == Page::Windows1252)) =>
+                {
+                    wild = Some(seq.len());
+                    seq.push(None);
+                }
+                _ => break,
+            }
+        }
+        if seq.len() == need {
+            if let Some((ch, used)) = complete(lead, &seq, wild, &undefined, &bytes[i..]) {
+                out.push(span(i, i + used - 1, ch));
+                found += 1;
+                i += used;
+                continue;
+            }
+        } else if page == Page::Windows1252
+            && lead == 0xE2
+            && seq == [Some(0x80)]
+            && pieces.get(i + 2).is_none_or(|p| !p.c.is_alphanumeric())
+        {
+            // `â€` with its third byte lost: by far most often `”` (0x9D).
+            out.push(span(i, i + 1, '”'));
+            found += 1;
+            i += 2;
+            continue;
+        }
+        out.push(pieces[i]);
+        i += 1;
+    }
+    (found > 0).then_some(out)
+}
+
+/// The character a complete sequence (`lead` + `seq`) stands for and how
+/// many pieces it covers. A wildcard position is tried with every undefined
+/// byte: one plausible character is taken; several become one U+FFFD.
+fn complete(
+    lead: u8,
+    seq: &[Option<u8>],
+    wild: Option<usize>,
+    undefined: &[u8],
+    rest: &[Option<u8>],
+) -> Option<(char, usize)> {
+    let need = seq.len();
+    let Some(w) = wild else {
+        let cp = valid(lead, seq)?;
+        if (0xD800..0xDC00).contains(&cp) {
+            // CESU-8 / "UTF-8" of a surrogate pair.
+            let low = match rest.get(3..6)? {
+                [Some(0xED), b, c] => valid(0xED, &[*b, *c])?,
+                _ => return None,
+            };
+            if !(0xDC00..0xE000).contains(&low) {
+                return None;
+            }
+            let full = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            return char::from_u32(full).map(|c| (c, 6));
+        }
+        return char::from_u32(cp).map(|c| (c, need + 1));
+    };
+    let mut fits: Vec<char> = undefined
+        .iter()
+        .filter_map(|&b| {
+            let mut s = seq.to_vec();
+            s[w] = Some(b);
+            valid(lead, &s).and_then(char::from_u32)
+        })
+        .filter(|&c| !matches!(class(c), Class::Rare | Class::Control | Class::Mark))
+        .collect();
+    fits.dedup();
+    match fits.as_slice() {
+        [] => None,
+        [c] => Some((*c, need + 1)),
+        _ => Some(('\u{FFFD}', need + 1)),
+    }
+}
+
+/// The code point of a well-formed sequence (surrogates allowed, for CESU-8).
+fn valid(lead: u8, seq: &[Option<u8>]) -> Option<u32> {
+    let (lo, hi) = match lead {
+        0xE0 => (0xA0, 0xBF),
+        0xF0 => (0x90, 0xBF),
+        0xF4 => (0x80, 0x8F),
+        _ => (0x80, 0xBF),
+    };
+    if !(lo..=hi).contains(&(*seq.first()?)?) || seq.iter().any(|b| !is_cont(*b)) {
+        return None;
+    }
+    let mask = match seq.len() {
+        1 => 0x1F,
+        2 => 0x0F,
+        _ => 0x07,
+    };
+    Some(seq.iter().fold(u32::from(lead & mask), |acc, b| {
+        (acc << 6) | u32::from(b.unwrap() & 0x3F)
+    }))
+}
+
+/// `Ã` and `Â` whose second byte, 0xA0 (a no-break space), became a space or
+/// was dropped: `voilÃ le` → `voilà le`, `namedÂ „` → `named\u{a0}„`. `Г`
+/// is the same `à` read as Windows-1251 (`Г l’ouest`).
+fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
+    for (i, found) in text.match_indices(['Ã', 'Â', 'Г']) {
+        let len = found.len();
+        let which = if found == "Â" { '\u{a0}' } else { 'à' };
+        if text.as_bytes().get(i + len) != Some(&b' ') {
+            continue;
+        }
+        if fixes.iter().any(|f| f.range.contains(&i)) {
+            continue;
+        }
+        let prev = text[..i].chars().next_back();
+        let rest = &text[i + len + 1..];
+        let next_word: &str = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let fix = if which == 'à' {
+            let after_lower = prev.is_some_and(|p| p.is_lowercase() || matches!(p, '\'' | '’'));
+            let alone = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '"' | '“'));
+            let lower_next = next_word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() && (c.is_ascii() || found != "Г"));
+            if !(after_lower || (alone && lower_next)) {
+                continue;
+            }
+            // The space was the lost byte when another follows, or before the
+            // rest of a Portuguese contraction with `à` (`às`, `àquele`).
+            let contracted = matches!(
+                next_word.trim_end_matches(|c: char| !c.is_alphabetic()),
+                "s" | "quele" | "quela" | "queles" | "quelas" | "quilo"
+            );
+            if rest.starts_with(' ') || contracted {
+                Fix::new(i..i + len + 1, "à", Confidence::Likely)
+            } else {
+                Fix::new(i..i + len, "à", Confidence::Likely)
+            }
+        } else {
+            let attached = prev.is_some_and(|p| !p.is_whitespace() && !matches!(p, 'Ã' | 'Â'));
+            if !attached || rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                continue;
+            }
+            if prev.is_some_and(|p| p.is_uppercase())
+                && next_word.chars().next().is_some_and(|c| c.is_uppercase())
+            {
+                continue;
+            }
+            Fix::new(i..i + 3, "\u{a0}", Confidence::Likely)
+        };
+        fixes.push(fix);
+    }
+}

@@ -1,0 +1,139 @@
+//! ftfy's own test cases (`../shared/peers/ftfy/*.json`), run through
+//! fettle's repair stage.
+//!
+//! The repair stage alone is compared, because the normalize stage makes
+//! choices ftfy does not (no-break spaces, final newline, NFC), which would
+//! hide what the comparison is about. ftfy's `fixed` also straightens curly
+//! quotes; fettle keeps them by default, so when a case has no
+//! `fixed-encoding`, quotes are straightened on both sides before comparing.
+//! Where ftfy leaves a U+FFFD for a byte that was lost, fettle may restore a
+//! character instead; such an output counts as a pass ("better") when it
+//! equals ftfy's with each of those U+FFFD replaced by one character.
+//!
+//! Floor: every case ftfy 6.3.1 passes passes here, and every negative case
+//! comes out unchanged. Known failures of ftfy are reported, not asserted.
+
+use fettle::rule::Stage;
+use fettle::Config;
+use std::path::Path;
+
+fn repair_only() -> Config {
+    let mut config = Config::default();
+    for rule in fettle::rules::all() {
+        config.rules.insert(
+            rule.info().id.to_string(),
+            rule.info().stage == Stage::Repair,
+        );
+    }
+    config
+}
+
+fn repair(text: &str, config: &Config) -> String {
+    let decoded = fettle::decode::with_encoding(
+        text.as_bytes(),
+        encoding_rs::UTF_8,
+        fettle::decode::Method::Utf8,
+        fettle::edit::Confidence::Certain,
+        None,
+    );
+    fettle::pipeline::clean_decoded(&decoded, config).0
+}
+
+fn straighten(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '‘' | '’' | '‚' | '‛' => '\'',
+            '“' | '”' | '„' | '‟' => '"',
+            c => c,
+        })
+        .collect()
+}
+
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    Same,
+    /// Equal but where ftfy leaves U+FFFD, fettle restored a character.
+    Better,
+    Differs,
+}
+
+fn compare(ours: &str, expected: &str) -> Verdict {
+    if ours == expected {
+        return Verdict::Same;
+    }
+    let (o, e): (Vec<char>, Vec<char>) = (ours.chars().collect(), expected.chars().collect());
+    if o.len() == e.len() && o.iter().zip(&e).all(|(a, b)| a == b || *b == '\u{FFFD}') {
+        return Verdict::Better;
+    }
+    Verdict::Differs
+}
+
+#[test]
+fn ftfy_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/ftfy");
+    if !dir.is_dir() {
+        eprintln!("skipping: {} not found", dir.display());
+        return;
+    }
+    let config = repair_only();
+    let mut failures = Vec::new();
+    for file in [
+        "in-the-wild",
+        "synthetic",
+        "negative",
+        "language-names",
+        "known-failures",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{file}.json"))).unwrap();
+        let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let (mut same, mut better, mut differs) = (0, 0, 0);
+        for case in &cases {
+            let original = case["original"].as_str().unwrap();
+            let ours = repair(original, &config);
+            let verdict = match case.get("fixed-encoding").and_then(|v| v.as_str()) {
+                Some(expected) => compare(&ours, expected),
+                None => compare(
+                    &straighten(&ours),
+                    &straighten(case["fixed"].as_str().unwrap()),
+                ),
+            };
+            let known_failure = case["expect"] == "fail";
+            let negative = file == "negative";
+            let ok = match verdict {
+                Verdict::Same => true,
+                Verdict::Better => !negative,
+                Verdict::Differs => false,
+            };
+            match (ok, verdict) {
+                (true, Verdict::Same) => same += 1,
+                (true, _) => better += 1,
+                _ => differs += 1,
+            }
+            if known_failure {
+                eprintln!(
+                    "known failure of ftfy, fettle {}: {original:?} -> {ours:?}",
+                    if ok { "gets it right" } else { "also fails" }
+                );
+            } else if !ok {
+                failures.push(format!(
+                    "{file}: {:?}\n   got      {ours:?}\n   expected {:?}",
+                    original,
+                    case.get("fixed-encoding")
+                        .unwrap_or(&case["fixed"])
+                        .as_str()
+                        .unwrap()
+                ));
+            }
+        }
+        eprintln!(
+            "{file}: {} cases, {same} same, {better} better (U+FFFD restored), {differs} differ",
+            cases.len()
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
