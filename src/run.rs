@@ -118,7 +118,7 @@ fn process_file(
     let limit = options.config.decode.max_file_size;
     if size > limit {
         let message =
-            format!("file is {size} bytes, over the limit of {limit} (decode.max-file-size)");
+            format!("file is {size} bytes, over the limit of {limit} bytes (--max-file-size or [decode] max-file-size)");
         return (FileReport::error(name, size, message), None);
     }
     let bytes = match fs::read(path) {
