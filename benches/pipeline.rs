@@ -72,7 +72,11 @@ fn benches(c: &mut Criterion) {
 
     // Each rule alone (with the edit log), on the decoded text: where the
     // time of the full pipeline goes.
-    for (name, bytes) in inputs.all.iter().filter(|(n, _)| matches!(*n, "clean" | "mojibake" | "layout")) {
+    for (name, bytes) in inputs
+        .all
+        .iter()
+        .filter(|(n, _)| matches!(*n, "clean" | "mojibake" | "layout"))
+    {
         let decoded = decoded(bytes);
         let mut group = c.benchmark_group(format!("rule/{name}"));
         group.throughput(Throughput::Bytes(decoded.text.len() as u64));

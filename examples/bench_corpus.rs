@@ -47,11 +47,16 @@ fn parse_args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
-        let mut value = || it.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
+        let mut value = || {
+            it.next()
+                .unwrap_or_else(|| usage(&format!("{a} needs a value")))
+        };
         match a.as_str() {
             "--out" => args.out = PathBuf::from(value()),
             "--mb" => args.mb = value().parse().unwrap_or_else(|_| usage("--mb N")),
-            "--sample-mb" => args.sample_mb = value().parse().unwrap_or_else(|_| usage("--sample-mb N")),
+            "--sample-mb" => {
+                args.sample_mb = value().parse().unwrap_or_else(|_| usage("--sample-mb N"))
+            }
             "--big-mb" => args.big_mb = value().parse().unwrap_or_else(|_| usage("--big-mb N")),
             "--seed" => args.seed = value().parse().unwrap_or_else(|_| usage("--seed N")),
             _ => usage(&format!("unknown argument {a}")),
@@ -90,7 +95,8 @@ fn main() -> std::io::Result<()> {
         // Many small files: 70%.
         while written < target * 7 / 10 {
             // Log-uniform between 1 KiB and 64 KiB.
-            let size = (1024.0 * 64f64.powf((rng.next() >> 11) as f64 / (1u64 << 53) as f64)) as usize;
+            let size =
+                (1024.0 * 64f64.powf((rng.next() >> 11) as f64 / (1u64 << 53) as f64)) as usize;
             let bytes = if class == "damaged" && !seeds.is_empty() && n % 97 == 0 {
                 seeds[(n / 97) % seeds.len()].clone()
             } else {
@@ -135,7 +141,11 @@ fn main() -> std::io::Result<()> {
             written += bytes.len();
         }
         file.flush()?;
-        println!("big: {} ({:.1} MiB)", path.display(), written as f64 / MIB as f64);
+        println!(
+            "big: {} ({:.1} MiB)",
+            path.display(),
+            written as f64 / MIB as f64
+        );
     }
     Ok(())
 }

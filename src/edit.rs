@@ -10,6 +10,7 @@
 //! are merged into one [`Edit`] that names both rules.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How sure a rule is that its change restores what the author wrote.
@@ -79,19 +80,32 @@ pub struct Edit {
 }
 
 /// The decoded input, the current text, and every change between them.
+///
+/// The input is borrowed when it can be, and the current text is only
+/// allocated once a rule changes something: a clean file costs no copy.
 #[derive(Debug, Clone)]
-pub struct EditLog {
-    original: String,
-    current: String,
+pub struct EditLog<'a> {
+    original: Cow<'a, str>,
+    /// `None` while nothing has changed: the current text is the original.
+    current: Option<String>,
     /// Sorted by `start`, non-overlapping.
     edits: Vec<Edit>,
 }
 
-impl EditLog {
+impl<'a> EditLog<'a> {
     pub fn new(original: String) -> Self {
         EditLog {
-            current: original.clone(),
-            original,
+            original: Cow::Owned(original),
+            current: None,
+            edits: Vec::new(),
+        }
+    }
+
+    /// A log over a borrowed input, which is never copied.
+    pub fn borrowed(original: &'a str) -> Self {
+        EditLog {
+            original: Cow::Borrowed(original),
+            current: None,
             edits: Vec::new(),
         }
     }
@@ -100,13 +114,22 @@ impl EditLog {
         &self.original
     }
     pub fn current(&self) -> &str {
-        &self.current
+        self.current.as_deref().unwrap_or(&self.original)
     }
     pub fn edits(&self) -> &[Edit] {
         &self.edits
     }
     pub fn into_parts(self) -> (String, String, Vec<Edit>) {
-        (self.original, self.current, self.edits)
+        let current = self
+            .current
+            .unwrap_or_else(|| self.original.clone().into_owned());
+        (self.original.into_owned(), current, self.edits)
+    }
+    /// The current text and the edits (copying the input only if nothing
+    /// changed and it was borrowed).
+    pub fn into_output(self) -> (String, Vec<Edit>) {
+        let current = self.current.unwrap_or_else(|| self.original.into_owned());
+        (current, self.edits)
     }
 
     /// Map a byte offset of the current text back to the decoded input. An
@@ -157,7 +180,8 @@ impl EditLog {
     /// Apply one rule's fixes. Overlapping fixes of one rule are a bug in that
     /// rule; the later of two is dropped.
     pub fn apply(&mut self, rule: &'static str, mut fixes: Vec<Fix>) {
-        fixes.retain(|f| self.current.get(f.range.clone()) != Some(f.replacement.as_str()));
+        let current: &str = self.current.as_deref().unwrap_or(&self.original);
+        fixes.retain(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
         if fixes.is_empty() {
             return;
         }
@@ -165,12 +189,12 @@ impl EditLog {
         let mut news: Vec<Fix> = Vec::with_capacity(fixes.len());
         for f in fixes {
             debug_assert!(
-                self.current.is_char_boundary(f.range.start),
+                current.is_char_boundary(f.range.start),
                 "{rule}: {:?}",
                 f.range
             );
             debug_assert!(
-                self.current.is_char_boundary(f.range.end),
+                current.is_char_boundary(f.range.end),
                 "{rule}: {:?}",
                 f.range
             );
@@ -200,7 +224,7 @@ impl EditLog {
         items.sort_by_key(|(r, item)| (r.start, r.end, matches!(item, Item::New(_))));
 
         let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
-        let mut text = String::with_capacity(self.current.len());
+        let mut text = String::with_capacity(current.len());
         let mut copied = 0; // how much of the current text is in `text`
         let mut shift: isize = 0; // growth of the old edits left of the cursor
         let mut i = 0;
@@ -228,7 +252,7 @@ impl EditLog {
                 match *item {
                     Item::New(n) => {
                         let f = &news[n];
-                        after.push_str(&self.current[at..f.range.start]);
+                        after.push_str(&current[at..f.range.start]);
                         after.push_str(&f.replacement);
                         at = f.range.end;
                         confidence = confidence.min(f.confidence);
@@ -245,8 +269,8 @@ impl EditLog {
                     }
                 }
             }
-            after.push_str(&self.current[at..hi]);
-            text.push_str(&self.current[copied..lo]);
+            after.push_str(&current[at..hi]);
+            text.push_str(&current[copied..lo]);
             text.push_str(&after);
             copied = hi;
 
@@ -266,8 +290,8 @@ impl EditLog {
                 });
             }
         }
-        text.push_str(&self.current[copied..]);
-        self.current = text;
+        text.push_str(&current[copied..]);
+        self.current = Some(text);
         self.edits = edits;
     }
 }

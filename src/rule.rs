@@ -31,7 +31,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub decoded: &'a Decoded,
     /// Changes so far; maps offsets of the current text back to the input.
-    pub log: &'a EditLog,
+    pub log: &'a EditLog<'a>,
 }
 
 /// What a rule returns: fixes and findings, in coordinates of the text it saw.

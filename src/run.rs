@@ -5,10 +5,13 @@ use crate::config::Config;
 use crate::pipeline::{self, Processed};
 use crate::report::{FileReport, Printer, Status, Summary, Texts};
 use anyhow::{bail, Context as _, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::fs;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// What to do with each file once processed.
 #[derive(Debug, Clone)]
@@ -74,14 +77,19 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
 pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
     let wants_texts = printer.wants_texts();
     let mut summary = Summary::default();
+    let progress = Progress::new(&inputs);
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<(FileReport, Option<(String, String)>)> = chunk
             .par_iter()
-            .map(|input| match input {
-                Input::Error(path, message) => {
-                    (FileReport::error(display(path), 0, message.clone()), None)
-                }
-                Input::File(path) => process_file(path, options, wants_texts),
+            .map(|input| {
+                let result = match input {
+                    Input::Error(path, message) => {
+                        (FileReport::error(display(path), 0, message.clone()), None)
+                    }
+                    Input::File(path) => process_file(path, options, wants_texts),
+                };
+                progress.advance(result.0.size);
+                result
             })
             .collect();
         for (report, texts) in results {
@@ -89,11 +97,75 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
             let texts = texts
                 .as_ref()
                 .map(|(input, output)| Texts { input, output });
-            printer.file(&report, texts.as_ref())?;
+            progress.suspend(|| printer.file(&report, texts.as_ref()))?;
         }
     }
+    progress.finish();
     printer.finish(&summary)?;
     Ok(summary)
+}
+
+/// A progress bar on stderr, for people waiting at a terminal: it appears
+/// only when stderr is a terminal, `CI` is unset, and the run has taken
+/// longer than [`Progress::DELAY`]; it is cleared at the end.
+struct Progress {
+    bar: Option<ProgressBar>,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_secs(2);
+
+    fn new(inputs: &[Input]) -> Self {
+        let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = wanted.then(|| {
+            let total: u64 = inputs
+                .iter()
+                .map(|i| match i {
+                    Input::File(p) => fs::metadata(p).map_or(0, |m| m.len()),
+                    Input::Error(..) => 0,
+                })
+                .sum();
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}, {eta} left",
+                )
+                .expect("a valid template"),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    /// Count `bytes` as done; show the bar once the run is slow enough.
+    fn advance(&self, bytes: u64) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(bytes);
+        if !self.shown.load(Ordering::Relaxed)
+            && bar.elapsed() >= Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Run `f` (which prints) with the bar out of the way.
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) if self.shown.load(Ordering::Relaxed) => bar.suspend(f),
+            _ => f(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn display(path: &Path) -> String {
@@ -130,8 +202,7 @@ fn process_file(
             )
         }
     };
-    let processed = pipeline::process(&bytes, &options.config, options.forced);
-    drop(bytes);
+    let processed = pipeline::process_owned(bytes, &options.config, options.forced);
     let mut report = FileReport::from_processed(name, size, &processed);
     if let Err(e) = act(path, &processed, &report, &options.action) {
         report.status = Status::Error;

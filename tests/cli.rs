@@ -237,7 +237,10 @@ fn files_over_the_size_limit_are_a_clear_error() {
         stdout.contains("big.txt: error: file is 2001 bytes, over the limit of 1024 bytes"),
         "{stdout}"
     );
-    assert!(stdout.contains("small.txt: UTF-8 (utf-8) clean"), "{stdout}");
+    assert!(
+        stdout.contains("small.txt: UTF-8 (utf-8) clean"),
+        "{stdout}"
+    );
     // The config key sets the same limit.
     fs::write(
         dir.path().join("fettle.toml"),

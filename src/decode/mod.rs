@@ -14,6 +14,7 @@ use crate::edit::Confidence;
 use bom::BomKind;
 use encoding_rs::{DecoderResult, Encoding, UTF_8};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// How the encoding was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,36 +88,93 @@ pub enum Sniffed {
 
 /// Decode `bytes`, detecting the encoding unless `forced`.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
+    decode_cow(Cow::Borrowed(bytes), forced)
+}
+
+/// [`decode`], taking ownership of the bytes: valid UTF-8 becomes the text
+/// in place, without a copy.
+pub fn decode_owned(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Sniffed {
+    decode_cow(Cow::Owned(bytes), forced)
+}
+
+fn decode_cow(bytes: Cow<[u8]>, forced: Option<&'static Encoding>) -> Sniffed {
     if let Some(encoding) = forced {
-        let (bom, body) = match bom::sniff(bytes) {
-            Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), &bytes[len..]),
-            _ => (None, bytes),
+        let (bom, body) = match bom::sniff(&bytes) {
+            Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), len),
+            _ => (None, 0),
         };
-        return Sniffed::Text(with_encoding(
-            body,
+        return Sniffed::Text(with_encoding_cow(
+            body_of(bytes, body),
             encoding,
             Method::Forced,
             Confidence::Certain,
             bom,
         ));
     }
-    if let Some((kind, len)) = bom::sniff(bytes) {
+    if let Some((kind, len)) = bom::sniff(&bytes) {
+        if kind == BomKind::Utf8 {
+            return Sniffed::Text(with_encoding_cow(
+                body_of(bytes, len),
+                UTF_8,
+                Method::Bom,
+                Confidence::Certain,
+                Some(kind),
+            ));
+        }
         return Sniffed::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)));
     }
-    if let Some(kind) = detect::nul_pattern(bytes) {
-        return Sniffed::Text(decode_unicode(bytes, kind, Method::NulPattern, None));
+    if let Some(kind) = detect::nul_pattern(&bytes) {
+        return Sniffed::Text(decode_unicode(&bytes, kind, Method::NulPattern, None));
     }
-    if let Some(reason) = binary::binary_reason(bytes) {
+    if let Some(reason) = binary::binary_reason(&bytes) {
         return Sniffed::Binary(reason);
     }
-    let guess = detect::detect(bytes);
-    Sniffed::Text(with_encoding(
+    let guess = detect::detect(&bytes);
+    Sniffed::Text(with_encoding_cow(
         bytes,
         guess.encoding,
         guess.method,
         guess.confidence,
         None,
     ))
+}
+
+/// The bytes after a BOM of `len` bytes, still owned if they were.
+fn body_of(bytes: Cow<[u8]>, len: usize) -> Cow<[u8]> {
+    match bytes {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[len..]),
+        Cow::Owned(mut v) => {
+            v.drain(..len);
+            Cow::Owned(v)
+        }
+    }
+}
+
+/// [`with_encoding`]; owned valid UTF-8 is taken over without a copy.
+fn with_encoding_cow(
+    body: Cow<[u8]>,
+    encoding: &'static Encoding,
+    method: Method,
+    confidence: Confidence,
+    bom: Option<BomKind>,
+) -> Decoded {
+    let body = match body {
+        Cow::Owned(v) if encoding == UTF_8 => match String::from_utf8(v) {
+            Ok(text) => {
+                return Decoded {
+                    text,
+                    encoding: encoding.name(),
+                    method,
+                    confidence,
+                    bom,
+                    invalid: Vec::new(),
+                }
+            }
+            Err(e) => Cow::Owned(e.into_bytes()),
+        },
+        body => body,
+    };
+    with_encoding(&body, encoding, method, confidence, bom)
 }
 
 fn bom_matches(kind: BomKind, encoding: &'static Encoding) -> bool {
@@ -265,9 +323,14 @@ impl LineEndings {
             }
         }
         if !text.is_ascii() {
-            counts.unicode = text
-                .chars()
-                .filter(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+            // U+0085 is C2 85 in UTF-8, U+2028 and U+2029 are E2 80 A8 and A9.
+            counts.unicode = memchr::memchr2_iter(0xc2, 0xe2, bytes)
+                .filter(|&i| {
+                    matches!(
+                        &bytes[i..],
+                        [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
+                    )
+                })
                 .count();
         }
         counts

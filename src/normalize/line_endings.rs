@@ -39,12 +39,16 @@ impl Rule for LineEndings {
             };
             out.fixes.push(Fix::new(i..end, "\n", Confidence::Certain));
         }
+        // U+0085 is C2 85 in UTF-8, U+2028 and U+2029 are E2 80 A8 and A9.
         if !text.is_ascii() {
-            for (i, c) in text.char_indices() {
-                if matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
-                    out.fixes
-                        .push(Fix::new(i..i + c.len_utf8(), "\n", Confidence::Certain));
-                }
+            for i in memchr::memchr2_iter(0xc2, 0xe2, bytes) {
+                let len = match &bytes[i..] {
+                    [0xc2, 0x85, ..] => 2,
+                    [0xe2, 0x80, 0xa8 | 0xa9, ..] => 3,
+                    _ => continue,
+                };
+                out.fixes
+                    .push(Fix::new(i..i + len, "\n", Confidence::Certain));
             }
         }
     }
