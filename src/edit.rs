@@ -353,6 +353,51 @@ impl LineIndex {
             + 1;
         (line + 1, col)
     }
+
+    /// A cursor giving the same answers as [`Self::line_col`], but counting
+    /// each character only once when the offsets come in increasing order.
+    pub fn cursor<'a>(&'a self, text: &'a str) -> LineCursor<'a> {
+        LineCursor {
+            index: self,
+            text,
+            line: 0,
+            at: 0,
+            chars: 0,
+        }
+    }
+}
+
+/// See [`LineIndex::cursor`].
+pub struct LineCursor<'a> {
+    index: &'a LineIndex,
+    text: &'a str,
+    /// The line of the last answer, and how many characters lie between its
+    /// start and `at`.
+    line: usize,
+    at: usize,
+    chars: usize,
+}
+
+impl LineCursor<'_> {
+    /// (line, column), both 1-based; the column counts characters.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let starts = &self.index.starts;
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let end = offset.min(self.text.len());
+        if line != self.line || self.at > end {
+            self.line = line;
+            self.at = starts[line];
+            self.chars = 0;
+        }
+        match self.text.get(self.at..end) {
+            Some(s) => {
+                self.chars += s.chars().count();
+                self.at = end;
+                (line + 1, self.chars + 1)
+            }
+            None => self.index.line_col(self.text, offset),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -432,5 +477,11 @@ mod tests {
         let idx = LineIndex::new(t);
         assert_eq!(idx.line_col(t, 0), (1, 1));
         assert_eq!(idx.line_col(t, 5), (2, 2));
+        let t = "ab\n\u{e9}cd\u{e9}e\nx";
+        let idx = LineIndex::new(t);
+        let mut cursor = idx.cursor(t);
+        for offset in [0, 1, 1, 3, 4, 5, 6, 8, 9, 10, 4, 11, 30] {
+            assert_eq!(cursor.line_col(offset), idx.line_col(t, offset), "{offset}");
+        }
     }
 }

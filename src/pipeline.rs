@@ -7,6 +7,7 @@
 use crate::config::Config;
 use crate::decode::{self, Decoded, LineEndings, Sniffed};
 use crate::edit::{Edit, EditLog};
+use crate::facts::TextFacts;
 use crate::finding::Finding;
 use crate::rule::{Context, Outcome};
 
@@ -60,9 +61,11 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
         Sniffed::Binary(reason) => return Processed::Binary(reason),
         Sniffed::Text(d) => d,
     };
-    let (output, edits, findings) = clean_decoded(&decoded, config);
+    let facts = TextFacts::of(&decoded.text);
+    let line_endings = LineEndings::count_with(&decoded.text, &facts);
+    let (output, edits, findings) = clean_with_facts(&decoded, config, facts);
     Processed::Text(Box::new(TextResult {
-        line_endings: LineEndings::count(&decoded.text),
+        line_endings,
         decoded,
         output,
         edits,
@@ -72,6 +75,15 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
 
 /// Run the repair, normalize and validate rules on decoded text.
 pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, Vec<Finding>) {
+    clean_with_facts(decoded, config, TextFacts::of(&decoded.text))
+}
+
+/// [`clean_decoded`], given the facts of the decoded text.
+fn clean_with_facts(
+    decoded: &Decoded,
+    config: &Config,
+    mut facts: TextFacts,
+) -> (String, Vec<Edit>, Vec<Finding>) {
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
     for rule in crate::rules::all() {
@@ -83,6 +95,7 @@ pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, 
             config,
             decoded,
             log: &log,
+            facts,
         };
         rule.run(log.current(), &ctx, &mut out);
         if !out.findings.is_empty() {
@@ -97,6 +110,9 @@ pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, 
             findings.append(&mut out.findings);
         }
         if !out.fixes.is_empty() {
+            for fix in &out.fixes {
+                facts = facts.union(TextFacts::of(&fix.replacement));
+            }
             log.apply(rule.info().id, out.fixes);
         }
     }

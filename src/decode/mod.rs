@@ -311,6 +311,17 @@ pub struct LineEndings {
 }
 
 impl LineEndings {
+    /// [`Self::count`], skipping the search for what `facts` rule out.
+    pub fn count_with(text: &str, facts: &crate::facts::TextFacts) -> Self {
+        if facts.cr || facts.unicode_newlines {
+            return Self::count(text);
+        }
+        LineEndings {
+            lf: memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+            ..LineEndings::default()
+        }
+    }
+
     pub fn count(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut counts = LineEndings::default();

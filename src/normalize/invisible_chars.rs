@@ -35,7 +35,10 @@ impl Rule for InvisibleChars {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if !ctx.facts.controls && !ctx.facts.invisible {
+            return;
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
         // Only the bytes in CANDIDATE can start a character this rule removes;
