@@ -88,6 +88,9 @@ pub struct EditLog<'a> {
     original: Cow<'a, str>,
     /// `None` while nothing has changed: the current text is the original.
     current: Option<String>,
+    /// The buffer of the text before the last change, reused for the next
+    /// one: a large file is not given fresh pages by every rule.
+    spare: String,
     /// Sorted by `start`, non-overlapping.
     edits: Vec<Edit>,
 }
@@ -97,6 +100,7 @@ impl<'a> EditLog<'a> {
         EditLog {
             original: Cow::Owned(original),
             current: None,
+            spare: String::new(),
             edits: Vec::new(),
         }
     }
@@ -106,6 +110,7 @@ impl<'a> EditLog<'a> {
         EditLog {
             original: Cow::Borrowed(original),
             current: None,
+            spare: String::new(),
             edits: Vec::new(),
         }
     }
@@ -224,7 +229,9 @@ impl<'a> EditLog<'a> {
         items.sort_by_key(|(r, item)| (r.start, r.end, matches!(item, Item::New(_))));
 
         let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
-        let mut text = String::with_capacity(current.len());
+        let mut text = std::mem::take(&mut self.spare);
+        text.clear();
+        text.reserve(current.len());
         let mut copied = 0; // how much of the current text is in `text`
         let mut shift: isize = 0; // growth of the old edits left of the cursor
         let mut i = 0;
@@ -291,7 +298,9 @@ impl<'a> EditLog<'a> {
             }
         }
         text.push_str(&current[copied..]);
-        self.current = Some(text);
+        if let Some(old) = self.current.replace(text) {
+            self.spare = old;
+        }
         self.edits = edits;
     }
 }
