@@ -97,7 +97,7 @@ fn main() -> std::io::Result<()> {
             // Log-uniform between 1 KiB and 64 KiB.
             let size =
                 (1024.0 * 64f64.powf((rng.next() >> 11) as f64 / (1u64 << 53) as f64)) as usize;
-            let bytes = if class == "damaged" && !seeds.is_empty() && n % 97 == 0 {
+            let bytes = if class == "damaged" && !seeds.is_empty() && n.is_multiple_of(97) {
                 seeds[(n / 97) % seeds.len()].clone()
             } else {
                 make(class, &paras, size, n, &mut rng)

@@ -258,7 +258,7 @@ pub fn damage(text: &str, kind: Damage, rng: &mut Rng) -> Vec<u8> {
         Damage::Legacy => cp1252_bytes(&text),
         Damage::Mixed => {
             let mut out = Vec::with_capacity(text.len());
-            let lines = text.split_inclusive(|c| c == '\n' || c == '\r');
+            let lines = text.split_inclusive(['\n', '\r']);
             for (i, line) in lines.enumerate() {
                 if i % 6 == 3 {
                     out.extend_from_slice(&cp1252_bytes(line));
