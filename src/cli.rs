@@ -35,6 +35,30 @@ pub struct Common {
     /// files share settle weak guesses (short files, ambiguous verdicts).
     #[arg(long, global = true)]
     pub corpus_prior: bool,
+    /// Refuse files larger than this (bytes, or with a K, M or G suffix,
+    /// powers of 1024), overriding `[decode] max-file-size` (default 1G).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+}
+
+/// `1048576`, `512K`, `100M`, `1G` (powers of 1024; `KiB`, `MB`... also read).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size such as 1048576, 512K, 100M or 1G"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("unknown unit in `{s}`: use K, M or G")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,6 +178,9 @@ fn options(common: &Common, action: Action) -> Result<Options> {
     }
     if common.corpus_prior {
         config.decode.corpus_prior = true;
+    }
+    if let Some(limit) = common.max_file_size {
+        config.decode.max_file_size = limit;
     }
     let forced = match &config.decode.encoding {
         Some(label) => Some(
@@ -432,5 +459,15 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(super::parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(super::parse_size("512K"), Ok(512 << 10));
+        assert_eq!(super::parse_size("100MiB"), Ok(100 << 20));
+        assert_eq!(super::parse_size("1g"), Ok(1 << 30));
+        assert!(super::parse_size("1T").is_err());
+        assert!(super::parse_size("M").is_err());
     }
 }

@@ -10,6 +10,7 @@
 //! are merged into one [`Edit`] that names both rules.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How sure a rule is that its change restores what the author wrote.
@@ -79,19 +80,37 @@ pub struct Edit {
 }
 
 /// The decoded input, the current text, and every change between them.
+///
+/// The input is borrowed when it can be, and the current text is only
+/// allocated once a rule changes something: a clean file costs no copy.
 #[derive(Debug, Clone)]
-pub struct EditLog {
-    original: String,
-    current: String,
+pub struct EditLog<'a> {
+    original: Cow<'a, str>,
+    /// `None` while nothing has changed: the current text is the original.
+    current: Option<String>,
+    /// The buffer of the text before the last change, reused for the next
+    /// one: a large file is not given fresh pages by every rule.
+    spare: String,
     /// Sorted by `start`, non-overlapping.
     edits: Vec<Edit>,
 }
 
-impl EditLog {
+impl<'a> EditLog<'a> {
     pub fn new(original: String) -> Self {
         EditLog {
-            current: original.clone(),
-            original,
+            original: Cow::Owned(original),
+            current: None,
+            spare: String::new(),
+            edits: Vec::new(),
+        }
+    }
+
+    /// A log over a borrowed input, which is never copied.
+    pub fn borrowed(original: &'a str) -> Self {
+        EditLog {
+            original: Cow::Borrowed(original),
+            current: None,
+            spare: String::new(),
             edits: Vec::new(),
         }
     }
@@ -100,13 +119,22 @@ impl EditLog {
         &self.original
     }
     pub fn current(&self) -> &str {
-        &self.current
+        self.current.as_deref().unwrap_or(&self.original)
     }
     pub fn edits(&self) -> &[Edit] {
         &self.edits
     }
     pub fn into_parts(self) -> (String, String, Vec<Edit>) {
-        (self.original, self.current, self.edits)
+        let current = self
+            .current
+            .unwrap_or_else(|| self.original.clone().into_owned());
+        (self.original.into_owned(), current, self.edits)
+    }
+    /// The current text and the edits (copying the input only if nothing
+    /// changed and it was borrowed).
+    pub fn into_output(self) -> (String, Vec<Edit>) {
+        let current = self.current.unwrap_or_else(|| self.original.into_owned());
+        (current, self.edits)
     }
 
     /// Map a byte offset of the current text back to the decoded input. An
@@ -157,7 +185,8 @@ impl EditLog {
     /// Apply one rule's fixes. Overlapping fixes of one rule are a bug in that
     /// rule; the later of two is dropped.
     pub fn apply(&mut self, rule: &'static str, mut fixes: Vec<Fix>) {
-        fixes.retain(|f| self.current.get(f.range.clone()) != Some(f.replacement.as_str()));
+        let current: &str = self.current.as_deref().unwrap_or(&self.original);
+        fixes.retain(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
         if fixes.is_empty() {
             return;
         }
@@ -165,12 +194,12 @@ impl EditLog {
         let mut news: Vec<Fix> = Vec::with_capacity(fixes.len());
         for f in fixes {
             debug_assert!(
-                self.current.is_char_boundary(f.range.start),
+                current.is_char_boundary(f.range.start),
                 "{rule}: {:?}",
                 f.range
             );
             debug_assert!(
-                self.current.is_char_boundary(f.range.end),
+                current.is_char_boundary(f.range.end),
                 "{rule}: {:?}",
                 f.range
             );
@@ -200,7 +229,9 @@ impl EditLog {
         items.sort_by_key(|(r, item)| (r.start, r.end, matches!(item, Item::New(_))));
 
         let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
-        let mut text = String::with_capacity(self.current.len());
+        let mut text = std::mem::take(&mut self.spare);
+        text.clear();
+        text.reserve(current.len());
         let mut copied = 0; // how much of the current text is in `text`
         let mut shift: isize = 0; // growth of the old edits left of the cursor
         let mut i = 0;
@@ -228,7 +259,7 @@ impl EditLog {
                 match *item {
                     Item::New(n) => {
                         let f = &news[n];
-                        after.push_str(&self.current[at..f.range.start]);
+                        after.push_str(&current[at..f.range.start]);
                         after.push_str(&f.replacement);
                         at = f.range.end;
                         confidence = confidence.min(f.confidence);
@@ -245,8 +276,8 @@ impl EditLog {
                     }
                 }
             }
-            after.push_str(&self.current[at..hi]);
-            text.push_str(&self.current[copied..lo]);
+            after.push_str(&current[at..hi]);
+            text.push_str(&current[copied..lo]);
             text.push_str(&after);
             copied = hi;
 
@@ -266,8 +297,10 @@ impl EditLog {
                 });
             }
         }
-        text.push_str(&self.current[copied..]);
-        self.current = text;
+        text.push_str(&current[copied..]);
+        if let Some(old) = self.current.replace(text) {
+            self.spare = old;
+        }
         self.edits = edits;
     }
 }
@@ -328,6 +361,51 @@ impl LineIndex {
             .map_or(end - start, |s| s.chars().count())
             + 1;
         (line + 1, col)
+    }
+
+    /// A cursor giving the same answers as [`Self::line_col`], but counting
+    /// each character only once when the offsets come in increasing order.
+    pub fn cursor<'a>(&'a self, text: &'a str) -> LineCursor<'a> {
+        LineCursor {
+            index: self,
+            text,
+            line: 0,
+            at: 0,
+            chars: 0,
+        }
+    }
+}
+
+/// See [`LineIndex::cursor`].
+pub struct LineCursor<'a> {
+    index: &'a LineIndex,
+    text: &'a str,
+    /// The line of the last answer, and how many characters lie between its
+    /// start and `at`.
+    line: usize,
+    at: usize,
+    chars: usize,
+}
+
+impl LineCursor<'_> {
+    /// (line, column), both 1-based; the column counts characters.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let starts = &self.index.starts;
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let end = offset.min(self.text.len());
+        if line != self.line || self.at > end {
+            self.line = line;
+            self.at = starts[line];
+            self.chars = 0;
+        }
+        match self.text.get(self.at..end) {
+            Some(s) => {
+                self.chars += s.chars().count();
+                self.at = end;
+                (line + 1, self.chars + 1)
+            }
+            None => self.index.line_col(self.text, offset),
+        }
     }
 }
 
@@ -408,5 +486,11 @@ mod tests {
         let idx = LineIndex::new(t);
         assert_eq!(idx.line_col(t, 0), (1, 1));
         assert_eq!(idx.line_col(t, 5), (2, 2));
+        let t = "ab\n\u{e9}cd\u{e9}e\nx";
+        let idx = LineIndex::new(t);
+        let mut cursor = idx.cursor(t);
+        for offset in [0, 1, 1, 3, 4, 5, 6, 8, 9, 10, 4, 11, 30] {
+            assert_eq!(cursor.line_col(offset), idx.line_col(t, offset), "{offset}");
+        }
     }
 }

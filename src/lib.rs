@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod edit;
+pub mod facts;
 pub mod finding;
 pub mod normalize;
 pub mod pipeline;

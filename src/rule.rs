@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::decode::Decoded;
 use crate::edit::{EditLog, Fix};
+use crate::facts::TextFacts;
 use crate::finding::Finding;
 
 /// Where in the pipeline a rule runs.
@@ -33,7 +34,10 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub decoded: &'a Decoded,
     /// Changes so far; maps offsets of the current text back to the input.
-    pub log: &'a EditLog,
+    pub log: &'a EditLog<'a>,
+    /// What the text may contain (one shared scan): a rule returns at once
+    /// when what it looks for is certainly absent.
+    pub facts: TextFacts,
 }
 
 /// What a rule returns: fixes and findings, in coordinates of the text it saw.

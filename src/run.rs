@@ -8,10 +8,13 @@ use crate::report::{FileReport, Printer, Status, Summary, Texts};
 use crate::validate::corpus::{self, FileSummary};
 use crate::validate::policy::{self, Policy};
 use anyhow::{bail, Context as _, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::fs;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// What to do with each file once processed.
 #[derive(Debug, Clone)]
@@ -87,24 +90,29 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
         && corpus::any_enabled(&options.config);
     let mut summary = Summary::default();
     let mut summaries: Vec<FileSummary> = Vec::new();
+    let progress = Progress::new(&inputs);
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<Processed1> = chunk
             .par_iter()
-            .map(|input| match input {
-                Input::Error(path, message) => (
-                    FileReport::error(display(path), 0, message.clone()),
-                    None,
-                    with_corpus
-                        .then(|| FileSummary::new(path, display(path), None, &options.config)),
-                ),
-                Input::File(path) => process_file(
-                    path,
-                    options,
-                    prior.as_ref(),
-                    &policy,
-                    wants_texts,
-                    with_corpus,
-                ),
+            .map(|input| {
+                let result = match input {
+                    Input::Error(path, message) => (
+                        FileReport::error(display(path), 0, message.clone()),
+                        None,
+                        with_corpus
+                            .then(|| FileSummary::new(path, display(path), None, &options.config)),
+                    ),
+                    Input::File(path) => process_file(
+                        path,
+                        options,
+                        prior.as_ref(),
+                        &policy,
+                        wants_texts,
+                        with_corpus,
+                    ),
+                };
+                progress.advance(result.0.size);
+                result
             })
             .collect();
         for (report, texts, file_summary) in results {
@@ -113,9 +121,10 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
             let texts = texts
                 .as_ref()
                 .map(|(input, output)| Texts { input, output });
-            printer.file(&report, texts.as_ref())?;
+            progress.suspend(|| printer.file(&report, texts.as_ref()))?;
         }
     }
+    progress.finish();
     if with_corpus {
         let findings = corpus_findings(&mut summaries, options, &policy);
         summary.add_corpus(&findings);
@@ -158,6 +167,69 @@ fn corpus_findings(
         }
     });
     findings
+}
+
+/// A progress bar on stderr, for people waiting at a terminal: it appears
+/// only when stderr is a terminal, `CI` is unset, and the run has taken
+/// longer than [`Progress::DELAY`]; it is cleared at the end.
+struct Progress {
+    bar: Option<ProgressBar>,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_secs(2);
+
+    fn new(inputs: &[Input]) -> Self {
+        let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = wanted.then(|| {
+            let total: u64 = inputs
+                .iter()
+                .map(|i| match i {
+                    Input::File(p) => fs::metadata(p).map_or(0, |m| m.len()),
+                    Input::Error(..) => 0,
+                })
+                .sum();
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}, {eta} left",
+                )
+                .expect("a valid template"),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    /// Count `bytes` as done; show the bar once the run is slow enough.
+    fn advance(&self, bytes: u64) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(bytes);
+        if !self.shown.load(Ordering::Relaxed)
+            && bar.elapsed() >= Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Run `f` (which prints) with the bar out of the way.
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) if self.shown.load(Ordering::Relaxed) => bar.suspend(f),
+            _ => f(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn display(path: &Path) -> String {
@@ -211,16 +283,14 @@ fn process_file(
     let limit = options.config.decode.max_file_size;
     if size > limit {
         let message =
-            format!("file is {size} bytes, over the limit of {limit} (decode.max-file-size)");
+            format!("file is {size} bytes, over the limit of {limit} bytes (--max-file-size or [decode] max-file-size)");
         return unread(FileReport::error(name, size, message));
     }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => return unread(FileReport::error(name, size, format!("cannot read: {e}"))),
     };
-    let mut processed =
-        pipeline::process_with_prior(&bytes, &options.config, options.forced, prior);
-    drop(bytes);
+    let mut processed = pipeline::process_owned(bytes, &options.config, options.forced, prior);
     let markers = match &mut processed {
         Processed::Text(t) => {
             policy::apply_file(&policy.for_path(&name), &t.decoded.text, &mut t.findings)

@@ -362,3 +362,36 @@ fn corpus_prior_settles_short_files() {
         "{from_config}"
     );
 }
+
+#[test]
+fn files_over_the_size_limit_are_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("big.txt"), "x".repeat(2000) + "\n").unwrap();
+    fs::write(dir.path().join("small.txt"), "fine\n").unwrap();
+    let o = fettle(
+        dir.path(),
+        &["check", "--max-file-size", "1K", "big.txt", "small.txt"],
+    );
+    assert_eq!(code(&o), 2);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("big.txt: error: file is 2001 bytes, over the limit of 1024 bytes"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("small.txt: UTF-8 (utf-8) clean"),
+        "{stdout}"
+    );
+    // The config key sets the same limit.
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[decode]\nmax-file-size = 100\n",
+    )
+    .unwrap();
+    let o = fettle(dir.path(), &["check", "big.txt"]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("over the limit of 100 bytes"));
+    let o = fettle(dir.path(), &["check", "--max-file-size", "lots", "big.txt"]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a size"));
+}

@@ -37,10 +37,23 @@ pub fn binary_reason(bytes: &[u8]) -> Option<String> {
         return Some(format!("NUL byte at offset {pos}"));
     }
     // Control bytes other than tab, LF, FF, CR and ESC are rare in any text.
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
-        .count();
+    // Written without branches, counting in bytes per 255-byte chunk, so
+    // that it compiles to wide vector instructions.
+    let controls: usize = sample
+        .chunks(255)
+        .map(|chunk| {
+            chunk.iter().fold(0u8, |n, &b| {
+                n + u8::from(
+                    (b < 0x20)
+                        & (b != b'\t')
+                        & (b != b'\n')
+                        & (b != 0x0c)
+                        & (b != b'\r')
+                        & (b != 0x1b),
+                )
+            }) as usize
+        })
+        .sum();
     if sample.len() >= 32 && controls * 10 > sample.len() {
         return Some(format!(
             "{controls} control bytes in the first {} bytes",

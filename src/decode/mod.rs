@@ -16,6 +16,7 @@ use crate::edit::Confidence;
 use bom::BomKind;
 use encoding_rs::{DecoderResult, Encoding, UTF_8};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// How the encoding was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -137,6 +138,12 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
     decode_with_prior(bytes, forced, None)
 }
 
+/// [`decode`], taking ownership of the bytes: valid UTF-8 becomes the text
+/// in place, without a copy.
+pub fn decode_owned(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Sniffed {
+    decode_cow(Cow::Owned(bytes), forced, None)
+}
+
 /// [`decode`], letting a collection's dominant encoding settle weak guesses
 /// (see [`prior`]).
 pub fn decode_with_prior(
@@ -144,38 +151,103 @@ pub fn decode_with_prior(
     forced: Option<&'static Encoding>,
     corpus_prior: Option<&prior::CorpusPrior>,
 ) -> Sniffed {
+    decode_cow(Cow::Borrowed(bytes), forced, corpus_prior)
+}
+
+/// [`decode_owned`] with a corpus prior.
+pub fn decode_owned_with_prior(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+    corpus_prior: Option<&prior::CorpusPrior>,
+) -> Sniffed {
+    decode_cow(Cow::Owned(bytes), forced, corpus_prior)
+}
+
+fn decode_cow(
+    bytes: Cow<[u8]>,
+    forced: Option<&'static Encoding>,
+    corpus_prior: Option<&prior::CorpusPrior>,
+) -> Sniffed {
     if let Some(encoding) = forced {
-        let (bom, body) = match bom::sniff(bytes) {
-            Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), &bytes[len..]),
-            _ => (None, bytes),
+        let (bom, body) = match bom::sniff(&bytes) {
+            Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), len),
+            _ => (None, 0),
         };
-        return Sniffed::Text(with_encoding(
-            body,
+        return Sniffed::Text(with_encoding_cow(
+            body_of(bytes, body),
             encoding,
             Method::Forced,
             Confidence::Certain,
             bom,
         ));
     }
-    match sniff(bytes) {
+    match sniff(&bytes) {
+        Detection::Bom(BomKind::Utf8, len) => Sniffed::Text(with_encoding_cow(
+            body_of(bytes, len),
+            UTF_8,
+            Method::Bom,
+            Confidence::Certain,
+            Some(BomKind::Utf8),
+        )),
         Detection::Bom(kind, len) => {
             Sniffed::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)))
         }
         Detection::NulPattern(kind) => {
-            Sniffed::Text(decode_unicode(bytes, kind, Method::NulPattern, None))
+            Sniffed::Text(decode_unicode(&bytes, kind, Method::NulPattern, None))
         }
         Detection::Binary(reason) => Sniffed::Binary(reason),
         Detection::Guess(guess) => {
             let guess = match corpus_prior {
-                Some(p) => p.apply(bytes, guess),
+                Some(p) => p.apply(&bytes, guess),
                 None => guess,
             };
             Sniffed::Text(
-                with_encoding(bytes, guess.encoding, guess.method, guess.confidence, None)
+                with_encoding_cow(bytes, guess.encoding, guess.method, guess.confidence, None)
                     .with_guess(&guess),
             )
         }
     }
+}
+
+/// The bytes after a BOM of `len` bytes, still owned if they were.
+fn body_of(bytes: Cow<[u8]>, len: usize) -> Cow<[u8]> {
+    match bytes {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[len..]),
+        Cow::Owned(mut v) => {
+            v.drain(..len);
+            Cow::Owned(v)
+        }
+    }
+}
+
+/// [`with_encoding`]; owned valid UTF-8 is taken over without a copy.
+fn with_encoding_cow(
+    body: Cow<[u8]>,
+    encoding: &'static Encoding,
+    method: Method,
+    confidence: Confidence,
+    bom: Option<BomKind>,
+) -> Decoded {
+    let body = match body {
+        Cow::Owned(v) if encoding == UTF_8 => match String::from_utf8(v) {
+            Ok(text) => {
+                return Decoded {
+                    text,
+                    encoding: encoding.name(),
+                    method,
+                    confidence,
+                    bom,
+                    invalid: Vec::new(),
+                    score: 1.0,
+                    runner_up: None,
+                    ambiguous: false,
+                }
+            }
+            Err(e) => Cow::Owned(e.into_bytes()),
+        },
+        body => body,
+    };
+    with_encoding(&body, encoding, method, confidence, bom)
 }
 
 fn bom_matches(kind: BomKind, encoding: &'static Encoding) -> bool {
@@ -318,6 +390,17 @@ pub struct LineEndings {
 }
 
 impl LineEndings {
+    /// [`Self::count`], skipping the search for what `facts` rule out.
+    pub fn count_with(text: &str, facts: &crate::facts::TextFacts) -> Self {
+        if facts.cr || facts.unicode_newlines {
+            return Self::count(text);
+        }
+        LineEndings {
+            lf: memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+            ..LineEndings::default()
+        }
+    }
+
     pub fn count(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut counts = LineEndings::default();
@@ -330,9 +413,14 @@ impl LineEndings {
             }
         }
         if !text.is_ascii() {
-            counts.unicode = text
-                .chars()
-                .filter(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+            // U+0085 is C2 85 in UTF-8, U+2028 and U+2029 are E2 80 A8 and A9.
+            counts.unicode = memchr::memchr2_iter(0xc2, 0xe2, bytes)
+                .filter(|&i| {
+                    matches!(
+                        &bytes[i..],
+                        [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
+                    )
+                })
                 .count();
         }
         counts

@@ -35,35 +35,69 @@ impl Rule for InvisibleChars {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let needs_scan = text.bytes().any(|b| {
-            (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0x7f || b >= 0xc2
-        });
-        if !needs_scan {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if !ctx.facts.controls && !ctx.facts.invisible {
             return;
         }
-        let mut prev: Option<char> = None;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        // Only the bytes in CANDIDATE can start a character this rule removes;
+        // everything else is skipped without decoding.
+        while let Some(found) = bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+            let at = i + found;
+            let c = text[at..]
+                .chars()
+                .next()
+                .expect("a candidate starts a char");
+            i = at + c.len_utf8();
             let confidence = match c {
                 '\u{feff}' | '\u{2060}' | '\u{7f}' => Some(Confidence::Certain),
                 '\0'..='\u{1f}' if !matches!(c, '\t' | '\n' | '\r') => Some(Confidence::Certain),
                 '\u{200b}' | '\u{ad}' => Some(Confidence::Likely),
-                '\u{200e}' | '\u{200f}' if !line_has_rtl(text, i) => Some(Confidence::Likely),
+                '\u{200e}' | '\u{200f}' if !line_has_rtl(text, at) => Some(Confidence::Likely),
                 '\u{200c}' | '\u{200d}'
-                    if !(prev.is_some_and(joins) && next.is_some_and(joins)) =>
+                    if !(kept_before(text, at, &out.fixes).is_some_and(joins)
+                        && text[i..].chars().next().is_some_and(joins)) =>
                 {
                     Some(Confidence::Likely)
                 }
                 _ => None,
             };
-            match confidence {
-                Some(conf) => out.fixes.push(Fix::delete(i..i + c.len_utf8(), conf)),
-                None => prev = Some(c),
+            if let Some(conf) = confidence {
+                out.fixes.push(Fix::delete(at..i, conf));
             }
         }
     }
+}
+
+/// Bytes that start a character this rule may remove: C0 controls but tab,
+/// LF and CR; DEL; and the lead bytes of U+00AD (C2), U+200B..U+200F and
+/// U+2060 (E2), and U+FEFF (EF).
+static CANDIDATE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xe2] = true;
+    table[0xef] = true;
+    table
+};
+
+/// The last character before `at` that this rule keeps, skipping the ones it
+/// already removed (its fixes so far, in text order).
+fn kept_before(text: &str, at: usize, removed: &[Fix]) -> Option<char> {
+    let mut end = at;
+    for f in removed.iter().rev() {
+        if f.range.end != end {
+            break;
+        }
+        end = f.range.start;
+    }
+    text[..end].chars().next_back()
 }
 
 /// Can a joiner legitimately stand next to this character? Letters, marks and

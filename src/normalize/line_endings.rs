@@ -29,8 +29,11 @@ impl Rule for LineEndings {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let bytes = text.as_bytes();
+        if !ctx.facts.cr && !ctx.facts.unicode_newlines {
+            return;
+        }
         for i in memchr::memchr_iter(b'\r', bytes) {
             let end = if bytes.get(i + 1) == Some(&b'\n') {
                 i + 2
@@ -39,12 +42,16 @@ impl Rule for LineEndings {
             };
             out.fixes.push(Fix::new(i..end, "\n", Confidence::Certain));
         }
-        if !text.is_ascii() {
-            for (i, c) in text.char_indices() {
-                if matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
-                    out.fixes
-                        .push(Fix::new(i..i + c.len_utf8(), "\n", Confidence::Certain));
-                }
+        // U+0085 is C2 85 in UTF-8, U+2028 and U+2029 are E2 80 A8 and A9.
+        if ctx.facts.unicode_newlines {
+            for i in memchr::memchr2_iter(0xc2, 0xe2, bytes) {
+                let len = match &bytes[i..] {
+                    [0xc2, 0x85, ..] => 2,
+                    [0xe2, 0x80, 0xa8 | 0xa9, ..] => 3,
+                    _ => continue,
+                };
+                out.fixes
+                    .push(Fix::new(i..i + len, "\n", Confidence::Certain));
             }
         }
     }

@@ -31,8 +31,8 @@ impl Rule for NbspSpacing {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        if text.is_ascii() {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if !ctx.facts.nbsp {
             return;
         }
         let bytes = text.as_bytes();

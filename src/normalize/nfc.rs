@@ -30,8 +30,8 @@ impl Rule for Nfc {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if !ctx.facts.maybe_unnormalized || is_nfc_quick(text.chars()) == IsNormalized::Yes {
             return;
         }
         // An ASCII character never composes with what precedes it, so NFC

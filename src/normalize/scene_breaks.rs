@@ -91,38 +91,39 @@ fn is_decoration(c: char) -> bool {
 }
 
 /// Is this whole line a scene-break marker?
+///
+/// One pass, no allocation: prose lines are rejected at their first letter.
 pub fn is_scene_break(line: &str) -> bool {
-    let trimmed = line.trim();
-    let marks: Vec<char> = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-    if marks.len() < 3 || marks.len() > 80 {
-        return false;
-    }
-    let letters: Vec<char> = marks
-        .iter()
-        .copied()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
-    if letters.iter().any(|c| !matches!(c, 'x' | 'X' | 'o' | 'O')) {
-        return false;
-    }
-    if !marks
-        .iter()
-        .all(|&c| c.is_alphanumeric() || is_decoration(c))
-    {
-        return false;
+    let mut marks = 0usize; // characters other than white space
+    let (mut lower, mut upper, mut letters, mut only_dots) = (false, false, false, true);
+    for c in line.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        marks += 1;
+        if marks > 80 {
+            return false;
+        }
+        if c.is_alphanumeric() {
+            // Only x and o letters make markers (xXx, oOo).
+            if !matches!(c, 'x' | 'X' | 'o' | 'O') {
+                return false;
+            }
+            letters = true;
+            lower |= c.is_lowercase();
+            upper |= c.is_uppercase();
+        } else if !is_decoration(c) {
+            return false;
+        }
+        only_dots &= c == '.';
     }
     // Dots alone are an ellipsis, not a break.
-    if marks.iter().all(|&c| c == '.') {
+    if marks < 3 || only_dots {
         return false;
-    }
-    if letters.is_empty() {
-        return true;
     }
     // Letter patterns must alternate case (xXx, oOo, XoX): `xxx` and `ooo` are
     // words of affection or sounds, not markers.
-    let lower = letters.iter().any(|c| c.is_lowercase());
-    let upper = letters.iter().any(|c| c.is_uppercase());
-    lower && upper
+    !letters || (lower && upper)
 }
 
 #[cfg(test)]

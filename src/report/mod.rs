@@ -147,13 +147,14 @@ impl FileReport {
     fn from_text(path: String, size: u64, t: &TextResult) -> Self {
         let text = &t.decoded.text;
         let index = LineIndex::new(text);
+        let (mut edit_at, mut finding_at) = (index.cursor(text), index.cursor(text));
         let mut counts = BTreeMap::new();
         let edits = t
             .edits
             .iter()
             .map(|e| {
                 *counts.entry(e.rule).or_insert(0) += 1;
-                let (line, column) = index.line_col(text, e.start);
+                let (line, column) = edit_at.line_col(e.start);
                 EditRecord {
                     rule: e.rule,
                     merged: e.merged.clone(),
@@ -171,7 +172,7 @@ impl FileReport {
             .findings
             .iter()
             .map(|f| {
-                let (line, column) = index.line_col(text, f.start);
+                let (line, column) = finding_at.line_col(f.start);
                 FindingRecord {
                     rule: f.rule,
                     severity: f.severity,

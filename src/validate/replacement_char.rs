@@ -30,6 +30,9 @@ impl Rule for ReplacementChar {
     }
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if !ctx.facts.replacement {
+            return;
+        }
         let here: Vec<usize> = text.match_indices('\u{FFFD}').map(|(i, _)| i).collect();
         let mut original = here.clone();
         ctx.log.to_original_many(&mut original);

@@ -2,7 +2,10 @@
 //! Reports paragraphs whose double quotes do not pair up: an odd number of
 //! straight `"`, or not as many `”` as `“`. The convention of continued
 //! speech is respected: a paragraph that leaves a quotation open is fine when
-//! the next paragraph opens with a quote. Paragraphs are blank-line blocks of
+//! the next paragraph opens with a quote, and so is a quotation set out over
+//! several lines (verse, a letter) that opens with `“` on one line and closes
+//! with `”` on a later line of the same block, with no double quotes between.
+//! Paragraphs are blank-line blocks of
 //! hard-wrapped lines, or single lines (see `validate::paragraphs`). Single
 //! quotes are not counted: `’` is also the apostrophe.
 //!
@@ -31,6 +34,23 @@ static INFO: RuleInfo = RuleInfo {
     default_enabled: true,
 };
 
+/// Longest quotation set out over lines that is taken as one (verse, letters).
+const MAX_QUOTED_LINES: usize = 40;
+
+/// Straight `"`, `“` and `”` in a paragraph.
+fn quote_counts(s: &str) -> (usize, usize, usize) {
+    let mut counts = (0, 0, 0);
+    for c in s.chars() {
+        match c {
+            '"' => counts.0 += 1,
+            '\u{201c}' => counts.1 += 1,
+            '\u{201d}' => counts.2 += 1,
+            _ => {}
+        }
+    }
+    counts
+}
+
 fn opens_with_quote(s: &str) -> bool {
     s.trim_start().starts_with(['"', '\u{201c}'])
 }
@@ -42,18 +62,34 @@ impl Rule for UnbalancedQuotes {
 
     fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
         let paras = paragraphs(text);
-        for (k, p) in paras.iter().enumerate() {
-            let s = &text[p.clone()];
-            let (mut straight, mut open, mut close) = (0usize, 0usize, 0usize);
-            for c in s.chars() {
-                match c {
-                    '"' => straight += 1,
-                    '\u{201c}' => open += 1,
-                    '\u{201d}' => close += 1,
-                    _ => {}
-                }
+        let counts: Vec<(usize, usize, usize)> = paras
+            .iter()
+            .map(|p| quote_counts(&text[p.clone()]))
+            .collect();
+        let mut multi_line = vec![false; paras.len()];
+        for k in 0..paras.len() {
+            if counts[k] != (0, 1, 0) || multi_line[k] {
+                continue;
             }
-            if straight % 2 == 0 && open == close {
+            // A quotation set out over lines: the next quoted line closes it.
+            let mut j = k + 1;
+            while j < paras.len() && j - k <= MAX_QUOTED_LINES && counts[j] == (0, 0, 0) {
+                j += 1;
+            }
+            let same_block =
+                |a: usize, b: usize| !text[paras[a].end..paras[b].start].contains("\n\n");
+            if j < paras.len()
+                && j - k <= MAX_QUOTED_LINES
+                && counts[j] == (0, 0, 1)
+                && same_block(k, j)
+            {
+                multi_line[k] = true;
+                multi_line[j] = true;
+            }
+        }
+        for (k, p) in paras.iter().enumerate() {
+            let (straight, open, close) = counts[k];
+            if (straight % 2 == 0 && open == close) || multi_line[k] {
                 continue;
             }
             let left_open =

@@ -1,0 +1,175 @@
+//! One pass over a text that tells the rules what it may contain, so that a
+//! rule with nothing to look for returns at once instead of scanning the text
+//! again. On clean text this pass is the only full scan most rules cost.
+//!
+//! Facts are conservative: `false` means "certainly absent", `true` means
+//! "maybe present". The pipeline computes them once on the decoded text and,
+//! after a rule changes the text, adds the facts of the replacement strings:
+//! a deletion can only remove a character, never create one.
+
+/// What a text may contain. See the module documentation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextFacts {
+    /// Any byte at or above 0x80.
+    pub non_ascii: bool,
+    /// CR (U+000D).
+    pub cr: bool,
+    /// C0 controls other than tab, LF and CR, or DEL.
+    pub controls: bool,
+    /// NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
+    pub unicode_newlines: bool,
+    /// NO-BREAK SPACE (U+00A0).
+    pub nbsp: bool,
+    /// U+00AD, U+200B..U+200F, U+2060 or U+FEFF.
+    pub invisible: bool,
+    /// U+FFFD.
+    pub replacement: bool,
+    /// A character that may not be in NFC: anything from U+0300 on, except
+    /// the General Punctuation characters U+2002..U+206F (quotes, dashes,
+    /// ellipsis...), U+FEFF and U+FFFD, which are always NFC and never
+    /// compose with their neighbours.
+    pub maybe_unnormalized: bool,
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+impl TextFacts {
+    /// Scan `text` once.
+    pub fn of(text: &str) -> Self {
+        let b = text.as_bytes();
+        let mut f = TextFacts::default();
+        let mut i = 0;
+        while i < b.len() {
+            // Eight printable ASCII bytes at a time: no byte >= 0x80, < 0x20
+            // or == 0x7F (the usual bit tricks; a false alarm only costs the
+            // byte-by-byte path below).
+            if let Some(word) = b.get(i..i + 8) {
+                let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+                let below_space = w.wrapping_sub(0x20 * LO) & !w;
+                let del = (w ^ (0x7f * LO)).wrapping_sub(LO) & !(w ^ (0x7f * LO));
+                if (w | below_space | del) & HI == 0 {
+                    i += 8;
+                    continue;
+                }
+            }
+            let c = b[i];
+            if c < 0x80 {
+                match c {
+                    b'\r' => f.cr = true,
+                    b'\t' | b'\n' => {}
+                    0..=0x1f | 0x7f => f.controls = true,
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            f.non_ascii = true;
+            let (b1, b2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+            match (c, b1, b2) {
+                (0xc2, Some(0x85), _) => f.unicode_newlines = true,
+                (0xc2, Some(0xa0), _) => f.nbsp = true,
+                (0xc2, Some(0xad), _) => f.invisible = true,
+                // U+0080..U+02FF: NFC, combining class 0.
+                (0xc2..=0xcb, _, _) => {}
+                (0xe2, Some(0x80), Some(0x8b..=0x8f)) => f.invisible = true,
+                (0xe2, Some(0x80), Some(0xa8 | 0xa9)) => f.unicode_newlines = true,
+                (0xe2, Some(0x81), Some(0xa0)) => f.invisible = true,
+                (0xe2, Some(0x80), Some(0x82..=0xbf)) | (0xe2, Some(0x81), Some(0x80..=0xaf)) => {}
+                (0xef, Some(0xbb), Some(0xbf)) => f.invisible = true,
+                (0xef, Some(0xbf), Some(0xbd)) => f.replacement = true,
+                _ => f.maybe_unnormalized = true,
+            }
+            i += match c {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+        }
+        f
+    }
+
+    /// Both texts' facts: what a text may contain after `other` was put in.
+    pub fn union(self, other: TextFacts) -> TextFacts {
+        TextFacts {
+            non_ascii: self.non_ascii | other.non_ascii,
+            cr: self.cr | other.cr,
+            controls: self.controls | other.controls,
+            unicode_newlines: self.unicode_newlines | other.unicode_newlines,
+            nbsp: self.nbsp | other.nbsp,
+            invisible: self.invisible | other.invisible,
+            replacement: self.replacement | other.replacement,
+            maybe_unnormalized: self.maybe_unnormalized | other.maybe_unnormalized,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TextFacts;
+    use proptest::prelude::*;
+
+    /// The facts, one character at a time: the definition the fast scan must
+    /// agree with.
+    fn slow(text: &str) -> TextFacts {
+        let mut f = TextFacts::default();
+        for c in text.chars() {
+            f.non_ascii |= !c.is_ascii();
+            f.cr |= c == '\r';
+            f.controls |= (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}';
+            f.unicode_newlines |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+            f.nbsp |= c == '\u{a0}';
+            f.invisible |= matches!(
+                c,
+                '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}'
+            );
+            f.replacement |= c == '\u{fffd}';
+            f.maybe_unnormalized |=
+                c >= '\u{300}' && !matches!(c, '\u{2002}'..='\u{206f}' | '\u{feff}' | '\u{fffd}');
+        }
+        f
+    }
+
+    #[test]
+    fn examples() {
+        assert_eq!(
+            TextFacts::of("plain text\nwith\ttabs\n"),
+            TextFacts::default()
+        );
+        let f = TextFacts::of("a\r\nMr.\u{a0}Holmes\u{2019}s caf\u{e9} \u{2014} x\u{200b}");
+        assert!(f.cr && f.nbsp && f.invisible && f.non_ascii);
+        assert!(!f.maybe_unnormalized && !f.controls && !f.unicode_newlines);
+        assert!(TextFacts::of("e\u{301}").maybe_unnormalized);
+        assert!(TextFacts::of("\u{2000}").maybe_unnormalized);
+        assert!(TextFacts::of("ab\x7fcdefghij").controls);
+        assert!(TextFacts::of("abcdefghij\x01").controls);
+    }
+
+    #[test]
+    fn text_in_nfc_by_these_facts_is_nfc() {
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        // Every character the scan calls normalized is NFC quick-check Yes.
+        for c in ('\u{80}'..'\u{300}')
+            .chain('\u{2002}'..='\u{206f}')
+            .chain(['\u{feff}', '\u{fffd}'])
+        {
+            let s = format!("a{c}b");
+            assert_eq!(is_nfc_quick(s.chars()), IsNormalized::Yes, "{c:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_scan_agrees(chars in proptest::collection::vec(prop_oneof![
+            4 => proptest::char::range(' ', '~'),
+            1 => proptest::char::range('\0', '\u{7f}'),
+            1 => proptest::sample::select(vec!['\u{85}', '\u{a0}', '\u{ad}', '\u{e9}', '\u{2000}', '\u{2019}',
+                '\u{200b}', '\u{200d}', '\u{200f}', '\u{2028}', '\u{2060}', '\u{2070}', '\u{feff}',
+                '\u{fffd}', '\u{301}', '\u{1f600}', '\u{4e2d}']),
+            1 => any::<char>(),
+        ], 0..64)) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(TextFacts::of(&text), slow(&text));
+        }
+    }
+}
