@@ -7,6 +7,8 @@
 //! (under 512 bytes) are reported separately, and every miss is printed by
 //! encoding (`cargo test --test charset_corpus -- --nocapture`).
 
+mod common;
+
 use fettle::decode::{self, Sniffed};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +20,10 @@ const SHORT: usize = 512;
 fn decodes_same_accuracy() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/charset");
     let Ok(labels) = std::fs::read_to_string(root.join("labels.tsv")) else {
-        eprintln!("skipping: no labelled charset corpus at {}", root.display());
+        common::skip_notice(&format!(
+            "skipping charset accuracy: no labelled charset corpus at {} (../shared is absent)",
+            root.display()
+        ));
         return;
     };
     let mut total = 0;
@@ -83,7 +88,10 @@ fn decodes_same_accuracy() {
 fn utf16_and_utf32_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/charset/files");
     if !root.is_dir() {
-        eprintln!("skipping: no charset corpus at {}", root.display());
+        common::skip_notice(&format!(
+            "skipping UTF-16/32 corpus files: no charset corpus at {} (../shared is absent)",
+            root.display()
+        ));
         return;
     }
     for (dir, expect) in [

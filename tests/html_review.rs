@@ -9,6 +9,8 @@
 //! one), unless `FETTLE_REQUIRE_BROWSER` is set: `.ci/run` installs the Debian
 //! package `chromium` and sets it, so in CI the browser half always runs.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -151,8 +153,8 @@ fn review_page_renders_in_a_browser() {
             std::env::var_os("FETTLE_REQUIRE_BROWSER").is_none(),
             "FETTLE_REQUIRE_BROWSER is set but no chromium is installed"
         );
-        eprintln!(
-            "chromium not installed: skipping the browser half of this test (.ci/run installs it)"
+        common::skip_notice(
+            "chromium not installed: skipping the browser half of the review-page test (.ci/run installs it)",
         );
         return;
     };
