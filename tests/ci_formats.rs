@@ -1,30 +1,12 @@
 //! The CI output formats: GitHub annotations, SARIF, the Markdown summary,
 //! and `--baseline`.
 
+mod common;
+use common::*;
+
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn fettle(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fettle"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A file with lone CRs, CRLFs, no-break spaces, trailing blanks, a zero-width
 /// space and blank-line runs: edits on many lines, of several rules.

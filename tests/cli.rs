@@ -1,20 +1,9 @@
 //! The command line as a user meets it: exit codes, refusals, in-place fixes.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn fettle(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fettle"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
 
 #[test]
 fn check_exit_codes() {
