@@ -17,7 +17,6 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::paragraphs::paragraphs;
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 
@@ -38,8 +37,8 @@ impl Rule for EndsMidSentence {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let Some(last) = paragraphs(text).pop() else {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let Some(last) = ctx.paragraphs().last().cloned() else {
             return;
         };
         let para = text[last.clone()].trim_end();

@@ -22,7 +22,6 @@
 //! ## Fix safety
 //! Reports only: whether to cut a note is the maintainer's decision.
 
-use super::paragraphs::paragraphs;
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 use regex::Regex;
@@ -59,8 +58,8 @@ impl Rule for TrailingNote {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let paras = paragraphs(text);
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let paras = ctx.paragraphs();
         if paras.len() < 2 {
             return; // a one-paragraph file has no story to come after
         }
