@@ -103,6 +103,7 @@ fn clean_with_facts(
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
     let mut shared = Shared::default();
+    let input_facts = facts;
     for rule in crate::rules::all() {
         if !config.enabled(rule.info()) {
             continue;
@@ -113,6 +114,7 @@ fn clean_with_facts(
             decoded,
             log: &log,
             facts,
+            input_facts,
             shared: &shared,
         };
         rule.run(log.current(), &ctx, &mut out);

@@ -37,7 +37,8 @@ pub struct RuleInfo {
 /// what another already found:
 /// - [`Context::facts`]: one pass over the text telling what it may contain
 ///   (`src/facts.rs`); a rule returns at once when what it looks for is
-///   certainly absent.
+///   certainly absent. [`Context::input_facts`]: the same for the text as
+///   found, for rules that read `decoded.text`.
 /// - [`Context::paragraphs`]: the paragraphs of the current text
 ///   (`src/validate/paragraphs.rs`), computed by the first rule that asks and
 ///   reused by the next ones until a rule changes the text.
@@ -49,6 +50,9 @@ pub struct Context<'a> {
     /// What the text may contain (one shared scan): a rule returns at once
     /// when what it looks for is certainly absent.
     pub facts: TextFacts,
+    /// The facts of the text as found (`decoded.text`), for rules about the
+    /// input.
+    pub input_facts: TextFacts,
     /// Lazily computed views of the current text ([`Context::paragraphs`]).
     pub shared: &'a Shared,
 }

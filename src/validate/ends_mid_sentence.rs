@@ -54,8 +54,10 @@ impl Rule for EndsMidSentence {
             return;
         }
         let cut = end.is_alphanumeric() || matches!(end, ',' | ';' | ':' | '-' | '(');
-        let words = para.split_whitespace().count();
-        if !cut || words < MIN_WORDS {
+        // Fewer than MIN_WORDS words (counted no further: the last paragraph
+        // of a file without blank lines can be the whole file).
+        let short = para.split_whitespace().nth(MIN_WORDS - 1).is_none();
+        if !cut || short {
             return;
         }
         let tail: String = {

@@ -59,7 +59,7 @@ impl Rule for MixedQuotes {
 
     fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
         let input = &ctx.decoded.text;
-        if input.is_ascii() {
+        if !ctx.input_facts.non_ascii {
             return;
         }
         // Per kind: (count, first offset) of the straight and the curly

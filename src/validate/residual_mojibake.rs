@@ -108,7 +108,7 @@ impl Rule for ResidualMojibake {
     }
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
-        if text.is_ascii() {
+        if !ctx.facts.non_ascii {
             return;
         }
         let repair_on = crate::repair::RULES
