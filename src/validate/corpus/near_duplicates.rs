@@ -33,7 +33,7 @@
 //! bytes at a time) and a few multiplies per shingle, no allocation besides
 //! the signature: about 3 ns per byte of prose (roughly 20 ms of CPU per
 //! 6.5 MB);
-//! 256 bytes kept per file; the band buckets hold 16 entries per
+//! 256 bytes kept per file; the band buckets are 16 entries of 16 bytes per
 //! file; comparing costs 64 compares per candidate pair, and only pairs that
 //! share a band are compared (no all-pairs scan unless the corpus really is
 //! one big near-duplicate cluster).
@@ -45,7 +45,7 @@ use super::{CorpusFinding, CorpusRule, FileSummary};
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 pub struct NearDuplicates;
 
@@ -291,7 +291,10 @@ impl CorpusRule for NearDuplicates {
     }
 
     fn run(&self, files: &[FileSummary], config: &Config, out: &mut Vec<CorpusFinding>) {
-        let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+        // (band, hash of the band's minima, file): sorted, the files of one
+        // LSH bucket are a run of equal keys. 16 bytes per band and file, no
+        // allocation per bucket.
+        let mut keys: Vec<(u8, u64, u32)> = Vec::with_capacity(files.len() * BANDS);
         // Only the first file of a group of exact duplicates takes part: a
         // near-copy of `a` is not reported again against `a`'s copies.
         let mut seen: HashSet<(u128, usize)> = HashSet::new();
@@ -304,21 +307,25 @@ impl CorpusRule for NearDuplicates {
                 continue;
             };
             for (band, rows) in sig.chunks(ROWS).enumerate() {
-                let bytes: Vec<u8> = rows.iter().flat_map(|r| r.to_le_bytes()).collect();
-                buckets
-                    .entry((band, xxhash_rust::xxh3::xxh3_64(&bytes)))
-                    .or_default()
-                    .push(i);
+                let mut bytes = [0u8; ROWS * 4];
+                for (chunk, r) in bytes.chunks_mut(4).zip(rows) {
+                    chunk.copy_from_slice(&r.to_le_bytes());
+                }
+                let file = u32::try_from(i).expect("fewer than 2^32 files");
+                keys.push((band as u8, xxhash_rust::xxh3::xxh3_64(&bytes), file));
             }
         }
+        drop(seen);
+        keys.sort_unstable();
         let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-        for members in buckets.values() {
-            for (x, &i) in members.iter().enumerate() {
-                for &j in &members[x + 1..] {
-                    pairs.insert((i.min(j), i.max(j)));
+        for members in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            for (x, &(_, _, i)) in members.iter().enumerate() {
+                for &(_, _, j) in &members[x + 1..] {
+                    pairs.insert((i.min(j) as usize, i.max(j) as usize));
                 }
             }
         }
+        drop(keys);
         for (i, j) in pairs {
             let (a, b) = (files[i].text.as_ref(), files[j].text.as_ref());
             let (Some(a), Some(b)) = (a, b) else { continue };
