@@ -217,7 +217,7 @@ fn alnum_bits(x: u64) -> u32 {
     let in_range = |v: u64, lo: u8, hi: u8| {
         v.wrapping_add(u64::from(0x80 - lo) * LO) & !v.wrapping_add(u64::from(0x7f - hi) * LO) & HI
     };
-    let hits = in_range(x, b'0', b'9') | in_range(x | 0x20 * LO, b'a', b'z');
+    let hits = in_range(x, b'0', b'9') | in_range(x | (0x20 * LO), b'a', b'z');
     // Gather the eight high bits into the top byte.
     ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
 }
@@ -236,7 +236,7 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
             if x & HI == 0 {
                 let mask = alnum_bits(x);
                 // Letters and digits are lowercase with bit 5 set.
-                let lower = x | 0x20 * LO;
+                let lower = x | (0x20 * LO);
                 let mut pos = 0;
                 while pos < 8 {
                     let rest = mask >> pos;
