@@ -33,7 +33,8 @@
 //! bytes at a time) and a few multiplies per shingle, no allocation besides
 //! the signature: about 3 ns per byte of prose (roughly 20 ms of CPU per
 //! 6.5 MB);
-//! 256 bytes kept per file; the band buckets are 16 entries of 16 bytes per
+//! 256 bytes kept per file; the band buckets, built one band at a time, 16
+//! bytes per
 //! file; comparing costs 64 compares per candidate pair, and only pairs that
 //! share a band are compared (no all-pairs scan unless the corpus really is
 //! one big near-duplicate cluster).
@@ -291,37 +292,40 @@ impl CorpusRule for NearDuplicates {
     }
 
     fn run(&self, files: &[FileSummary], config: &Config, out: &mut Vec<CorpusFinding>) {
-        // (band, hash of the band's minima, file): sorted, the files of one
-        // LSH bucket are a run of equal keys. 16 bytes per band and file, no
-        // allocation per bucket.
-        let mut keys: Vec<(u8, u64, u32)> = Vec::with_capacity(files.len() * BANDS);
         // Only the first file of a group of exact duplicates takes part: a
         // near-copy of `a` is not reported again against `a`'s copies.
         let mut seen: HashSet<(u128, usize)> = HashSet::new();
-        for (i, f) in files.iter().enumerate() {
-            let Some(t) = &f.text else { continue };
-            if !seen.insert((t.hash, t.len)) {
-                continue;
-            }
-            let Some(sig) = t.minhash.as_ref() else {
-                continue;
-            };
-            for (band, rows) in sig.chunks(ROWS).enumerate() {
+        let signed: Vec<(u32, &[u32])> = files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let t = f.text.as_ref()?;
+                seen.insert((t.hash, t.len)).then_some(())?;
+                let sig = t.minhash.as_deref()?;
+                Some((u32::try_from(i).expect("fewer than 2^32 files"), sig))
+            })
+            .collect();
+        drop(seen);
+        // One band at a time: (hash of the band's minima, file), sorted, so
+        // that the files of one LSH bucket are a run of equal hashes. 16
+        // bytes per file, no allocation per bucket.
+        let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(signed.len());
+        for band in 0..BANDS {
+            keys.clear();
+            for &(file, sig) in &signed {
                 let mut bytes = [0u8; ROWS * 4];
-                for (chunk, r) in bytes.chunks_mut(4).zip(rows) {
+                for (chunk, r) in bytes.chunks_mut(4).zip(&sig[band * ROWS..][..ROWS]) {
                     chunk.copy_from_slice(&r.to_le_bytes());
                 }
-                let file = u32::try_from(i).expect("fewer than 2^32 files");
-                keys.push((band as u8, xxhash_rust::xxh3::xxh3_64(&bytes), file));
+                keys.push((xxhash_rust::xxh3::xxh3_64(&bytes), file));
             }
-        }
-        drop(seen);
-        keys.sort_unstable();
-        let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-        for members in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            for (x, &(_, _, i)) in members.iter().enumerate() {
-                for &(_, _, j) in &members[x + 1..] {
-                    pairs.insert((i.min(j) as usize, i.max(j) as usize));
+            keys.sort_unstable();
+            for members in keys.chunk_by(|a, b| a.0 == b.0) {
+                for (x, &(_, i)) in members.iter().enumerate() {
+                    for &(_, j) in &members[x + 1..] {
+                        pairs.insert((i.min(j) as usize, i.max(j) as usize));
+                    }
                 }
             }
         }
