@@ -213,7 +213,7 @@ impl<'a> EditLog<'a> {
 
         // Old edits and new fixes as spans of the current text, in one sorted
         // list; at equal spans an old edit comes first.
-        let olds = std::mem::take(&mut self.edits);
+        let mut olds = std::mem::take(&mut self.edits);
         let mut items: Vec<(Range<usize>, Item)> = Vec::with_capacity(olds.len() + news.len());
         let mut shift: isize = 0;
         for (i, e) in olds.iter().enumerate() {
@@ -246,8 +246,16 @@ impl<'a> EditLog<'a> {
             }
             let cluster = &items[first..i];
             if let [(_, Item::Old(o))] = cluster {
-                shift += growth(&olds[*o]);
-                edits.push(olds[*o].clone());
+                // Untouched: moved, not copied (each old edit is in exactly
+                // one cluster).
+                let old = &mut olds[*o];
+                shift += growth(old);
+                edits.push(Edit {
+                    merged: std::mem::take(&mut old.merged),
+                    before: std::mem::take(&mut old.before),
+                    after: std::mem::take(&mut old.after),
+                    ..*old
+                });
                 continue;
             }
             let mut after = String::new();

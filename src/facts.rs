@@ -16,6 +16,8 @@ pub struct TextFacts {
     pub cr: bool,
     /// C0 controls other than tab, LF and CR, or DEL.
     pub controls: bool,
+    /// C1 controls (U+0080..U+009F, NEL included).
+    pub c1_controls: bool,
     /// NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
     pub unicode_newlines: bool,
     /// NO-BREAK SPACE (U+00A0).
@@ -67,7 +69,11 @@ impl TextFacts {
             f.non_ascii = true;
             let (b1, b2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
             match (c, b1, b2) {
-                (0xc2, Some(0x85), _) => f.unicode_newlines = true,
+                (0xc2, Some(0x85), _) => {
+                    f.unicode_newlines = true;
+                    f.c1_controls = true;
+                }
+                (0xc2, Some(0x80..=0x9f), _) => f.c1_controls = true,
                 (0xc2, Some(0xa0), _) => f.nbsp = true,
                 (0xc2, Some(0xad), _) => f.invisible = true,
                 // U+0080..U+02FF: NFC, combining class 0.
@@ -95,6 +101,7 @@ impl TextFacts {
             non_ascii: self.non_ascii | other.non_ascii,
             cr: self.cr | other.cr,
             controls: self.controls | other.controls,
+            c1_controls: self.c1_controls | other.c1_controls,
             unicode_newlines: self.unicode_newlines | other.unicode_newlines,
             nbsp: self.nbsp | other.nbsp,
             invisible: self.invisible | other.invisible,
@@ -117,6 +124,7 @@ mod tests {
             f.non_ascii |= !c.is_ascii();
             f.cr |= c == '\r';
             f.controls |= (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}';
+            f.c1_controls |= ('\u{80}'..='\u{9f}').contains(&c);
             f.unicode_newlines |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
             f.nbsp |= c == '\u{a0}';
             f.invisible |= matches!(
@@ -143,6 +151,8 @@ mod tests {
         assert!(TextFacts::of("\u{2000}").maybe_unnormalized);
         assert!(TextFacts::of("ab\x7fcdefghij").controls);
         assert!(TextFacts::of("abcdefghij\x01").controls);
+        assert!(TextFacts::of("don\u{92}t").c1_controls);
+        assert!(!TextFacts::of("don\u{2019}t \u{a0}").c1_controls);
     }
 
     #[test]
@@ -163,7 +173,7 @@ mod tests {
         fn fast_scan_agrees(chars in proptest::collection::vec(prop_oneof![
             4 => proptest::char::range(' ', '~'),
             1 => proptest::char::range('\0', '\u{7f}'),
-            1 => proptest::sample::select(vec!['\u{85}', '\u{a0}', '\u{ad}', '\u{e9}', '\u{2000}', '\u{2019}',
+            1 => proptest::sample::select(vec!['\u{80}', '\u{85}', '\u{9f}', '\u{a0}', '\u{ad}', '\u{e9}', '\u{2000}', '\u{2019}',
                 '\u{200b}', '\u{200d}', '\u{200f}', '\u{2028}', '\u{2060}', '\u{2070}', '\u{feff}',
                 '\u{fffd}', '\u{301}', '\u{1f600}', '\u{4e2d}']),
             1 => any::<char>(),

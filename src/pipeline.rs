@@ -9,7 +9,7 @@ use crate::decode::{self, Decoded, LineEndings, Sniffed};
 use crate::edit::{Edit, EditLog};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
-use crate::rule::{Context, Outcome};
+use crate::rule::{Context, Outcome, Shared};
 
 /// The result of running the pipeline on one file's bytes.
 #[derive(Debug)]
@@ -102,6 +102,8 @@ fn clean_with_facts(
 ) -> (String, Vec<Edit>, Vec<Finding>) {
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
+    let mut shared = Shared::default();
+    let input_facts = facts;
     for rule in crate::rules::all() {
         if !config.enabled(rule.info()) {
             continue;
@@ -112,6 +114,8 @@ fn clean_with_facts(
             decoded,
             log: &log,
             facts,
+            input_facts,
+            shared: &shared,
         };
         rule.run(log.current(), &ctx, &mut out);
         if !out.findings.is_empty() {
@@ -131,6 +135,7 @@ fn clean_with_facts(
                 facts = facts.union(TextFacts::of(&fix.replacement));
             }
             log.apply(rule.info().id, out.fixes);
+            shared = Shared::default();
         }
     }
     findings.sort_by_key(|f| (f.start, f.end));

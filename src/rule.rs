@@ -5,6 +5,8 @@ use crate::decode::Decoded;
 use crate::edit::{EditLog, Fix};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
+use std::cell::OnceCell;
+use std::ops::Range;
 
 /// Where in the pipeline a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -30,6 +32,16 @@ pub struct RuleInfo {
 }
 
 /// What a rule sees besides the text.
+///
+/// Shared scanning facilities, so that no rule scans the whole text for
+/// what another already found:
+/// - [`Context::facts`]: one pass over the text telling what it may contain
+///   (`src/facts.rs`); a rule returns at once when what it looks for is
+///   certainly absent. [`Context::input_facts`]: the same for the text as
+///   found, for rules that read `decoded.text`.
+/// - [`Context::paragraphs`]: the paragraphs of the current text
+///   (`src/validate/paragraphs.rs`), computed by the first rule that asks and
+///   reused by the next ones until a rule changes the text.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub decoded: &'a Decoded,
@@ -38,6 +50,28 @@ pub struct Context<'a> {
     /// What the text may contain (one shared scan): a rule returns at once
     /// when what it looks for is certainly absent.
     pub facts: TextFacts,
+    /// The facts of the text as found (`decoded.text`), for rules about the
+    /// input.
+    pub input_facts: TextFacts,
+    /// Lazily computed views of the current text ([`Context::paragraphs`]).
+    pub shared: &'a Shared,
+}
+
+/// Views of the current text computed on first use; the pipeline starts a
+/// new one whenever a rule changes the text.
+#[derive(Debug, Default)]
+pub struct Shared {
+    paragraphs: OnceCell<Vec<Range<usize>>>,
+}
+
+impl Context<'_> {
+    /// Byte ranges of the paragraphs of the current text (the text the rule
+    /// was given), as [`crate::validate::paragraphs::paragraphs`] finds them.
+    pub fn paragraphs(&self) -> &[Range<usize>] {
+        self.shared
+            .paragraphs
+            .get_or_init(|| crate::validate::paragraphs::paragraphs(self.log.current()))
+    }
 }
 
 /// What a rule returns: fixes and findings, in coordinates of the text it saw.

@@ -91,7 +91,14 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
     let mut summary = Summary::default();
     let mut summaries: Vec<FileSummary> = Vec::new();
     let progress = Progress::new(&inputs);
-    for chunk in inputs.chunks(CHUNK) {
+    // Each chunk of inputs is dropped once processed: memory kept per file
+    // is its corpus summary only.
+    let mut inputs = inputs.into_iter();
+    loop {
+        let chunk: Vec<Input> = inputs.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
         let results: Vec<Processed1> = chunk
             .par_iter()
             .map(|input| {

@@ -49,10 +49,14 @@ impl Rule for ControlChars {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        if !ctx.facts.controls && !ctx.facts.c1_controls {
+            return;
+        }
         let bytes = text.as_bytes();
         // Controls are ASCII bytes or C2 80..C2 9F: skip everything else fast.
-        let candidate = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2;
+        let candidate =
+            |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2;
         let mut i = 0;
         while let Some(skip) = bytes[i..].iter().position(|&b| candidate(b)) {
             i += skip;

@@ -17,7 +17,6 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::paragraphs::paragraphs;
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 
@@ -38,8 +37,8 @@ impl Rule for EndsMidSentence {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let Some(last) = paragraphs(text).pop() else {
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let Some(last) = ctx.paragraphs().last().cloned() else {
             return;
         };
         let para = text[last.clone()].trim_end();
@@ -55,8 +54,10 @@ impl Rule for EndsMidSentence {
             return;
         }
         let cut = end.is_alphanumeric() || matches!(end, ',' | ';' | ':' | '-' | '(');
-        let words = para.split_whitespace().count();
-        if !cut || words < MIN_WORDS {
+        // Fewer than MIN_WORDS words (counted no further: the last paragraph
+        // of a file without blank lines can be the whole file).
+        let short = para.split_whitespace().nth(MIN_WORDS - 1).is_none();
+        if !cut || short {
             return;
         }
         let tail: String = {

@@ -73,6 +73,10 @@ impl Rule for MixedLineEndings {
     }
 
     fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
+        // LF alone is one style: nothing to report.
+        if !ctx.input_facts.cr && !ctx.input_facts.unicode_newlines {
+            return;
+        }
         let input = &ctx.decoded.text;
         let c = LineEndings::count(input);
         let mut found: Vec<(Style, usize)> = [

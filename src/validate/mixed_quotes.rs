@@ -59,28 +59,30 @@ impl Rule for MixedQuotes {
 
     fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
         let input = &ctx.decoded.text;
-        if input.is_ascii() {
+        if !ctx.input_facts.non_ascii {
             return;
         }
-        for kind in &KINDS {
-            let mut straight = (0usize, None);
-            let mut curly = (0usize, None);
-            // Quotes are `"`, `'` or start with the byte E2: scan bytes.
-            let bytes = input.as_bytes();
-            for at in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
-                let Some(c) = input[at..].chars().next() else {
-                    continue;
-                };
+        // Per kind: (count, first offset) of the straight and the curly
+        // quotes, in one pass: quotes are `"`, `'` or start with the byte E2.
+        let mut seen = [[(0usize, None::<usize>); 2]; KINDS.len()];
+        let bytes = input.as_bytes();
+        for at in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
+            let Some(c) = input[at..].chars().next() else {
+                continue;
+            };
+            for (kind, slots) in KINDS.iter().zip(&mut seen) {
                 let slot = if c == kind.straight {
-                    &mut straight
+                    &mut slots[0]
                 } else if kind.curly.contains(&c) {
-                    &mut curly
+                    &mut slots[1]
                 } else {
                     continue;
                 };
                 slot.0 += 1;
                 slot.1.get_or_insert(at);
             }
+        }
+        for (kind, &[straight, curly]) in KINDS.iter().zip(&seen) {
             let (Some(s_at), Some(c_at)) = (straight.1, curly.1) else {
                 continue;
             };

@@ -1,4 +1,6 @@
-//! Paragraphs of plain text, shared by the structure rules.
+//! Paragraphs of plain text, shared by the structure rules: rules ask
+//! `ctx.paragraphs()` (see `crate::rule::Context`), which computes them once
+//! per text for every rule that needs them.
 //!
 //! Blocks are separated by blank lines. A block of two or more lines that are
 //! all at most [`WRAP`] characters long is hard-wrapped prose: the block is

@@ -108,7 +108,7 @@ impl Rule for ResidualMojibake {
     }
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
-        if text.is_ascii() {
+        if !ctx.facts.non_ascii {
             return;
         }
         let repair_on = crate::repair::RULES
@@ -121,8 +121,10 @@ impl Rule for ResidualMojibake {
         };
         let mut i = 0;
         while i < text.len() {
-            // Candidates start at a non-ASCII character.
-            let Some(skip) = text.as_bytes()[i..].iter().position(|&b| b >= 0x80) else {
+            // A signature starts with a lead byte 0xC2..0xF4 read as
+            // Windows-1252: a character U+00C2..U+00F4, which is C3 82..C3 B4
+            // in UTF-8. Jump from one byte C3 to the next.
+            let Some(skip) = memchr::memchr(0xC3, &text.as_bytes()[i..]) else {
                 break;
             };
             i += skip;

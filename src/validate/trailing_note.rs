@@ -22,7 +22,6 @@
 //! ## Fix safety
 //! Reports only: whether to cut a note is the maintainer's decision.
 
-use super::paragraphs::paragraphs;
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 use regex::Regex;
@@ -59,14 +58,16 @@ impl Rule for TrailingNote {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let paras = paragraphs(text);
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let paras = ctx.paragraphs();
         if paras.len() < 2 {
             return; // a one-paragraph file has no story to come after
         }
         let last = paras[paras.len() - 1].clone();
         let para = &text[last.clone()];
-        if para.split_whitespace().count() > MAX_WORDS
+        // More than MAX_WORDS words (counted no further: the last paragraph
+        // of a file without blank lines can be the whole file).
+        if para.split_whitespace().nth(MAX_WORDS).is_some()
             || para
                 .trim_start()
                 .starts_with(['"', '\u{201c}', '\'', '\u{2018}'])

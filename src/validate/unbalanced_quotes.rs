@@ -21,7 +21,6 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::paragraphs::paragraphs;
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 
@@ -37,14 +36,16 @@ static INFO: RuleInfo = RuleInfo {
 /// Longest quotation set out over lines that is taken as one (verse, letters).
 const MAX_QUOTED_LINES: usize = 40;
 
-/// Straight `"`, `“` and `”` in a paragraph.
+/// Straight `"`, `“` and `”` in a paragraph. `“` and `”` are E2 80 9C and
+/// E2 80 9D in UTF-8: only `"` and the byte E2 are looked at.
 fn quote_counts(s: &str) -> (usize, usize, usize) {
+    let bytes = s.as_bytes();
     let mut counts = (0, 0, 0);
-    for c in s.chars() {
-        match c {
-            '"' => counts.0 += 1,
-            '\u{201c}' => counts.1 += 1,
-            '\u{201d}' => counts.2 += 1,
+    for at in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+        match bytes[at..] {
+            [b'"', ..] => counts.0 += 1,
+            [0xE2, 0x80, 0x9C, ..] => counts.1 += 1,
+            [0xE2, 0x80, 0x9D, ..] => counts.2 += 1,
             _ => {}
         }
     }
@@ -60,8 +61,8 @@ impl Rule for UnbalancedQuotes {
         &INFO
     }
 
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let paras = paragraphs(text);
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        let paras = ctx.paragraphs();
         let counts: Vec<(usize, usize, usize)> = paras
             .iter()
             .map(|p| quote_counts(&text[p.clone()]))
