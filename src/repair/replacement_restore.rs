@@ -77,35 +77,98 @@ impl Rule for ReplacementRestore {
         if lost.is_empty() {
             return;
         }
-        let english = looks_english(text);
+        // Whether the text is English is only asked about a U+FFFD between
+        // two words.
+        let english = std::cell::OnceCell::new();
+        let english = || *english.get_or_init(|| looks_english(text));
         for (start, end) in paragraphs(text) {
             let first = lost.partition_point(|&p| p < start);
             let last = lost.partition_point(|&p| p < end);
             if first < last {
-                restore_paragraph(text, start, end, &lost[first..last], english, out);
+                restore_paragraph(text, start, end, &lost[first..last], &english, out);
             }
         }
     }
 }
 
 /// Is the text English prose? Then a lost character between two words is a
-/// dash. Judged by the share of very common English words.
+/// dash. Judged by the share of very common English words among the first
+/// 20,000 (runs of letters).
 fn looks_english(text: &str) -> bool {
-    const COMMON: &[&str] = &[
-        "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i", "you",
-        "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on", "as", "my",
-        "me", "this", "they", "we", "so",
-    ];
+    /// A lowercase ASCII word of up to four letters, packed into a `u32`.
+    const fn key(w: &str) -> u32 {
+        let b = w.as_bytes();
+        let mut k = 0u32;
+        let mut i = 0;
+        while i < b.len() {
+            k = (k << 8) | b[i] as u32;
+            i += 1;
+        }
+        k
+    }
+    /// Sorted, for binary search.
+    const COMMON: [u32; 32] = {
+        let words = [
+            "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i",
+            "you", "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on",
+            "as", "my", "me", "this", "they", "we", "so",
+        ];
+        let mut keys = [0u32; 32];
+        let mut i = 0;
+        while i < words.len() {
+            keys[i] = key(words[i]);
+            i += 1;
+        }
+        // Insertion sort (const).
+        let mut i = 1;
+        while i < keys.len() {
+            let mut j = i;
+            while j > 0 && keys[j - 1] > keys[j] {
+                let t = keys[j];
+                keys[j] = keys[j - 1];
+                keys[j - 1] = t;
+                j -= 1;
+            }
+            i += 1;
+        }
+        keys
+    };
     let mut words = 0usize;
     let mut common = 0usize;
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .take(20_000)
-    {
-        words += 1;
-        if w.len() <= 4 && COMMON.contains(&w.to_lowercase().as_str()) {
-            common += 1;
+    // The current word: its length in bytes and, while it is ASCII and at
+    // most four letters long, its lowercase key.
+    let mut len = 0usize;
+    let mut k = 0u32;
+    let mut ascii = true;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b' ');
+        let letter = if b < 0x80 {
+            i += 1;
+            if b.is_ascii_alphabetic() {
+                len += 1;
+                k = (k << 8) | u32::from(b | 0x20);
+                continue;
+            }
+            false
+        } else {
+            let c = text[i..].chars().next().expect("a character");
+            i += c.len_utf8();
+            c.is_alphabetic()
+        };
+        if letter {
+            len += 2;
+            ascii = false;
+        } else if len > 0 {
+            words += 1;
+            if ascii && len <= 4 && COMMON.binary_search(&k).is_ok() {
+                common += 1;
+            }
+            if words == 20_000 {
+                break;
+            }
+            (len, k, ascii) = (0, 0, true);
         }
     }
     words >= 3 && common * 6 >= words
@@ -202,56 +265,61 @@ fn restore_paragraph(
     start: usize,
     end: usize,
     lost: &[usize],
-    english: bool,
+    english: &dyn Fn() -> bool,
     out: &mut Outcome,
 ) {
-    // Build the item sequence: lost characters and intact double quotes.
+    // Build the item sequence: lost characters and intact double quotes
+    // (`"`, or `“` and `”`, whose UTF-8 starts with 0xE2), in text order.
     let mut items: Vec<Item> = Vec::new();
     let mut li = 0;
-    let para = &text[start..end];
-    for (i, c) in para.char_indices() {
-        let at = start + i;
-        if li < lost.len() && lost[li] == at {
-            items.push(Item::Lost(at, candidates(text, at, english)));
+    let bytes = text.as_bytes();
+    let quotes = memchr::memchr2_iter(b'"', 0xE2, &bytes[start..end]).map(|i| start + i);
+    for at in quotes.chain([end]) {
+        while li < lost.len() && lost[li] < at {
+            items.push(Item::Lost(lost[li], candidates(text, lost[li], english)));
             li += 1;
-        } else {
-            match c {
-                '“' => items.push(Item::Intact(Kind::OpenDouble)),
-                '”' => items.push(Item::Intact(Kind::CloseDouble)),
-                '"' => {
-                    let prev = text[..at].chars().next_back();
-                    let kind = if prev.is_none_or(|p| p.is_whitespace() || "([—".contains(p)) {
-                        Kind::OpenDouble
-                    } else {
-                        Kind::CloseDouble
-                    };
-                    items.push(Item::Intact(kind));
-                }
-                _ => {}
+        }
+        if at == end {
+            break;
+        }
+        match &bytes[at..(at + 3).min(end)] {
+            [0xE2, 0x80, 0x9C] => items.push(Item::Intact(Kind::OpenDouble)),
+            [0xE2, 0x80, 0x9D] => items.push(Item::Intact(Kind::CloseDouble)),
+            [b'"', ..] => {
+                let prev = text[..at].chars().next_back();
+                let kind = if prev.is_none_or(|p| p.is_whitespace() || "([—".contains(p)) {
+                    Kind::OpenDouble
+                } else {
+                    Kind::CloseDouble
+                };
+                items.push(Item::Intact(kind));
             }
+            _ => {}
         }
     }
     const NEG: f32 = -1e9;
     let n = items.len();
+    // The moves each item allows: (score, quote move).
+    let moves: Vec<Vec<(f32, Kind)>> = items
+        .iter()
+        .map(|item| match item {
+            Item::Lost(_, cands) if !cands.is_empty() => {
+                cands.iter().map(|c| (c.score, c.kind)).collect()
+            }
+            // A U+FFFD with no candidate stays and changes nothing.
+            Item::Lost(..) => vec![(0.0, Kind::Neutral)],
+            Item::Intact(k) => vec![(0.0, *k)],
+        })
+        .collect();
     // fwd[i][s]: best score of items[..i] ending in state s.
     let mut fwd = vec![[NEG; 4]; n + 1];
     fwd[0][0] = 0.0;
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..n {
         for st in 0..4 {
             if fwd[i][st] <= NEG {
                 continue;
             }
-            let moves: Vec<(f32, Kind)> = match item {
-                Item::Lost(_, cands) => cands.iter().map(|c| (c.score, c.kind)).collect(),
-                Item::Intact(k) => vec![(0.0, *k)],
-            };
-            // A U+FFFD with no candidate stays and changes nothing.
-            let moves = if moves.is_empty() {
-                vec![(0.0, Kind::Neutral)]
-            } else {
-                moves
-            };
-            for (score, kind) in moves {
+            for &(score, kind) in &moves[i] {
                 let (s2, next) = step(st, kind);
                 let v = fwd[i][st] + score + s2;
                 if v > fwd[i + 1][next] {
@@ -267,14 +335,7 @@ fn restore_paragraph(
     }
     for i in (0..n).rev() {
         for st in 0..4 {
-            let moves: Vec<(f32, Kind)> = match &items[i] {
-                Item::Lost(_, cands) if !cands.is_empty() => {
-                    cands.iter().map(|c| (c.score, c.kind)).collect()
-                }
-                Item::Lost(..) => vec![(0.0, Kind::Neutral)],
-                Item::Intact(k) => vec![(0.0, *k)],
-            };
-            for (score, kind) in moves {
+            for &(score, kind) in &moves[i] {
                 let (s2, next) = step(st, kind);
                 let v = score + s2 + bwd[i + 1][next];
                 if v > bwd[i][st] {
@@ -447,7 +508,7 @@ fn elided_start(word: &str) -> bool {
 }
 
 /// Candidate characters for the U+FFFD at `at`, scored from its neighbours.
-fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
+fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
     use Kind::*;
     let p = before(text, at);
     let n = after(text, at);
@@ -478,7 +539,7 @@ fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
         {
             out.push(cand('’', 0.0, Neutral));
             out.push(cand('—', -3.0, Neutral));
-        } else if english && !pre.is_empty() && !suf.is_empty() {
+        } else if !pre.is_empty() && !suf.is_empty() && english() {
             // Between two words of English prose: a dash. (In other
             // languages the lost character is as likely a letter.)
             out.push(cand('—', 0.0, Neutral));
