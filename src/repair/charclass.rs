@@ -258,6 +258,17 @@ pub fn badness(s: &[char]) -> i32 {
             Class::Repl if prev.is_some_and(|(p, pk)| is_letter(pk) && !p.is_ascii()) => bad += 3,
             _ => {}
         }
+        // Two scripts on either side of a symbol inside a word: `Չ€the`.
+        if let (
+            Some((_, Class::Letter(a, _, _))),
+            Class::Sym | Class::Box,
+            Some((_, Class::Letter(b, _, _))),
+        ) = (prev, k, next)
+        {
+            if a != b {
+                bad += 3;
+            }
+        }
         let Some((n, nk)) = next else { continue };
         let apostrophe = contraction(s, i + 1);
         match (k, nk) {

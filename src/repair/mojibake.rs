@@ -29,11 +29,11 @@
 //! which `replacement-char` reports.
 
 use super::charclass::{badness, class, Class};
-use super::charmap::{Masks, Page};
-use std::collections::HashMap;
+use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use std::collections::HashMap;
 
 pub struct Mojibake;
 
@@ -249,10 +249,20 @@ fn has_other_non_ascii(text: &str, ctx: &Context, fix: &Fix) -> bool {
         written.push(s..s + e.after.len());
         delta += e.after.len() as isize - (e.end - e.start) as isize;
     }
+    // U+FFFD, controls and the invisible characters normalizing removes are
+    // not evidence of a correct decoding.
     text.char_indices().any(|(i, c)| {
         !c.is_ascii()
             && !c.is_whitespace()
-            && !matches!(c, '\u{80}'..='\u{9f}')
+            && !matches!(
+                c,
+                '\u{80}'..='\u{9f}'
+                    | '\u{ad}'
+                    | '\u{200b}'..='\u{200f}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{feff}'
+                    | '\u{fffd}'
+            )
             && !fix.range.contains(&i)
             && !written.iter().any(|r| r.contains(&i))
     })
@@ -324,6 +334,9 @@ fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
     if layers > 0 && residual > 2 && residual * 3 > base {
         // Still reads badly: a wrong decoding of something else.
         return None;
+    }
+    if layers > 0 {
+        best = keep_better_originals(text, best);
     }
     if layers == 0 {
         // A decoding that reads as well as the original, made only of long
@@ -399,16 +412,64 @@ fn search(
     (score, result.unwrap_or(pieces), layers, page)
 }
 
-/// `badness` of the characters of `pieces`.
+/// A word's decoding undoes every sequence found in it; one of them may
+/// read better as it was (`é` before two restored dashes, which Windows-1252
+/// bytes would read as one CJK character). Each decoded sequence is put back
+/// when the word then reads strictly better.
+fn keep_better_originals(word: &str, mut best: Vec<Piece>) -> Vec<Piece> {
+    let decoded = |p: &Piece| word[p.start..p.end].chars().nth(1).is_some();
+    if best.iter().filter(|p| decoded(p)).count() < 2 {
+        return best;
+    }
+    let mut current = score(&best);
+    let mut k = best.len();
+    while k > 0 {
+        k -= 1;
+        let p = best[k];
+        if !decoded(&p) {
+            continue;
+        }
+        let original = word[p.start..p.end].char_indices().map(|(i, c)| Piece {
+            c,
+            start: p.start + i,
+            end: p.start + i + c.len_utf8(),
+        });
+        let mut trial = Vec::with_capacity(best.len() + 4);
+        trial.extend_from_slice(&best[..k]);
+        trial.extend(original);
+        trial.extend_from_slice(&best[k + 1..]);
+        let s = score(&trial);
+        if s < current {
+            current = s;
+            best = trial;
+        }
+    }
+    best
+}
+
+/// `badness` of the characters of `pieces`, C1 controls read as `view`.
 fn score(pieces: &[Piece]) -> i32 {
     let mut buf = ['\0'; 64];
     if pieces.len() <= buf.len() {
         for (slot, p) in buf.iter_mut().zip(pieces) {
-            *slot = p.c;
+            *slot = view(p.c);
         }
         badness(&buf[..pieces.len()])
     } else {
-        badness(&pieces.iter().map(|p| p.c).collect::<Vec<_>>())
+        badness(&pieces.iter().map(|p| view(p.c)).collect::<Vec<_>>())
+    }
+}
+
+/// A C1 control that Windows-1252 maps to a character, read as that
+/// character, as `c1-controls` will leave it: scores read it so, and a word
+/// scores the same whether or not its controls were already replaced. (It
+/// still encodes as itself: Windows-1252 gives both the same byte, and other
+/// pages encode only the controls standing for their undefined bytes.)
+fn view(c: char) -> char {
+    if matches!(c, '\u{80}'..='\u{9f}') {
+        cp1252_of_c1(c).unwrap_or(c)
+    } else {
+        c
     }
 }
 
@@ -479,7 +540,7 @@ fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>>
         // Up to `need` continuation bytes; one may be a wildcard, a U+FFFD
         // (or in Windows-1252 a `?`) that replaced a byte the page leaves
         // undefined.
-        let mut seq: Vec<Option<u8>> = Vec::with_capacity(need);
+        let mut seq = Seq::default();
         let mut wild = None;
         for d in 1..=need {
             let Some(p) = pieces.get(i + d) else { break };
@@ -497,7 +558,7 @@ fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>>
             }
         }
         if seq.len() == need {
-            if let Some((ch, used)) = complete(lead, &seq, wild, undefined, &bytes[i..]) {
+            if let Some((ch, used)) = complete(lead, seq.get(), wild, undefined, &bytes[i..]) {
                 out.push(span(i, i + used - 1, ch));
                 found += 1;
                 i += used;
@@ -505,7 +566,7 @@ fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>>
             }
         } else if page == Page::Windows1252
             && lead == 0xE2
-            && seq == [Some(0x80)]
+            && seq.get() == [Some(0x80)]
             && pieces.get(i + 2).is_none_or(|p| !p.c.is_alphanumeric())
         {
             // `â€` with its third byte lost: by far most often `”` (0x9D).
@@ -518,6 +579,28 @@ fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>>
         i += 1;
     }
     (found > 0).then_some(out)
+}
+
+/// Up to three continuation bytes (`None`: a wildcard).
+#[derive(Default)]
+struct Seq {
+    bytes: [Option<u8>; 3],
+    len: usize,
+}
+
+impl Seq {
+    fn push(&mut self, b: Option<u8>) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self) -> &[Option<u8>] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// The character a complete sequence (`lead` + `seq`) stands for and how
@@ -550,9 +633,10 @@ fn complete(
     let mut fits: Vec<char> = undefined
         .iter()
         .filter_map(|&b| {
-            let mut s = seq.to_vec();
+            let mut s = [None; 3];
+            s[..need].copy_from_slice(seq);
             s[w] = Some(b);
-            valid(lead, &s).and_then(char::from_u32)
+            valid(lead, &s[..need]).and_then(char::from_u32)
         })
         .filter(|&c| !matches!(class(c), Class::Rare | Class::Control | Class::Mark))
         .collect();
@@ -592,7 +676,9 @@ fn valid(lead: u8, seq: &[Option<u8>]) -> Option<u32> {
 fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
     let mut at: Vec<(usize, &str)> = ["Ã ", "Â ", "Г "]
         .iter()
-        .flat_map(|p| memchr::memmem::find_iter(text.as_bytes(), p.as_bytes()).map(|i| (i, &p[..p.len() - 1])))
+        .flat_map(|p| {
+            memchr::memmem::find_iter(text.as_bytes(), p.as_bytes()).map(|i| (i, &p[..p.len() - 1]))
+        })
         .collect();
     if at.is_empty() {
         return;
@@ -608,7 +694,14 @@ fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
         }
         let prev = text[..i].chars().next_back();
         let rest = &text[i + len + 1..];
-        let next_word: &str = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+        // A no-break space with the space is one space once normalized: read
+        // through it, so the cleaned text gets the same decision.
+        let blank = |c: char| c == ' ' || c == '\u{a0}';
+        let next_word: &str = rest
+            .trim_start_matches(blank)
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
         let fix = if which == 'à' {
             let after_lower = prev.is_some_and(|p| p.is_lowercase() || matches!(p, '\'' | '’'));
             let alone = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '"' | '“'));
@@ -625,7 +718,7 @@ fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
                 next_word.trim_end_matches(|c: char| !c.is_alphabetic()),
                 "s" | "quele" | "quela" | "queles" | "quelas" | "quilo"
             );
-            if rest.starts_with(' ') || contracted {
+            if rest.starts_with(blank) || contracted {
                 Fix::new(i..i + len + 1, "à", Confidence::Likely)
             } else {
                 Fix::new(i..i + len, "à", Confidence::Likely)
