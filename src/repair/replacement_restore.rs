@@ -790,6 +790,9 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
         && p.is_some_and(|c| c.is_alphabetic() || ".,;:!?".contains(c));
     let at_close = closes(next_adjacent) || (run_after && closes(n)) || footnote;
 
+    // Before a hyphen at the start of a word (`�-which`, speech resuming
+    // after an interruption), a quote opens; elsewhere a hyphen closes.
+    let at_close = at_close && !(at_open && next_adjacent == Some('-'));
     if at_open && !at_close && (nl || n.is_some_and(|c| "'\"‘“…(-*".contains(c)) || run_after)
     {
         // Opening a word: a quote, an elided start, or a currency sign. A
@@ -803,8 +806,20 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
                 .is_empty();
         let bonus = if para_start { 2.0 } else { 0.0 };
         out.push(cand('“', bonus, OpenDouble));
-        out.push(cand('‘', bonus - 1.0, OpenSingle));
         let w = word_after(text, at);
+        // Right after another lost opening character, before a lowercase
+        // word (`��llo`): speech opens with a capital, an elided word
+        // (`’llo`, `’bout`) with a lowercase letter.
+        let elided_in_quote =
+            run_before && !run_after && n.is_some_and(char::is_lowercase) && !w.is_empty();
+        out.push(cand(
+            '‘',
+            bonus - if elided_in_quote { 2.5 } else { 1.0 },
+            OpenSingle,
+        ));
+        if elided_in_quote {
+            out.push(cand('’', 0.0, Neutral));
+        }
         if !run_after && elided_start(w) {
             out.push(cand('’', 2.0, Neutral));
         } else if !run_after && nl {
@@ -813,7 +828,12 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
         if n.is_some_and(|c| c.is_ascii_digit()) && !run_after {
             out.push(cand('£', 1.5, Neutral));
         }
-        if prev_adjacent.is_some_and(char::is_whitespace) && !run_before && !run_after {
+        // A dash or an ellipsis is not followed by a hyphen (`�-which`).
+        if prev_adjacent.is_some_and(char::is_whitespace)
+            && !run_before
+            && !run_after
+            && n != Some('-')
+        {
             out.push(cand('—', -3.0, Neutral));
             out.push(cand('…', -3.0, Neutral));
         }
@@ -833,8 +853,36 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
                 .chars()
                 .next()
                 .is_none_or(is_line_break);
+            // Function words ending in s (`it is’ hmm`) take no possessive.
+            let function_word = matches!(
+                pre.to_lowercase().as_str(),
+                "is" | "was"
+                    | "has"
+                    | "his"
+                    | "its"
+                    | "this"
+                    | "us"
+                    | "as"
+                    | "yes"
+                    | "does"
+                    | "thus"
+                    | "hers"
+                    | "ours"
+                    | "yours"
+                    | "theirs"
+                    | "unless"
+                    | "perhaps"
+                    | "whereas"
+                    | "always"
+                    | "towards"
+                    | "besides"
+                    | "less"
+                    | "plus"
+            );
             let possessive = if line_end {
                 -2.5
+            } else if function_word {
+                -3.0
             } else if pre.ends_with('s') {
                 -0.5
             } else if pre.ends_with("in") {
