@@ -692,6 +692,25 @@ fn completes_mojibake(text: &str, at: usize) -> bool {
     false
 }
 
+/// Does the U+FFFD touch a letter, mark or symbol outside ASCII (`Ру�кий`,
+/// `தமிழ�`, `caf�`, `goodness�¢�`)? Then it is most likely a lost letter of
+/// that word or part of a run of garbage, such as the U+FFFD `mojibake`
+/// writes for a sequence that lost a byte, not the punctuation this rule
+/// restores. (In Windows-1252 text read as UTF-8 the accented letters are
+/// themselves U+FFFD, so this costs those texts nothing.)
+fn touches_foreign_letter(prev: Option<char>, next: Option<char>) -> bool {
+    use super::charclass::{class, Class};
+    let foreign = |c: char| {
+        !c.is_ascii()
+            && (c.is_alphabetic()
+                || matches!(
+                    class(c),
+                    Class::Mark | Class::Sym | Class::Box | Class::Control
+                ))
+    };
+    prev.is_some_and(foreign) || next.is_some_and(foreign)
+}
+
 /// Candidate characters for the U+FFFD at `at`, scored from its neighbours.
 fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
     use Kind::*;
@@ -700,7 +719,7 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
     let prev_adjacent = text[..at].chars().next_back();
     let next_adjacent = text[at + FFFD.len_utf8()..].chars().next();
     let mut out = Vec::new();
-    if completes_mojibake(text, at) {
+    if completes_mojibake(text, at) || touches_foreign_letter(p, n) {
         return out;
     }
     let pl = p.is_some_and(|c| c.is_alphanumeric());
