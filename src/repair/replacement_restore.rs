@@ -21,9 +21,14 @@
 //! ## Fix safety
 //! Likely where one reading is clearly best (contractions, balanced quotes),
 //! guess where it is only the more probable one. Never certain: the original
-//! character is lost. U+FFFD that an earlier rule wrote (for an ambiguous
-//! mojibake sequence, a lost letter) are left alone. A lost character between
-//! two words becomes a dash only in English prose.
+//! character is lost. Every U+FFFD is judged on its context alone, whether it
+//! was in the input or `mojibake` wrote it for an ambiguous sequence, so
+//! cleaning cleaned text changes nothing; a U+FFFD touching a letter, mark or
+//! symbol outside ASCII (`Ру�кий`, a lost letter), or one whose restoration
+//! would complete a UTF-8 sequence in Windows-1252 bytes with the character
+//! before (`Ã�`), is left. A lost character between two words becomes a dash
+//! only in English prose. A paragraph is restored to a fixed point: the
+//! U+FFFD one round leaves are judged again with its restorations as context.
 //!
 //! How it decides: each U+FFFD gets candidate characters with a score from
 //! its neighbours; a paragraph's candidates are then chosen together by
