@@ -104,6 +104,9 @@ fn ftfy_cases() {
                 Verdict::Better => !negative,
                 Verdict::Differs => false,
             };
+            if verdict == Verdict::Better {
+                eprintln!("{file}: fettle restores ftfy's U+FFFD: {original:?} -> {ours:?}");
+            }
             match (ok, verdict) {
                 (true, Verdict::Same) => same += 1,
                 (true, _) => better += 1,

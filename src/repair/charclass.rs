@@ -202,11 +202,12 @@ fn contraction(s: &[char], i: usize) -> bool {
     if !matches!(s[i], '’' | '\'') {
         return false;
     }
-    let rest: String = s[i + 1..]
-        .iter()
-        .take_while(|c| c.is_alphabetic())
-        .collect();
-    matches!(rest.as_str(), "s" | "t" | "d" | "m" | "ll" | "ve" | "re")
+    let rest = &s[i + 1..];
+    let n = rest.iter().take_while(|c| c.is_alphabetic()).count();
+    matches!(
+        &rest[..n],
+        ['s'] | ['t'] | ['d'] | ['m'] | ['l', 'l'] | ['v', 'e'] | ['r', 'e']
+    )
 }
 
 fn is_letter(k: Class) -> bool {
@@ -220,9 +221,19 @@ fn junk(k: Class) -> bool {
 
 /// How implausible `s` is as real text; 0 for ordinary words.
 pub fn badness(s: &[char]) -> i32 {
-    let classes: Vec<Class> = s.iter().map(|&c| class(c)).collect();
+    let mut buf = [Class::Space; 64];
+    let heap: Vec<Class>;
+    let classes: &[Class] = if s.len() <= buf.len() {
+        for (slot, &c) in buf.iter_mut().zip(s) {
+            *slot = class(c);
+        }
+        &buf[..s.len()]
+    } else {
+        heap = s.iter().map(|&c| class(c)).collect();
+        &heap
+    };
     let mut bad = 0;
-    for (i, (&c, &k)) in s.iter().zip(&classes).enumerate() {
+    for (i, (&c, &k)) in s.iter().zip(classes).enumerate() {
         let prev = i.checked_sub(1).map(|j| (s[j], classes[j]));
         let next = s.get(i + 1).map(|&n| (n, classes[i + 1]));
         let next2 = s.get(i + 2).map(|_| classes[i + 2]);
@@ -246,6 +257,17 @@ pub fn badness(s: &[char]) -> i32 {
             }
             Class::Repl if prev.is_some_and(|(p, pk)| is_letter(pk) && !p.is_ascii()) => bad += 3,
             _ => {}
+        }
+        // Two scripts on either side of a symbol inside a word: `Չ€the`.
+        if let (
+            Some((_, Class::Letter(a, _, _))),
+            Class::Sym | Class::Box,
+            Some((_, Class::Letter(b, _, _))),
+        ) = (prev, k, next)
+        {
+            if a != b {
+                bad += 3;
+            }
         }
         let Some((n, nk)) = next else { continue };
         let apostrophe = contraction(s, i + 1);

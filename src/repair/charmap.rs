@@ -65,9 +65,35 @@ const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ
 pub struct Table {
     /// Byte 0x80 + i decodes to `high[i]`.
     pub high: [char; 128],
-    /// Sorted by char, for encoding.
+    /// Sorted by char, for encoding characters outside `FAST`.
     rev: Vec<(char, u8)>,
+    /// The byte of each character in `FAST` (0: none), indexed by
+    /// `fast_index`: every high byte of the supported pages but a few
+    /// (Mac Roman's ligatures and Apple logo) decodes into these ranges.
+    fast: Box<[u8]>,
+    /// The continuation bytes (0x80–0xBF) the page leaves undefined (they
+    /// decode to C1 controls).
+    pub undefined: Vec<u8>,
 }
+
+/// Character ranges with a direct encoding table: Latin, Greek, Cyrillic
+/// (U+0080–U+07FF), and punctuation, symbols, math and box drawing
+/// (U+2000–U+25FF).
+const FAST: [(u32, u32); 2] = [(0x80, 0x800), (0x2000, 0x2600)];
+
+#[inline]
+fn fast_index(c: char) -> Option<usize> {
+    let u = c as u32;
+    if u < FAST[0].1 {
+        Some((u - FAST[0].0) as usize)
+    } else if (FAST[1].0..FAST[1].1).contains(&u) {
+        Some((FAST[0].1 - FAST[0].0 + u - FAST[1].0) as usize)
+    } else {
+        None
+    }
+}
+
+const FAST_LEN: usize = (FAST[0].1 - FAST[0].0 + FAST[1].1 - FAST[1].0) as usize;
 
 impl Table {
     fn build(page: Page) -> Table {
@@ -115,7 +141,21 @@ impl Table {
         }
         rev.sort_unstable();
         rev.dedup_by_key(|e| e.0);
-        Table { high, rev }
+        let mut fast = vec![0u8; FAST_LEN].into_boxed_slice();
+        for &(c, b) in &rev {
+            if let Some(i) = fast_index(c) {
+                fast[i] = b;
+            }
+        }
+        let undefined = (0x80..=0xBFu8)
+            .filter(|&b| matches!(high[usize::from(b - 0x80)] as u32, 0x80..=0x9F))
+            .collect();
+        Table {
+            high,
+            rev,
+            fast,
+            undefined,
+        }
     }
 
     /// The byte `c` encodes to, if any (ASCII encodes to itself).
@@ -123,6 +163,10 @@ impl Table {
     pub fn encode(&self, c: char) -> Option<u8> {
         if c.is_ascii() {
             return Some(c as u8);
+        }
+        if let Some(i) = fast_index(c) {
+            let b = self.fast[i];
+            return (b != 0).then_some(b);
         }
         self.rev
             .binary_search_by_key(&c, |e| e.0)
@@ -138,6 +182,67 @@ impl Table {
         } else {
             self.high[(b - 0x80) as usize]
         }
+    }
+}
+
+/// Per character, the code pages (bit `Page as usize`) in which it encodes
+/// to a UTF-8 lead byte (0xC2–0xF4) and to a continuation byte (0x80–0xBF):
+/// mojibake needs a lead character followed by a continuation character.
+#[derive(Debug)]
+pub struct Masks {
+    /// (lead, continuation) for the characters of `FAST`.
+    fast: Box<[(u8, u8)]>,
+    /// The same for the few characters of the pages outside `FAST`, sorted.
+    rest: Vec<(char, u8, u8)>,
+}
+
+impl Masks {
+    /// The masks of every page.
+    pub fn get() -> &'static Masks {
+        static MASKS: OnceLock<Masks> = OnceLock::new();
+        MASKS.get_or_init(|| {
+            let mut fast = vec![(0u8, 0u8); FAST_LEN].into_boxed_slice();
+            let mut rest: Vec<(char, u8, u8)> = Vec::new();
+            for page in Page::ALL {
+                let bit = 1u8 << page.index();
+                let t = page.table();
+                for &(c, b) in &t.rev {
+                    let (lead, cont) = (
+                        u8::from((0xC2..=0xF4).contains(&b)) * bit,
+                        u8::from((0x80..=0xBF).contains(&b)) * bit,
+                    );
+                    match fast_index(c) {
+                        Some(i) => {
+                            fast[i].0 |= lead;
+                            fast[i].1 |= cont;
+                        }
+                        None => match rest.iter_mut().find(|e| e.0 == c) {
+                            Some(e) => {
+                                e.1 |= lead;
+                                e.2 |= cont;
+                            }
+                            None => rest.push((c, lead, cont)),
+                        },
+                    }
+                }
+            }
+            rest.sort_unstable_by_key(|e| e.0);
+            Masks { fast, rest }
+        })
+    }
+
+    /// (lead, continuation) page masks of a non-ASCII character.
+    #[inline]
+    pub fn of(&self, c: char) -> (u8, u8) {
+        if let Some(i) = fast_index(c) {
+            return self.fast[i];
+        }
+        if self.rest.first().is_none_or(|e| c < e.0) {
+            return (0, 0);
+        }
+        self.rest
+            .binary_search_by_key(&c, |e| e.0)
+            .map_or((0, 0), |i| (self.rest[i].1, self.rest[i].2))
     }
 }
 
@@ -175,5 +280,25 @@ mod tests {
         assert_eq!(Page::MacRoman.table().encode('√'), Some(0xC3));
         assert_eq!(cp1252_of_c1('\u{93}'), Some('“'));
         assert_eq!(cp1252_of_c1('\u{81}'), None);
+    }
+
+    #[test]
+    fn fast_encoding_agrees_with_the_table() {
+        let masks = Masks::get();
+        for page in Page::ALL {
+            let t = page.table();
+            let bit = 1u8 << page.index();
+            for &(c, b) in &t.rev {
+                assert_eq!(t.encode(c), Some(b), "{page:?} {c:?}");
+                let (lead, cont) = masks.of(c);
+                assert_eq!(lead & bit != 0, (0xC2..=0xF4).contains(&b), "{c:?}");
+                assert_eq!(cont & bit != 0, (0x80..=0xBF).contains(&b), "{c:?}");
+            }
+            for c in ['\u{100}', '\u{2600}', '\u{4e2d}', '\u{1f600}', '\u{fffd}'] {
+                if !t.rev.iter().any(|e| e.0 == c) {
+                    assert_eq!(t.encode(c), None, "{page:?} {c:?}");
+                }
+            }
+        }
     }
 }

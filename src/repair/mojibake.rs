@@ -26,13 +26,17 @@
 //! Certain for three- and four-byte sequences (`â€™`), which do not occur in
 //! real text; likely for two-byte sequences and lossy forms. An ambiguous
 //! lost byte (`Ã` + U+FFFD could be Á, Í, Ï, Ð or Ý) becomes one U+FFFD,
-//! which `replacement-char` reports.
+//! which `replacement-restore` judges like any other (it leaves those that
+//! touch letters) and `replacement-char` reports. C1 controls are scored as
+//! the characters `c1-controls` makes of them, so a word reads the same
+//! before and after that rule ran: cleaning cleaned text changes nothing.
 
 use super::charclass::{badness, class, Class};
-use super::charmap::Page;
+use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use std::collections::HashMap;
 
 pub struct Mojibake;
 
@@ -60,10 +64,13 @@ impl Rule for Mojibake {
     }
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
-        if text.is_ascii() {
+        if !ctx.facts.non_ascii {
             return;
         }
         let words = words(text);
+        if words.is_empty() && !has_lossy_space_candidate(text) {
+            return;
+        }
         let mut order = Page::ALL.to_vec();
         let (mut fixes, pages) = fix_words(text, &words, &order);
         // The code page most words were read through is the text's: it goes
@@ -81,6 +88,7 @@ impl Rule for Mojibake {
             order.insert(0, top);
             fixes = fix_words(text, &words, &order).0;
         }
+        fixes.sort_by_key(|f| f.range.start);
         lossy_space(text, &mut fixes);
         if fixes.is_empty() {
             return;
@@ -106,13 +114,15 @@ impl Rule for Mojibake {
     }
 }
 
-/// The spans of the words holding a non-ASCII character.
+/// The spans of the words that may hold mojibake: a character some code
+/// page encodes to a UTF-8 lead byte, followed by one it encodes to a
+/// continuation byte (or a U+FFFD or a space standing for one).
 fn words(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < bytes.len() {
-        let Some(hi) = bytes[pos..].iter().position(|&b| b >= 0x80) else {
+        let Some(hi) = first_non_ascii(&bytes[pos..]) else {
             break;
         };
         let at = pos + hi;
@@ -127,10 +137,48 @@ fn words(text: &str) -> Vec<(usize, usize)> {
         while end < bytes.len() && end - start < 200 && joins_across(text, end) {
             end = word_end(bytes, end + 1);
         }
-        out.push((start, end));
+        if sequence_pages(text[start..end].chars()) != 0 {
+            out.push((start, end));
+        }
         pos = end;
     }
     out
+}
+
+/// The offset of the first byte at or above 0x80, eight bytes at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if w & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| b >= 0x80).map(|i| at + i)
+}
+
+/// The code pages (bit `Page as usize`) in which `chars` hold a lead byte
+/// followed by a continuation byte, a U+FFFD or a space (see
+/// `decode_through`). ASCII characters other than the space end a sequence.
+fn sequence_pages(chars: impl Iterator<Item = char>) -> u8 {
+    let masks = Masks::get();
+    let mut prev_lead = 0u8;
+    let mut found = 0u8;
+    for c in chars {
+        if c.is_ascii() {
+            if c == ' ' {
+                found |= prev_lead;
+            }
+            prev_lead = 0;
+            continue;
+        }
+        let (lead, cont) = masks.of(c);
+        found |= prev_lead & if c == '\u{FFFD}' { 0xFF } else { cont };
+        prev_lead = lead;
+    }
+    found
 }
 
 /// Fixes for every word, and the outer code page of each repaired word.
@@ -138,13 +186,26 @@ fn fix_words(text: &str, words: &[(usize, usize)], order: &[Page]) -> (Vec<Fix>,
     let mut fixes = Vec::new();
     let mut tentative = Vec::new();
     let mut pages = Vec::new();
+    // A word's repair depends only on its text: repeated words (`â€™s`,
+    // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start.
+    let mut seen: HashMap<&str, Option<WordFix>> = HashMap::new();
     for &(start, end) in words {
-        if let Some(w) = fix_word(text, start, end, order) {
+        let w = seen
+            .entry(&text[start..end])
+            .or_insert_with(|| fix_word(&text[start..end], order));
+        if let Some(w) = w {
+            let moved = w.fixes.iter().map(|f| {
+                Fix::new(
+                    f.range.start + start..f.range.end + start,
+                    f.replacement.clone(),
+                    f.confidence,
+                )
+            });
             if w.tentative {
-                tentative.extend(w.fixes);
+                tentative.extend(moved);
             } else {
-                fixes.extend(w.fixes);
-                pages.extend(w.votes);
+                fixes.extend(moved);
+                pages.extend_from_slice(&w.votes);
             }
         }
     }
@@ -191,10 +252,20 @@ fn has_other_non_ascii(text: &str, ctx: &Context, fix: &Fix) -> bool {
         written.push(s..s + e.after.len());
         delta += e.after.len() as isize - (e.end - e.start) as isize;
     }
+    // U+FFFD, controls and the invisible characters normalizing removes are
+    // not evidence of a correct decoding.
     text.char_indices().any(|(i, c)| {
         !c.is_ascii()
             && !c.is_whitespace()
-            && !matches!(c, '\u{80}'..='\u{9f}')
+            && !matches!(
+                c,
+                '\u{80}'..='\u{9f}'
+                    | '\u{ad}'
+                    | '\u{200b}'..='\u{200f}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{feff}'
+                    | '\u{fffd}'
+            )
             && !fix.range.contains(&i)
             && !written.iter().any(|r| r.contains(&i))
     })
@@ -210,45 +281,53 @@ struct WordFix {
     votes: Vec<Page>,
 }
 
-/// Repair one word `text[start..end]` (words may span a space, see
-/// `joins_across`).
-fn fix_word(text: &str, start: usize, end: usize, order: &[Page]) -> Option<WordFix> {
-    let word = &text[start..end];
+/// Repair one word (words may span a space, see `joins_across`); the fixes
+/// are in offsets of `word`.
+fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
+    let text = word;
     let pieces: Vec<Piece> = word
         .char_indices()
         .map(|(i, c)| Piece {
             c,
-            start: start + i,
-            end: start + i + c.len_utf8(),
+            start: i,
+            end: i + c.len_utf8(),
         })
         .collect();
-    if !Page::ALL.iter().any(|p| has_sequence(&pieces, *p)) {
+    let pages = sequence_pages(word.chars());
+    if pages == 0 {
         return None;
     }
-    let base = badness(&pieces.iter().map(|p| p.c).collect::<Vec<_>>());
+    let base = score(&pieces);
     // The outer layer is tried here so that every page reaching the best
     // score is known: they all get a vote for the text's code page.
-    let mut best = (base, pieces.clone(), 0, None);
+    let mut best: (i32, Option<Vec<Piece>>, usize, Option<Page>) = (base, None, 0, None);
     let mut residual = base;
     let mut scores = Vec::new();
     if base > 0 {
         for &page in order {
-            let Some(decoded) = decode_through(&pieces, page) else {
+            let prior = i32::from(page != Page::Windows1252);
+            if prior > best.0 {
+                // Scores are never negative: this page can neither read
+                // better nor tie (and so vote).
+                continue;
+            }
+            let Some(decoded) = decode_through(&pieces, page, pages) else {
                 continue;
             };
-            let prior = i32::from(page != Page::Windows1252);
-            let (score, result, layers, _) = search(&decoded, 1, order);
+            let (score, result, layers, _) = search(decoded, 1, order);
             if adds_rare(&pieces, &result) {
                 continue;
             }
             scores.push((page, score + prior));
-            if better(score + prior, &result, best.0, &best.1, best.2 > 0) {
-                best = (score + prior, result, layers + 1, Some(page));
+            let current = best.1.as_deref().unwrap_or(&pieces);
+            if better(score + prior, &result, best.0, current, best.2 > 0) {
+                best = (score + prior, Some(result), layers + 1, Some(page));
                 residual = score;
             }
         }
     }
-    let (score, mut best, mut layers, _) = best;
+    let (score, best, mut layers, _) = best;
+    let mut best = best.unwrap_or(pieces);
     let votes: Vec<Page> = scores
         .iter()
         .filter(|(_, s)| *s == score && layers > 0)
@@ -259,16 +338,18 @@ fn fix_word(text: &str, start: usize, end: usize, order: &[Page]) -> Option<Word
         // Still reads badly: a wrong decoding of something else.
         return None;
     }
+    if layers > 0 {
+        best = keep_better_originals(text, best);
+    }
     if layers == 0 {
         // A decoding that reads as well as the original, made only of long
         // sequences (`â €` → U+2800), is kept as a candidate.
-        let decoded = decode_through(&pieces, Page::Windows1252)?;
-        let chars: Vec<char> = decoded.iter().map(|p| p.c).collect();
+        let decoded = decode_through(&best, Page::Windows1252, pages)?;
         let long = decoded
             .iter()
             .filter(|p| text[p.start..p.end].chars().count() > 1)
             .all(|p| text[p.start..p.end].chars().count() >= 3);
-        if badness(&chars) != 0 || !long {
+        if !long || self::score(&decoded) != 0 {
             return None;
         }
         best = decoded;
@@ -303,29 +384,96 @@ fn fix_word(text: &str, start: usize, end: usize, order: &[Page]) -> Option<Word
 /// other than Windows-1252 costs one point, so it must read clearly better;
 /// among equals the first in `order` wins.
 fn search(
-    pieces: &[Piece],
+    pieces: Vec<Piece>,
     depth: usize,
     order: &[Page],
 ) -> (i32, Vec<Piece>, usize, Option<Page>) {
-    let chars: Vec<char> = pieces.iter().map(|p| p.c).collect();
-    let base = badness(&chars);
-    let mut best = (base, pieces.to_vec(), 0, None);
+    let base = score(&pieces);
     if depth == MAX_LAYERS || base == 0 {
-        return best;
+        return (base, pieces, 0, None);
     }
+    let mut best: (i32, Option<Vec<Piece>>, usize, Option<Page>) = (base, None, 0, None);
+    let pages = sequence_pages(pieces.iter().map(|p| p.c));
     for &page in order {
-        let Some(decoded) = decode_through(pieces, page) else {
+        let prior = if page == Page::Windows1252 { 0 } else { 1 };
+        if prior > best.0 {
+            // Scores are never negative: this page cannot read better.
+            continue;
+        }
+        let Some(decoded) = decode_through(&pieces, page, pages) else {
             continue;
         };
-        let prior = if page == Page::Windows1252 { 0 } else { 1 };
-        let (score, result, layers, _) = search(&decoded, depth + 1, order);
-        if better(score + prior, &result, best.0, &best.1, best.2 > 0)
-            && !adds_rare(pieces, &result)
+        let (score, result, layers, _) = search(decoded, depth + 1, order);
+        let current = best.1.as_deref().unwrap_or(&pieces);
+        if better(score + prior, &result, best.0, current, best.2 > 0)
+            && !adds_rare(&pieces, &result)
         {
-            best = (score + prior, result, layers + 1, Some(page));
+            best = (score + prior, Some(result), layers + 1, Some(page));
+        }
+    }
+    let (score, result, layers, page) = best;
+    (score, result.unwrap_or(pieces), layers, page)
+}
+
+/// A word's decoding undoes every sequence found in it; one of them may
+/// read better as it was (`é` before two restored dashes, which Windows-1252
+/// bytes would read as one CJK character). Each decoded sequence is put back
+/// when the word then reads strictly better.
+fn keep_better_originals(word: &str, mut best: Vec<Piece>) -> Vec<Piece> {
+    let decoded = |p: &Piece| word[p.start..p.end].chars().nth(1).is_some();
+    if best.iter().filter(|p| decoded(p)).count() < 2 {
+        return best;
+    }
+    let mut current = score(&best);
+    let mut k = best.len();
+    while k > 0 {
+        k -= 1;
+        let p = best[k];
+        if !decoded(&p) {
+            continue;
+        }
+        let original = word[p.start..p.end].char_indices().map(|(i, c)| Piece {
+            c,
+            start: p.start + i,
+            end: p.start + i + c.len_utf8(),
+        });
+        let mut trial = Vec::with_capacity(best.len() + 4);
+        trial.extend_from_slice(&best[..k]);
+        trial.extend(original);
+        trial.extend_from_slice(&best[k + 1..]);
+        let s = score(&trial);
+        if s < current {
+            current = s;
+            best = trial;
         }
     }
     best
+}
+
+/// `badness` of the characters of `pieces`, C1 controls read as `view`.
+fn score(pieces: &[Piece]) -> i32 {
+    let mut buf = ['\0'; 64];
+    if pieces.len() <= buf.len() {
+        for (slot, p) in buf.iter_mut().zip(pieces) {
+            *slot = view(p.c);
+        }
+        badness(&buf[..pieces.len()])
+    } else {
+        badness(&pieces.iter().map(|p| view(p.c)).collect::<Vec<_>>())
+    }
+}
+
+/// A C1 control that Windows-1252 maps to a character, read as that
+/// character, as `c1-controls` will leave it: scores read it so, and a word
+/// scores the same whether or not its controls were already replaced. (It
+/// still encodes as itself: Windows-1252 gives both the same byte, and other
+/// pages encode only the controls standing for their undefined bytes.)
+fn view(c: char) -> char {
+    if matches!(c, '\u{80}'..='\u{9f}') {
+        cp1252_of_c1(c).unwrap_or(c)
+    } else {
+        c
+    }
 }
 
 /// Is reading `a` (scored `sa`) better than `b`? A lower score wins; at
@@ -351,35 +499,16 @@ fn is_cont(b: Option<u8>) -> bool {
     matches!(b, Some(0x80..=0xBF))
 }
 
-/// Quick test: is there a lead byte followed by a continuation byte?
-fn has_sequence(pieces: &[Piece], page: Page) -> bool {
-    let t = page.table();
-    let mut prev_lead = false;
-    for p in pieces {
-        if p.c.is_ascii() && p.c != ' ' {
-            prev_lead = false;
-            continue;
-        }
-        let b = t.encode(p.c);
-        if prev_lead && (is_cont(b) || matches!(p.c, '\u{FFFD}' | ' ')) {
-            return true;
-        }
-        prev_lead = matches!(b, Some(0xC2..=0xF4));
-    }
-    false
-}
-
 /// Encode `pieces` with `page` and decode the UTF-8 sequences found in the
-/// bytes; `None` if there are none.
-fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
-    if !has_sequence(pieces, page) {
+/// bytes; `None` if there are none. `pages` are the `sequence_pages` of
+/// `pieces`: there is nothing to decode without one.
+fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>> {
+    if pages & (1 << page as usize) == 0 {
         return None;
     }
     let t = page.table();
     let bytes: Vec<Option<u8>> = pieces.iter().map(|p| t.encode(p.c)).collect();
-    let undefined: Vec<u8> = (0x80..=0xBFu8)
-        .filter(|&b| matches!(t.decode(b) as u32, 0x80..=0x9F))
-        .collect();
+    let undefined = &t.undefined[..];
     let mut out = Vec::with_capacity(pieces.len());
     let mut found = 0;
     let mut i = 0;
@@ -414,7 +543,7 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
         // Up to `need` continuation bytes; one may be a wildcard, a U+FFFD
         // (or in Windows-1252 a `?`) that replaced a byte the page leaves
         // undefined.
-        let mut seq: Vec<Option<u8>> = Vec::with_capacity(need);
+        let mut seq = Seq::default();
         let mut wild = None;
         for d in 1..=need {
             let Some(p) = pieces.get(i + d) else { break };
@@ -432,7 +561,7 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
             }
         }
         if seq.len() == need {
-            if let Some((ch, used)) = complete(lead, &seq, wild, &undefined, &bytes[i..]) {
+            if let Some((ch, used)) = complete(lead, seq.get(), wild, undefined, &bytes[i..]) {
                 out.push(span(i, i + used - 1, ch));
                 found += 1;
                 i += used;
@@ -440,7 +569,7 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
             }
         } else if page == Page::Windows1252
             && lead == 0xE2
-            && seq == [Some(0x80)]
+            && seq.get() == [Some(0x80)]
             && pieces.get(i + 2).is_none_or(|p| !p.c.is_alphanumeric())
         {
             // `â€` with its third byte lost: by far most often `”` (0x9D).
@@ -453,6 +582,28 @@ fn decode_through(pieces: &[Piece], page: Page) -> Option<Vec<Piece>> {
         i += 1;
     }
     (found > 0).then_some(out)
+}
+
+/// Up to three continuation bytes (`None`: a wildcard).
+#[derive(Default)]
+struct Seq {
+    bytes: [Option<u8>; 3],
+    len: usize,
+}
+
+impl Seq {
+    fn push(&mut self, b: Option<u8>) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self) -> &[Option<u8>] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// The character a complete sequence (`lead` + `seq`) stands for and how
@@ -485,9 +636,10 @@ fn complete(
     let mut fits: Vec<char> = undefined
         .iter()
         .filter_map(|&b| {
-            let mut s = seq.to_vec();
+            let mut s = [None; 3];
+            s[..need].copy_from_slice(seq);
             s[w] = Some(b);
-            valid(lead, &s).and_then(char::from_u32)
+            valid(lead, &s[..need]).and_then(char::from_u32)
         })
         .filter(|&c| !matches!(class(c), Class::Rare | Class::Control | Class::Mark))
         .collect();
@@ -523,19 +675,36 @@ fn valid(lead: u8, seq: &[Option<u8>]) -> Option<u32> {
 /// `Ã` and `Â` whose second byte, 0xA0 (a no-break space), became a space or
 /// was dropped: `voilÃ le` → `voilà le`, `namedÂ „` → `named\u{a0}„`. `Г`
 /// is the same `à` read as Windows-1251 (`Г l’ouest`).
+/// `fixes` are sorted by start and do not overlap.
 fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
-    for (i, found) in text.match_indices(['Ã', 'Â', 'Г']) {
+    let mut at: Vec<(usize, &str)> = ["Ã ", "Â ", "Г "]
+        .iter()
+        .flat_map(|p| {
+            memchr::memmem::find_iter(text.as_bytes(), p.as_bytes()).map(|i| (i, &p[..p.len() - 1]))
+        })
+        .collect();
+    if at.is_empty() {
+        return;
+    }
+    at.sort_unstable();
+    let mut lossy = Vec::new();
+    for (i, found) in at {
         let len = found.len();
         let which = if found == "Â" { '\u{a0}' } else { 'à' };
-        if text.as_bytes().get(i + len) != Some(&b' ') {
-            continue;
-        }
-        if fixes.iter().any(|f| f.range.contains(&i)) {
+        let k = fixes.partition_point(|f| f.range.start <= i);
+        if k > 0 && fixes[k - 1].range.contains(&i) {
             continue;
         }
         let prev = text[..i].chars().next_back();
         let rest = &text[i + len + 1..];
-        let next_word: &str = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+        // A no-break space with the space is one space once normalized: read
+        // through it, so the cleaned text gets the same decision.
+        let blank = |c: char| c == ' ' || c == '\u{a0}';
+        let next_word: &str = rest
+            .trim_start_matches(blank)
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
         let fix = if which == 'à' {
             let after_lower = prev.is_some_and(|p| p.is_lowercase() || matches!(p, '\'' | '’'));
             let alone = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '"' | '“'));
@@ -552,7 +721,7 @@ fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
                 next_word.trim_end_matches(|c: char| !c.is_alphabetic()),
                 "s" | "quele" | "quela" | "queles" | "quelas" | "quilo"
             );
-            if rest.starts_with(' ') || contracted {
+            if rest.starts_with(blank) || contracted {
                 Fix::new(i..i + len + 1, "à", Confidence::Likely)
             } else {
                 Fix::new(i..i + len, "à", Confidence::Likely)
@@ -569,6 +738,14 @@ fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
             }
             Fix::new(i..i + 3, "\u{a0}", Confidence::Likely)
         };
-        fixes.push(fix);
+        lossy.push(fix);
     }
+    fixes.append(&mut lossy);
+}
+
+/// Does the text hold `Ã`, `Â` or `Г` before a space (see `lossy_space`)?
+fn has_lossy_space_candidate(text: &str) -> bool {
+    ["Ã ", "Â ", "Г "]
+        .iter()
+        .any(|p| memchr::memmem::find(text.as_bytes(), p.as_bytes()).is_some())
 }

@@ -21,9 +21,14 @@
 //! ## Fix safety
 //! Likely where one reading is clearly best (contractions, balanced quotes),
 //! guess where it is only the more probable one. Never certain: the original
-//! character is lost. U+FFFD that an earlier rule wrote (for an ambiguous
-//! mojibake sequence, a lost letter) are left alone. A lost character between
-//! two words becomes a dash only in English prose.
+//! character is lost. Every U+FFFD is judged on its context alone, whether it
+//! was in the input or `mojibake` wrote it for an ambiguous sequence, so
+//! cleaning cleaned text changes nothing; a U+FFFD touching a letter, mark or
+//! symbol outside ASCII (`Ру�кий`, a lost letter), or one whose restoration
+//! would complete a UTF-8 sequence in Windows-1252 bytes with the character
+//! before (`Ã�`), is left. A lost character between two words becomes a dash
+//! only in English prose. A paragraph is restored to a fixed point: the
+//! U+FFFD one round leaves are judged again with its restorations as context.
 //!
 //! How it decides: each U+FFFD gets candidate characters with a score from
 //! its neighbours; a paragraph's candidates are then chosen together by
@@ -32,6 +37,7 @@
 //! best reading and the best reading with another character at that place
 //! gives the confidence.
 
+use super::charmap::Page;
 use crate::edit::{Confidence, Fix};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 
@@ -59,60 +65,214 @@ impl Rule for ReplacementRestore {
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let bytes = text.as_bytes();
-        if memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_none() {
+        if !ctx.facts.replacement {
             return;
         }
-        // U+FFFD of the input (including undecodable bytes no earlier rule
-        // could read), not those an earlier rule wrote for an ambiguous
-        // mojibake sequence: those stand for a lost letter, not punctuation.
-        let here: Vec<usize> = memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).collect();
-        let mut original = here.clone();
-        ctx.log.to_original_many(&mut original);
-        let lost: Vec<usize> = here
-            .into_iter()
-            .zip(original)
-            .filter(|&(_, o)| ctx.log.original()[o..].starts_with(FFFD))
-            .map(|(h, _)| h)
-            .collect();
+        // Every U+FFFD is judged on its context alone, whether it was in the
+        // input or `mojibake` wrote it for an ambiguous sequence: the
+        // decision must be the same when the cleaned text is cleaned again.
+        let lost: Vec<usize> = memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).collect();
         if lost.is_empty() {
             return;
         }
-        let english = looks_english(text);
+        // Whether the text is English is only asked about a U+FFFD between
+        // two words.
+        let english = std::cell::OnceCell::new();
+        let english = || *english.get_or_init(|| looks_english(text));
         for (start, end) in paragraphs(text) {
             let first = lost.partition_point(|&p| p < start);
             let last = lost.partition_point(|&p| p < end);
             if first < last {
-                restore_paragraph(text, start, end, &lost[first..last], english, out);
+                restore_to_fixpoint(text, start, end, &lost[first..last], &english, out);
             }
         }
     }
 }
 
+/// Restore the U+FFFD of the paragraph `text[start..end]` (at `lost`), and
+/// again in the paragraph with those restorations made, until nothing more
+/// is restored. A restored character is context for the U+FFFD around it
+/// (a quote mark, a neighbour), so one round could leave a U+FFFD that a
+/// second round, on the cleaned text, would restore: the rounds make the
+/// result a fixed point, and cleaning cleaned text changes nothing.
+///
+/// A later round's restorations rest on the earlier ones: their confidence
+/// is at most the lowest of those.
+fn restore_to_fixpoint(
+    text: &str,
+    start: usize,
+    end: usize,
+    lost: &[usize],
+    english: &dyn Fn() -> bool,
+    out: &mut Outcome,
+) {
+    let mut decided = decide_paragraph(text, start, end, lost, english);
+    if decided.is_empty() {
+        return;
+    }
+    if decided.len() == lost.len() {
+        for (at, c, confidence) in decided {
+            out.fixes.push(Fix::new(
+                at..at + FFFD.len_utf8(),
+                c.to_string(),
+                confidence,
+            ));
+        }
+        return;
+    }
+    // The paragraph with its line breaks on either side (the context the
+    // rules read), restored round by round; `origin[k]` is the position in
+    // `text` of the k-th U+FFFD still in it.
+    let lo = text[..start]
+        .char_indices()
+        .next_back()
+        .map_or(start, |(i, _)| i);
+    let hi = text[end..]
+        .chars()
+        .next()
+        .map_or(end, |c| end + c.len_utf8());
+    let mut local = text[lo..hi].to_string();
+    let mut origin: Vec<usize> = lost.to_vec();
+    let mut floor = Confidence::Likely;
+    for d in &mut decided {
+        d.0 -= lo;
+    }
+    let para_start = start - lo;
+    let mut para_end = end - lo;
+    loop {
+        let here: Vec<usize> = memchr::memmem::find_iter(local.as_bytes(), "\u{FFFD}".as_bytes())
+            .filter(|&i| (para_start..para_end).contains(&i))
+            .collect();
+        debug_assert_eq!(here.len(), origin.len());
+        let mut next = String::with_capacity(local.len());
+        let mut copied = 0;
+        let mut kept = Vec::new();
+        let mut round_floor = floor;
+        let mut d = decided.iter().peekable();
+        for (k, &i) in here.iter().enumerate() {
+            match d.peek() {
+                Some(&&(at, c, confidence)) if at == i => {
+                    d.next();
+                    out.fixes.push(Fix::new(
+                        origin[k]..origin[k] + FFFD.len_utf8(),
+                        c.to_string(),
+                        confidence.min(floor),
+                    ));
+                    round_floor = round_floor.min(confidence);
+                    next.push_str(&local[copied..i]);
+                    next.push(c);
+                    copied = i + FFFD.len_utf8();
+                }
+                _ => kept.push(origin[k]),
+            }
+        }
+        next.push_str(&local[copied..]);
+        if kept.is_empty() || kept.len() == origin.len() {
+            return;
+        }
+        floor = round_floor;
+        para_end -= local.len() - next.len();
+        local = next;
+        origin = kept;
+        let here: Vec<usize> = memchr::memmem::find_iter(local.as_bytes(), "\u{FFFD}".as_bytes())
+            .filter(|&i| (para_start..para_end).contains(&i))
+            .collect();
+        decided = decide_paragraph(&local, para_start, para_end, &here, english);
+        if decided.is_empty() {
+            return;
+        }
+    }
+}
+
 /// Is the text English prose? Then a lost character between two words is a
-/// dash. Judged by the share of very common English words.
+/// dash. Judged by the share of very common English words among the first
+/// 20,000 (runs of letters).
 fn looks_english(text: &str) -> bool {
-    const COMMON: &[&str] = &[
-        "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i", "you",
-        "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on", "as", "my",
-        "me", "this", "they", "we", "so",
-    ];
+    /// A lowercase ASCII word of up to four letters, packed into a `u32`.
+    const fn key(w: &str) -> u32 {
+        let b = w.as_bytes();
+        let mut k = 0u32;
+        let mut i = 0;
+        while i < b.len() {
+            k = (k << 8) | b[i] as u32;
+            i += 1;
+        }
+        k
+    }
+    /// Sorted, for binary search.
+    const COMMON: [u32; 32] = {
+        let words = [
+            "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i",
+            "you", "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on",
+            "as", "my", "me", "this", "they", "we", "so",
+        ];
+        let mut keys = [0u32; 32];
+        let mut i = 0;
+        while i < words.len() {
+            keys[i] = key(words[i]);
+            i += 1;
+        }
+        // Insertion sort (const).
+        let mut i = 1;
+        while i < keys.len() {
+            let mut j = i;
+            while j > 0 && keys[j - 1] > keys[j] {
+                let t = keys[j];
+                keys[j] = keys[j - 1];
+                keys[j - 1] = t;
+                j -= 1;
+            }
+            i += 1;
+        }
+        keys
+    };
     let mut words = 0usize;
     let mut common = 0usize;
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .take(20_000)
-    {
-        words += 1;
-        if w.len() <= 4 && COMMON.contains(&w.to_lowercase().as_str()) {
-            common += 1;
+    // The current word: its length in bytes and, while it is ASCII and at
+    // most four letters long, its lowercase key.
+    let mut len = 0usize;
+    let mut k = 0u32;
+    let mut ascii = true;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b' ');
+        let letter = if b < 0x80 {
+            i += 1;
+            if b.is_ascii_alphabetic() {
+                len += 1;
+                k = (k << 8) | u32::from(b | 0x20);
+                continue;
+            }
+            false
+        } else {
+            let c = text[i..].chars().next().expect("a character");
+            i += c.len_utf8();
+            c.is_alphabetic()
+        };
+        if letter {
+            len += 2;
+            ascii = false;
+        } else if len > 0 {
+            words += 1;
+            if ascii && len <= 4 && COMMON.binary_search(&k).is_ok() {
+                common += 1;
+            }
+            if words == 20_000 {
+                break;
+            }
+            (len, k, ascii) = (0, 0, true);
         }
     }
     words >= 3 && common * 6 >= words
 }
 
-/// Paragraph spans: blocks between blank lines; in a block of long lines
-/// (one paragraph per line), each line.
+/// Paragraph spans: blocks between blank lines of hard-wrapped lines (every
+/// line at most 100 characters, as `unbalanced-quotes` reads them);
+/// otherwise (one paragraph per line), each line. A line's width counts
+/// each run of white space as one character and none at its ends: a measure
+/// restoring and normalizing do not change, so the cleaned text is split the
+/// same way.
 fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut lines: Vec<(usize, usize)> = Vec::new();
@@ -120,26 +280,81 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
         if lines.is_empty() {
             return;
         }
-        let total: usize = lines.iter().map(|(s, e)| e - s).sum();
-        if lines.len() > 1 && total / lines.len() > 100 {
+        if lines.len() > 1 && lines.iter().any(|&(s, e)| wider_than(&text[s..e], 100)) {
             out.append(lines);
         } else {
             out.push((lines[0].0, lines[lines.len() - 1].1));
             lines.clear();
         }
     };
-    let mut pos = 0;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
-        let line = (pos, nl);
-        if text[pos..nl].trim().is_empty() {
+    for (pos, end) in lines_of(text) {
+        if text[pos..end].trim().is_empty() {
             flush(&mut lines, &mut out);
         } else {
-            lines.push(line);
+            lines.push((pos, end));
         }
-        pos = nl + 1;
     }
     flush(&mut lines, &mut out);
     out
+}
+
+/// The lines of `text`, without their line breaks: LF, CRLF, CR and the
+/// Unicode line breaks (U+0085 left by `c1-controls`, U+2028, U+2029), all
+/// of which normalizing turns into LF.
+fn lines_of(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let other_breaks = memchr::memchr(b'\r', b).is_some()
+        || memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
+        || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
+        || memchr::memmem::find(b, "\u{2029}".as_bytes()).is_some();
+    if !other_breaks {
+        for nl in memchr::memchr_iter(b'\n', b) {
+            out.push((pos, nl));
+            pos = nl + 1;
+        }
+    } else {
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if is_line_break(c) {
+                out.push((pos, i));
+                pos = i + c.len_utf8();
+                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                    pos += 1;
+                }
+            }
+        }
+    }
+    out.push((pos, text.len()));
+    out
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Is `line` wider than `max` characters, with each run of white space
+/// counted as one and none at the ends?
+fn wider_than(line: &str, max: usize) -> bool {
+    if line.len() <= max {
+        return false;
+    }
+    let mut width = 0;
+    let mut gap = false;
+    for c in line.chars() {
+        if c.is_whitespace() {
+            gap = width > 0;
+            continue;
+        }
+        width += 1 + usize::from(gap);
+        gap = false;
+        if width > max {
+            return true;
+        }
+    }
+    false
 }
 
 /// What a candidate does to the open quotes.
@@ -197,61 +412,68 @@ fn end_cost(st: usize) -> f32 {
     -(if d { 3.5 } else { 0.0 } + if s { 3.5 } else { 0.0 })
 }
 
-fn restore_paragraph(
+/// The restorations (position, character, confidence) of the U+FFFD at
+/// `lost` in the paragraph `text[start..end]`, in text order.
+fn decide_paragraph(
     text: &str,
     start: usize,
     end: usize,
     lost: &[usize],
-    english: bool,
-    out: &mut Outcome,
-) {
-    // Build the item sequence: lost characters and intact double quotes.
+    english: &dyn Fn() -> bool,
+) -> Vec<(usize, char, Confidence)> {
+    let mut decided = Vec::new();
+    // Build the item sequence: lost characters and intact double quotes
+    // (`"`, or `“` and `”`, whose UTF-8 starts with 0xE2), in text order.
     let mut items: Vec<Item> = Vec::new();
     let mut li = 0;
-    let para = &text[start..end];
-    for (i, c) in para.char_indices() {
-        let at = start + i;
-        if li < lost.len() && lost[li] == at {
-            items.push(Item::Lost(at, candidates(text, at, english)));
+    let bytes = text.as_bytes();
+    let quotes = memchr::memchr2_iter(b'"', 0xE2, &bytes[start..end]).map(|i| start + i);
+    for at in quotes.chain([end]) {
+        while li < lost.len() && lost[li] < at {
+            items.push(Item::Lost(lost[li], candidates(text, lost[li], english)));
             li += 1;
-        } else {
-            match c {
-                '“' => items.push(Item::Intact(Kind::OpenDouble)),
-                '”' => items.push(Item::Intact(Kind::CloseDouble)),
-                '"' => {
-                    let prev = text[..at].chars().next_back();
-                    let kind = if prev.is_none_or(|p| p.is_whitespace() || "([—".contains(p)) {
-                        Kind::OpenDouble
-                    } else {
-                        Kind::CloseDouble
-                    };
-                    items.push(Item::Intact(kind));
-                }
-                _ => {}
+        }
+        if at == end {
+            break;
+        }
+        match &bytes[at..(at + 3).min(end)] {
+            [0xE2, 0x80, 0x9C] => items.push(Item::Intact(Kind::OpenDouble)),
+            [0xE2, 0x80, 0x9D] => items.push(Item::Intact(Kind::CloseDouble)),
+            [b'"', ..] => {
+                let prev = text[..at].chars().next_back();
+                let kind = if prev.is_none_or(|p| p.is_whitespace() || "([—".contains(p)) {
+                    Kind::OpenDouble
+                } else {
+                    Kind::CloseDouble
+                };
+                items.push(Item::Intact(kind));
             }
+            _ => {}
         }
     }
     const NEG: f32 = -1e9;
     let n = items.len();
+    // The moves each item allows: (score, quote move).
+    let moves: Vec<Vec<(f32, Kind)>> = items
+        .iter()
+        .map(|item| match item {
+            Item::Lost(_, cands) if !cands.is_empty() => {
+                cands.iter().map(|c| (c.score, c.kind)).collect()
+            }
+            // A U+FFFD with no candidate stays and changes nothing.
+            Item::Lost(..) => vec![(0.0, Kind::Neutral)],
+            Item::Intact(k) => vec![(0.0, *k)],
+        })
+        .collect();
     // fwd[i][s]: best score of items[..i] ending in state s.
     let mut fwd = vec![[NEG; 4]; n + 1];
     fwd[0][0] = 0.0;
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..n {
         for st in 0..4 {
             if fwd[i][st] <= NEG {
                 continue;
             }
-            let moves: Vec<(f32, Kind)> = match item {
-                Item::Lost(_, cands) => cands.iter().map(|c| (c.score, c.kind)).collect(),
-                Item::Intact(k) => vec![(0.0, *k)],
-            };
-            // A U+FFFD with no candidate stays and changes nothing.
-            let moves = if moves.is_empty() {
-                vec![(0.0, Kind::Neutral)]
-            } else {
-                moves
-            };
-            for (score, kind) in moves {
+            for &(score, kind) in &moves[i] {
                 let (s2, next) = step(st, kind);
                 let v = fwd[i][st] + score + s2;
                 if v > fwd[i + 1][next] {
@@ -267,14 +489,7 @@ fn restore_paragraph(
     }
     for i in (0..n).rev() {
         for st in 0..4 {
-            let moves: Vec<(f32, Kind)> = match &items[i] {
-                Item::Lost(_, cands) if !cands.is_empty() => {
-                    cands.iter().map(|c| (c.score, c.kind)).collect()
-                }
-                Item::Lost(..) => vec![(0.0, Kind::Neutral)],
-                Item::Intact(k) => vec![(0.0, *k)],
-            };
-            for (score, kind) in moves {
+            for &(score, kind) in &moves[i] {
                 let (s2, next) = step(st, kind);
                 let v = score + s2 + bwd[i + 1][next];
                 if v > bwd[i][st] {
@@ -316,12 +531,16 @@ fn restore_paragraph(
         } else {
             Confidence::Guess
         };
-        out.fixes.push(Fix::new(
-            *at..*at + FFFD.len_utf8(),
-            c.to_string(),
-            confidence,
-        ));
+        decided.push((*at, c, confidence));
     }
+    decided
+}
+
+/// White space within a line. Normalizing removes it at line ends and turns
+/// runs with no-break spaces into one space: where it matters, restoring
+/// looks through it all, so the cleaned text reads the same.
+fn blank(c: char) -> bool {
+    c.is_whitespace() && !is_line_break(c)
 }
 
 /// The character before `at`, skipping other U+FFFD.
@@ -446,14 +665,68 @@ fn elided_start(word: &str) -> bool {
     )
 }
 
+/// Would restoring the U+FFFD at `at` complete a UTF-8 sequence in
+/// Windows-1252 bytes, with a lead character before it (`Ã`, `é`) and
+/// continuation characters (or other U+FFFD) between and after? Every
+/// character restored here has a continuation byte in Windows-1252, so the
+/// restored text would hold mojibake (`Ã—` reads `×`) that the next cleaning
+/// would undo. And the U+FFFD is then most likely a lost byte of mojibake
+/// (`Ã` + 0x81 is `Á`), not punctuation: it is left.
+fn completes_mojibake(text: &str, at: usize) -> bool {
+    let t = Page::Windows1252.table();
+    let cont = |c: char| c == FFFD || (!c.is_ascii() && matches!(t.encode(c), Some(0x80..=0xBF)));
+    let mut between = 0;
+    for c in text[..at].chars().rev().take(3) {
+        if cont(c) {
+            between += 1;
+            continue;
+        }
+        let need = match t.encode(c) {
+            Some(0xC2..=0xDF) if !c.is_ascii() => 1,
+            Some(0xE0..=0xEF) => 2,
+            Some(0xF0..=0xF4) => 3,
+            _ => return false,
+        };
+        let after = text[at + FFFD.len_utf8()..]
+            .chars()
+            .take(3)
+            .take_while(|&c| cont(c))
+            .count();
+        return between < need && between + 1 + after >= need;
+    }
+    false
+}
+
+/// Does the U+FFFD touch a letter, mark or symbol outside ASCII (`Ру�кий`,
+/// `தமிழ�`, `caf�`, `goodness�¢�`)? Then it is most likely a lost letter of
+/// that word or part of a run of garbage, such as the U+FFFD `mojibake`
+/// writes for a sequence that lost a byte, not the punctuation this rule
+/// restores. (In Windows-1252 text read as UTF-8 the accented letters are
+/// themselves U+FFFD, so this costs those texts nothing.)
+fn touches_foreign_letter(prev: Option<char>, next: Option<char>) -> bool {
+    use super::charclass::{class, Class};
+    let foreign = |c: char| {
+        !c.is_ascii()
+            && (c.is_alphabetic()
+                || matches!(
+                    class(c),
+                    Class::Mark | Class::Sym | Class::Box | Class::Control
+                ))
+    };
+    prev.is_some_and(foreign) || next.is_some_and(foreign)
+}
+
 /// Candidate characters for the U+FFFD at `at`, scored from its neighbours.
-fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
+fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
     use Kind::*;
     let p = before(text, at);
     let n = after(text, at);
     let prev_adjacent = text[..at].chars().next_back();
     let next_adjacent = text[at + FFFD.len_utf8()..].chars().next();
     let mut out = Vec::new();
+    if completes_mojibake(text, at) || touches_foreign_letter(p, n) {
+        return out;
+    }
     let pl = p.is_some_and(|c| c.is_alphanumeric());
     let nl = n.is_some_and(|c| c.is_alphanumeric());
     // Runs of U+FFFD: a neighbour that is another U+FFFD counts as the far side.
@@ -478,7 +751,7 @@ fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
         {
             out.push(cand('’', 0.0, Neutral));
             out.push(cand('—', -3.0, Neutral));
-        } else if english && !pre.is_empty() && !suf.is_empty() {
+        } else if !pre.is_empty() && !suf.is_empty() && english() {
             // Between two words of English prose: a dash. (In other
             // languages the lost character is as likely a letter.)
             out.push(cand('—', 0.0, Neutral));
@@ -541,19 +814,36 @@ fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
         && p.is_some_and(|c| c.is_alphabetic() || ".,;:!?".contains(c));
     let at_close = closes(next_adjacent) || (run_after && closes(n)) || footnote;
 
+    // Before a hyphen at the start of a word (`�-which`, speech resuming
+    // after an interruption), a quote opens; elsewhere a hyphen closes.
+    let at_close = at_close && !(at_open && next_adjacent == Some('-'));
     if at_open && !at_close && (nl || n.is_some_and(|c| "'\"‘“…(-*".contains(c)) || run_after)
     {
         // Opening a word: a quote, an elided start, or a currency sign. A
         // quote that opens a paragraph may run on to the next one; one that
         // opens mid-paragraph must close in it (see `end_cost`).
         let para_start = text[..at]
-            .trim_end_matches([' ', '\t', FFFD])
-            .ends_with('\n')
-            || text[..at].trim_end_matches([' ', '\t', FFFD]).is_empty();
+            .trim_end_matches(|c| blank(c) || c == FFFD)
+            .ends_with(is_line_break)
+            || text[..at]
+                .trim_end_matches(|c| blank(c) || c == FFFD)
+                .is_empty();
         let bonus = if para_start { 2.0 } else { 0.0 };
         out.push(cand('“', bonus, OpenDouble));
-        out.push(cand('‘', bonus - 1.0, OpenSingle));
         let w = word_after(text, at);
+        // Right after another lost opening character, before a lowercase
+        // word (`��llo`): speech opens with a capital, an elided word
+        // (`’llo`, `’bout`) with a lowercase letter.
+        let elided_in_quote =
+            run_before && !run_after && n.is_some_and(char::is_lowercase) && !w.is_empty();
+        out.push(cand(
+            '‘',
+            bonus - if elided_in_quote { 2.5 } else { 1.0 },
+            OpenSingle,
+        ));
+        if elided_in_quote {
+            out.push(cand('’', 0.0, Neutral));
+        }
         if !run_after && elided_start(w) {
             out.push(cand('’', 2.0, Neutral));
         } else if !run_after && nl {
@@ -562,7 +852,12 @@ fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
         if n.is_some_and(|c| c.is_ascii_digit()) && !run_after {
             out.push(cand('£', 1.5, Neutral));
         }
-        if prev_adjacent.is_some_and(char::is_whitespace) && !run_before && !run_after {
+        // A dash or an ellipsis is not followed by a hyphen (`�-which`).
+        if prev_adjacent.is_some_and(char::is_whitespace)
+            && !run_before
+            && !run_after
+            && n != Some('-')
+        {
             out.push(cand('—', -3.0, Neutral));
             out.push(cand('…', -3.0, Neutral));
         }
@@ -575,9 +870,43 @@ fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
         out.push(cand('’', -1.0, CloseSingle));
         if !run_before && pl {
             let pre = word_before(text, at);
-            let line_end = next_adjacent.is_none_or(|c| c == '\n');
+            // Blanks before the line break do not count: normalizing removes
+            // them, and the cleaned text must read the same.
+            let line_end = text[at + FFFD.len_utf8()..]
+                .trim_start_matches(blank)
+                .chars()
+                .next()
+                .is_none_or(is_line_break);
+            // Function words ending in s (`it is’ hmm`) take no possessive.
+            let function_word = matches!(
+                pre.to_lowercase().as_str(),
+                "is" | "was"
+                    | "has"
+                    | "his"
+                    | "its"
+                    | "this"
+                    | "us"
+                    | "as"
+                    | "yes"
+                    | "does"
+                    | "thus"
+                    | "hers"
+                    | "ours"
+                    | "yours"
+                    | "theirs"
+                    | "unless"
+                    | "perhaps"
+                    | "whereas"
+                    | "always"
+                    | "towards"
+                    | "besides"
+                    | "less"
+                    | "plus"
+            );
             let possessive = if line_end {
                 -2.5
+            } else if function_word {
+                -3.0
             } else if pre.ends_with('s') {
                 -0.5
             } else if pre.ends_with("in") {
@@ -590,7 +919,7 @@ fn candidates(text: &str, at: usize, english: bool) -> Vec<Cand> {
                 // A dash before a capital or the end of a line (`fish up—
                 // Salmon`), else dash or ellipsis (`sister— no`).
                 let capital = text[at + FFFD.len_utf8()..]
-                    .trim_start_matches(' ')
+                    .trim_start_matches(blank)
                     .starts_with(|c: char| c.is_uppercase() || c == FFFD);
                 out.push(cand(
                     '—',
