@@ -13,6 +13,8 @@
 //! Floor: every case ftfy 6.3.1 passes passes here, and every negative case
 //! comes out unchanged. Known failures of ftfy are reported, not asserted.
 
+mod common;
+
 use fettle::rule::Stage;
 use fettle::Config;
 use std::path::Path;
@@ -72,7 +74,10 @@ fn compare(ours: &str, expected: &str) -> Verdict {
 fn ftfy_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/ftfy");
     if !dir.is_dir() {
-        eprintln!("skipping: {} not found", dir.display());
+        common::skip_notice(&format!(
+            "skipping ftfy peer cases: {} not found (../shared is absent)",
+            dir.display()
+        ));
         return;
     }
     let config = repair_only();
