@@ -208,14 +208,7 @@ fn collect(inputs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn repair_only() -> Config {
-    let mut config = Config::default();
-    for rule in fettle::rules::all() {
-        config.rules.insert(
-            rule.info().id.to_string(),
-            rule.info().stage == Stage::Repair,
-        );
-    }
-    config
+    Config::only_stage(Stage::Repair)
 }
 
 /// What [`repair`] found and how long it took.

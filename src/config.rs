@@ -317,6 +317,18 @@ impl Config {
         config
     }
 
+    /// The defaults with only the rules of one stage on: how the repair
+    /// evaluation and the ftfy peer test see the repair stage alone.
+    pub fn only_stage(stage: crate::rule::Stage) -> Config {
+        let mut config = Config::default();
+        for rule in crate::rules::all() {
+            config
+                .rules
+                .insert(rule.info().id.to_string(), rule.info().stage == stage);
+        }
+        config
+    }
+
     /// Is the rule with this id switched on?
     pub fn enabled(&self, info: &crate::rule::RuleInfo) -> bool {
         self.rules

@@ -20,14 +20,7 @@ use fettle::Config;
 use std::path::Path;
 
 fn repair_only() -> Config {
-    let mut config = Config::default();
-    for rule in fettle::rules::all() {
-        config.rules.insert(
-            rule.info().id.to_string(),
-            rule.info().stage == Stage::Repair,
-        );
-    }
-    config
+    Config::only_stage(Stage::Repair)
 }
 
 fn repair(text: &str, config: &Config) -> String {
