@@ -5,7 +5,13 @@
 //! ```sh
 //! cargo run --release --example detect_bench            # summary
 //! cargo run --release --example detect_bench -- --misses # and every miss
+//! cargo run --release --example detect_bench -- --compact-check DIR... # also on these files
 //! ```
+//!
+//! It also checks that showing chardetng only the words that hold a
+//! non-ASCII byte ([`fettle::decode::detect::chardet_guess`]) gives the same
+//! verdict as showing it the whole detection window, on every file and slice
+//! of the corpus and on the files under any `--compact-check` directories.
 //!
 //! A guess is right when decoding the bytes with it yields exactly the text
 //! the label yields ("decodes the same").
@@ -138,6 +144,7 @@ fn main() {
         mb / ours_time
     );
     short_slices(&files);
+    compact_check(&files);
     for (h, name) in [
         (0, "tuning half (even lines)"),
         (1, "held-out half (odd lines)"),
@@ -221,4 +228,58 @@ fn short_slices(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
         pct(ours_ok),
         pct(prior_ok)
     );
+}
+
+/// chardetng's verdict on a file's detection window, shown whole and shown
+/// only its words with non-ASCII bytes: how often they differ, on the corpus
+/// files, their 256-byte slices, and the files under `--compact-check` DIRs.
+fn compact_check(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
+    use fettle::decode::detect::{chardet_guess, window_end};
+    let verdicts = |bytes: &[u8]| {
+        let first = bytes.iter().position(|&b| b >= 0x80)?;
+        let end = window_end(bytes, first);
+        let window = &bytes[first..end];
+        let mut whole = chardetng::EncodingDetector::new();
+        whole.feed(window, end == bytes.len());
+        Some((whole.guess_assess(None, false), chardet_guess(window, end == bytes.len())))
+    };
+    let mut extra = Vec::new();
+    let mut args = std::env::args().skip_while(|a| a != "--compact-check").skip(1);
+    for dir in args.by_ref() {
+        for entry in ignore::WalkBuilder::new(dir).build().flatten() {
+            if entry.file_type().is_some_and(|t| t.is_file()) {
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    extra.push((entry.path().display().to_string(), bytes));
+                }
+            }
+        }
+    }
+    let slices = files.iter().filter_map(|(p, b, _)| {
+        let first = b.iter().position(|&x| x >= 0x80)?;
+        let start = first.saturating_sub(32);
+        Some((format!("{p} (slice)"), b[start..b.len().min(start + 256)].to_vec()))
+    });
+    let all: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, b, _)| (p.clone(), b.clone()))
+        .chain(slices)
+        .chain(extra)
+        .collect();
+    let (mut n, mut same) = (0, 0);
+    for (path, bytes) in &all {
+        let Some((whole, compact)) = verdicts(bytes) else {
+            continue;
+        };
+        n += 1;
+        if whole == compact {
+            same += 1;
+        } else {
+            println!(
+                "COMPACT DIFFERS {path}: whole window {:?}, non-ASCII words {:?}",
+                (whole.0.name(), whole.1),
+                (compact.0.name(), compact.1)
+            );
+        }
+    }
+    println!("chardetng on non-ASCII words only: same verdict as the whole window on {same}/{n} windows");
 }
