@@ -36,7 +36,7 @@ use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub struct Mojibake;
 
@@ -188,7 +188,7 @@ fn fix_words(text: &str, words: &[(usize, usize)], order: &[Page]) -> (Vec<Fix>,
     let mut pages = Vec::new();
     // A word's repair depends only on its text: repeated words (`â€™s`,
     // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start.
-    let mut seen: HashMap<&str, Option<WordFix>> = HashMap::new();
+    let mut seen: FxHashMap<&str, Option<WordFix>> = FxHashMap::default();
     for &(start, end) in words {
         let w = seen
             .entry(&text[start..end])
@@ -507,7 +507,17 @@ fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>>
         return None;
     }
     let t = page.table();
-    let bytes: Vec<Option<u8>> = pieces.iter().map(|p| t.encode(p.c)).collect();
+    let mut buf = [None; 64];
+    let heap: Vec<Option<u8>>;
+    let bytes: &[Option<u8>] = if pieces.len() <= buf.len() {
+        for (slot, p) in buf.iter_mut().zip(pieces) {
+            *slot = t.encode(p.c);
+        }
+        &buf[..pieces.len()]
+    } else {
+        heap = pieces.iter().map(|p| t.encode(p.c)).collect();
+        &heap
+    };
     let undefined = &t.undefined[..];
     let mut out = Vec::with_capacity(pieces.len());
     let mut found = 0;
