@@ -9,6 +9,7 @@
 //! in one place: when a later fix touches text an earlier fix produced, the two
 //! are merged into one [`Edit`] that names both rules.
 
+use compact_str::CompactString;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -38,17 +39,20 @@ impl Confidence {
 }
 
 /// A change proposed by one rule, in coordinates of the text the rule saw.
+///
+/// Replacements and the texts of [`Edit`]s are [`CompactString`]s: most are
+/// a few bytes (`\n`, `’`), held inline without an allocation each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub range: Range<usize>,
-    pub replacement: String,
+    pub replacement: CompactString,
     pub confidence: Confidence,
 }
 
 impl Fix {
     pub fn new(
         range: Range<usize>,
-        replacement: impl Into<String>,
+        replacement: impl Into<CompactString>,
         confidence: Confidence,
     ) -> Self {
         Fix {
@@ -58,7 +62,7 @@ impl Fix {
         }
     }
     pub fn delete(range: Range<usize>, confidence: Confidence) -> Self {
-        Fix::new(range, String::new(), confidence)
+        Fix::new(range, CompactString::default(), confidence)
     }
 }
 
@@ -73,8 +77,8 @@ pub struct Edit {
     /// Byte offsets `start..end` in the decoded input.
     pub start: usize,
     pub end: usize,
-    pub before: String,
-    pub after: String,
+    pub before: CompactString,
+    pub after: CompactString,
     /// The lowest confidence of the merged changes.
     pub confidence: Confidence,
 }
@@ -212,21 +216,37 @@ impl<'a> EditLog<'a> {
         }
 
         // Old edits and new fixes as spans of the current text, in one sorted
-        // list; at equal spans an old edit comes first.
+        // list; at equal spans an old edit comes first. Both are sorted
+        // already (old edits do not overlap, new fixes were sorted above):
+        // they are merged.
         let mut olds = std::mem::take(&mut self.edits);
         let mut items: Vec<(Range<usize>, Item)> = Vec::with_capacity(olds.len() + news.len());
         let mut shift: isize = 0;
+        let mut n = 0;
         for (i, e) in olds.iter().enumerate() {
             let cs = (e.start as isize + shift) as usize;
             shift += growth(e);
-            items.push((cs..cs + e.after.len(), Item::Old(i)));
+            let span = cs..cs + e.after.len();
+            while let Some(f) = news.get(n) {
+                if (f.range.start, f.range.end) >= (span.start, span.end) {
+                    break;
+                }
+                items.push((f.range.clone(), Item::New(n)));
+                n += 1;
+            }
+            items.push((span, Item::Old(i)));
         }
         items.extend(
-            news.iter()
+            news[n..]
+                .iter()
                 .enumerate()
-                .map(|(i, f)| (f.range.clone(), Item::New(i))),
+                .map(|(i, f)| (f.range.clone(), Item::New(n + i))),
         );
-        items.sort_by_key(|(r, item)| (r.start, r.end, matches!(item, Item::New(_))));
+        debug_assert!(items.is_sorted_by_key(|(r, item)| (
+            r.start,
+            r.end,
+            matches!(item, Item::New(_))
+        )));
 
         let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
         let mut text = std::mem::take(&mut self.spare);
@@ -258,7 +278,29 @@ impl<'a> EditLog<'a> {
                 });
                 continue;
             }
-            let mut after = String::new();
+            if let [(_, Item::New(n))] = cluster {
+                // One fix alone: its replacement is the new text.
+                let f = &mut news[*n];
+                text.push_str(&current[copied..lo]);
+                text.push_str(&f.replacement);
+                copied = hi;
+                let start = (lo as isize - shift) as usize;
+                let end = (hi as isize - shift) as usize;
+                let before = &self.original[start..end];
+                if before != f.replacement {
+                    edits.push(Edit {
+                        rule,
+                        merged: Vec::new(),
+                        start,
+                        end,
+                        before: before.into(),
+                        after: std::mem::take(&mut f.replacement),
+                        confidence: f.confidence,
+                    });
+                }
+                continue;
+            }
+            let mut after = CompactString::default();
             let mut at = lo;
             let mut confidence = Confidence::Certain;
             let mut merged: Vec<&'static str> = Vec::new();
@@ -299,7 +341,7 @@ impl<'a> EditLog<'a> {
                     merged,
                     start,
                     end,
-                    before: before.to_string(),
+                    before: before.into(),
                     after,
                     confidence,
                 });

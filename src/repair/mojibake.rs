@@ -369,7 +369,7 @@ fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
             } else {
                 Confidence::Likely
             };
-            fixes.push(Fix::new(p.start..p.end, after.to_string(), confidence));
+            fixes.push(Fix::new(p.start..p.end, &*after, confidence));
         }
     }
     Some(WordFix {

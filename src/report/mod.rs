@@ -27,6 +27,7 @@ use crate::edit::{Confidence, LineIndex};
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
 pub use crate::validate::corpus::CorpusFinding;
+use compact_str::CompactString;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -58,8 +59,8 @@ pub struct EditRecord {
     pub end: usize,
     pub line: usize,
     pub column: usize,
-    pub before: String,
-    pub after: String,
+    pub before: CompactString,
+    pub after: CompactString,
     pub confidence: Confidence,
 }
 
