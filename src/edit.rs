@@ -97,6 +97,10 @@ pub struct EditLog<'a> {
     spare: String,
     /// Sorted by `start`, non-overlapping.
     edits: Vec<Edit>,
+    /// Buffers of the last change, reused likewise: the edits before it, and
+    /// the spans `apply` sorts.
+    spare_edits: Vec<Edit>,
+    items: Vec<(Range<usize>, Item)>,
 }
 
 impl<'a> EditLog<'a> {
@@ -106,6 +110,8 @@ impl<'a> EditLog<'a> {
             current: None,
             spare: String::new(),
             edits: Vec::new(),
+            spare_edits: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -116,6 +122,8 @@ impl<'a> EditLog<'a> {
             current: None,
             spare: String::new(),
             edits: Vec::new(),
+            spare_edits: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -220,10 +228,12 @@ impl<'a> EditLog<'a> {
         // already (old edits do not overlap, new fixes were sorted above):
         // they are merged.
         let mut olds = std::mem::take(&mut self.edits);
-        let mut items: Vec<(Range<usize>, Item)> = Vec::with_capacity(olds.len() + news.len());
+        let mut items = std::mem::take(&mut self.items);
+        items.clear();
+        items.reserve(olds.len() + news.len());
         let mut shift: isize = 0;
         let mut n = 0;
-        for (i, e) in olds.iter().enumerate() {
+        for e in &olds {
             let cs = (e.start as isize + shift) as usize;
             shift += growth(e);
             let span = cs..cs + e.after.len();
@@ -234,7 +244,7 @@ impl<'a> EditLog<'a> {
                 items.push((f.range.clone(), Item::New(n)));
                 n += 1;
             }
-            items.push((span, Item::Old(i)));
+            items.push((span, Item::Old));
         }
         items.extend(
             news[n..]
@@ -248,12 +258,18 @@ impl<'a> EditLog<'a> {
             matches!(item, Item::New(_))
         )));
 
-        let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
+        // Each old edit is in exactly one cluster, in order: they are taken
+        // from `olds` one by one.
+        let mut edits = std::mem::take(&mut self.spare_edits);
+        edits.clear();
+        edits.reserve(items.len());
+        let mut taken = olds.drain(..);
         let mut text = std::mem::take(&mut self.spare);
         text.clear();
         text.reserve(current.len());
         let mut copied = 0; // how much of the current text is in `text`
         let mut shift: isize = 0; // growth of the old edits left of the cursor
+        let mut untouched = 0; // old edits to move before the next cluster
         let mut i = 0;
         while i < items.len() {
             let (mut lo, mut hi) = (items[i].0.start, items[i].0.end);
@@ -265,18 +281,16 @@ impl<'a> EditLog<'a> {
                 i += 1;
             }
             let cluster = &items[first..i];
-            if let [(_, Item::Old(o))] = cluster {
-                // Untouched: moved, not copied (each old edit is in exactly
-                // one cluster).
-                let old = &mut olds[*o];
-                shift += growth(old);
-                edits.push(Edit {
-                    merged: std::mem::take(&mut old.merged),
-                    before: std::mem::take(&mut old.before),
-                    after: std::mem::take(&mut old.after),
-                    ..*old
-                });
+            if let [(_, Item::Old)] = cluster {
+                // Untouched: moved, not copied, with the next ones.
+                untouched += 1;
                 continue;
+            }
+            if untouched > 0 {
+                let from = edits.len();
+                edits.extend(taken.by_ref().take(untouched));
+                shift += edits[from..].iter().map(growth).sum::<isize>();
+                untouched = 0;
             }
             if let [(_, Item::New(n))] = cluster {
                 // One fix alone: its replacement is the new text.
@@ -314,9 +328,9 @@ impl<'a> EditLog<'a> {
                         at = f.range.end;
                         confidence = confidence.min(f.confidence);
                     }
-                    Item::Old(o) => {
-                        let e = &olds[o];
-                        inside += growth(e);
+                    Item::Old => {
+                        let e = taken.next().expect("an old edit per item");
+                        inside += growth(&e);
                         confidence = confidence.min(e.confidence);
                         for r in e.merged.iter().copied().chain([e.rule]) {
                             if r != rule && !merged.contains(&r) {
@@ -348,15 +362,22 @@ impl<'a> EditLog<'a> {
             }
         }
         text.push_str(&current[copied..]);
+        edits.extend(taken.by_ref().take(untouched));
+        debug_assert!(taken.next().is_none());
+        drop(taken);
         if let Some(old) = self.current.replace(text) {
             self.spare = old;
         }
         self.edits = edits;
+        self.spare_edits = olds;
+        self.items = items;
     }
 }
 
+/// An old edit (they come in order) or the new fix of that index.
+#[derive(Debug, Clone)]
 enum Item {
-    Old(usize),
+    Old,
     New(usize),
 }
 
