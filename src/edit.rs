@@ -203,8 +203,7 @@ impl<'a> EditLog<'a> {
             return;
         }
         fixes.sort_by_key(|f| (f.range.start, f.range.end));
-        let mut news: Vec<Fix> = Vec::with_capacity(fixes.len());
-        for f in fixes {
+        for f in &fixes {
             debug_assert!(
                 current.is_char_boundary(f.range.start),
                 "{rule}: {:?}",
@@ -215,22 +214,17 @@ impl<'a> EditLog<'a> {
                 "{rule}: {:?}",
                 f.range
             );
-            if news
-                .last()
-                .is_none_or(|last| f.range.start >= last.range.end && f.range != last.range)
-            {
-                news.push(f);
-            }
         }
+        // A fix overlapping the last one kept is dropped.
+        fixes.dedup_by(|f, last| f.range.start < last.range.end || f.range == last.range);
+        let mut news = fixes;
 
         // Old edits and new fixes as spans of the current text, in one sorted
         // list; at equal spans an old edit comes first. Both are sorted
         // already (old edits do not overlap, new fixes were sorted above):
         // they are merged.
         let mut olds = std::mem::take(&mut self.edits);
-        let mut items = std::mem::take(&mut self.items);
-        items.clear();
-        items.reserve(olds.len() + news.len());
+        let mut items = emptied(std::mem::take(&mut self.items), olds.len() + news.len());
         let mut shift: isize = 0;
         let mut n = 0;
         for e in &olds {
@@ -260,13 +254,14 @@ impl<'a> EditLog<'a> {
 
         // Each old edit is in exactly one cluster, in order: they are taken
         // from `olds` one by one.
-        let mut edits = std::mem::take(&mut self.spare_edits);
-        edits.clear();
-        edits.reserve(items.len());
+        let mut edits = emptied(std::mem::take(&mut self.spare_edits), items.len());
         let mut taken = olds.drain(..);
         let mut text = std::mem::take(&mut self.spare);
         text.clear();
-        text.reserve(current.len());
+        if text.capacity() < current.len() {
+            // A new buffer: growing the old one would copy its bytes.
+            text = String::with_capacity(current.len());
+        }
         let mut copied = 0; // how much of the current text is in `text`
         let mut shift: isize = 0; // growth of the old edits left of the cursor
         let mut untouched = 0; // old edits to move before the next cluster
@@ -372,6 +367,16 @@ impl<'a> EditLog<'a> {
         self.spare_edits = olds;
         self.items = items;
     }
+}
+
+/// `v` emptied, with room for `n` elements: a new vector if it has not (growing
+/// it would copy the old elements' bytes).
+fn emptied<T>(mut v: Vec<T>, n: usize) -> Vec<T> {
+    v.clear();
+    if v.capacity() < n {
+        return Vec::with_capacity(n.max(2 * v.capacity()));
+    }
+    v
 }
 
 /// An old edit (they come in order) or the new fix of that index.
