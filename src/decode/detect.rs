@@ -111,14 +111,42 @@ impl Guess {
 /// Decide the encoding of BOM-less, non-binary bytes.
 pub fn detect(bytes: &[u8]) -> Guess {
     let Some(first) = bytes.iter().position(|&b| b >= 0x80) else {
-        if has_iso2022_escapes(bytes) {
-            return Guess::certain(ISO_2022_JP, Method::Escape);
-        }
-        return Guess::certain(UTF_8, Method::Utf8);
+        return detect_ascii(bytes);
     };
     if std::str::from_utf8(&bytes[first..]).is_ok() {
         return Guess::certain(UTF_8, Method::Utf8);
     }
+    detect_legacy(bytes, first)
+}
+
+/// [`detect`] for bytes known to be valid UTF-8.
+pub fn detect_valid(bytes: &[u8]) -> Guess {
+    if bytes.is_ascii() {
+        return detect_ascii(bytes);
+    }
+    Guess::certain(UTF_8, Method::Utf8)
+}
+
+/// [`detect`] for bytes known not to be valid UTF-8.
+pub fn detect_invalid(bytes: &[u8]) -> Guess {
+    let first = bytes
+        .iter()
+        .position(|&b| b >= 0x80)
+        .expect("invalid UTF-8 holds a byte above 0x7F");
+    detect_legacy(bytes, first)
+}
+
+/// [`detect`] for pure ASCII.
+fn detect_ascii(bytes: &[u8]) -> Guess {
+    if has_iso2022_escapes(bytes) {
+        return Guess::certain(ISO_2022_JP, Method::Escape);
+    }
+    Guess::certain(UTF_8, Method::Utf8)
+}
+
+/// [`detect`] for bytes that are not valid UTF-8, whose first byte above
+/// 0x7F is at `first`.
+fn detect_legacy(bytes: &[u8], first: usize) -> Guess {
     let mixed = Guess {
         confidence: Confidence::Likely,
         score: 0.9,

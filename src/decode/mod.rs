@@ -121,16 +121,18 @@ pub enum Detection {
 
 /// Detect the encoding of `bytes` without decoding them.
 pub fn sniff(bytes: &[u8]) -> Detection {
+    sniff_marks(bytes).unwrap_or_else(|| Detection::Guess(detect::detect(bytes)))
+}
+
+/// What decides before any guess: a BOM, a NUL-byte pattern, binary data.
+fn sniff_marks(bytes: &[u8]) -> Option<Detection> {
     if let Some((kind, len)) = bom::sniff(bytes) {
-        return Detection::Bom(kind, len);
+        return Some(Detection::Bom(kind, len));
     }
     if let Some(kind) = detect::nul_pattern(bytes) {
-        return Detection::NulPattern(kind);
+        return Some(Detection::NulPattern(kind));
     }
-    if let Some(reason) = binary::binary_reason(bytes) {
-        return Detection::Binary(reason);
-    }
-    Detection::Guess(detect::detect(bytes))
+    binary::binary_reason(bytes).map(Detection::Binary)
 }
 
 /// Decode `bytes`, detecting the encoding unless `forced`.
@@ -181,7 +183,41 @@ fn decode_cow(
             bom,
         ));
     }
-    match sniff(&bytes) {
+    // Owned bytes are checked for UTF-8 once, by making them a `String`,
+    // which valid UTF-8 then is without a copy.
+    let (detection, bytes) = match bytes {
+        Cow::Owned(v) => match sniff_marks(&v) {
+            Some(detection) => (detection, Cow::Owned(v)),
+            None => match String::from_utf8(v) {
+                Ok(text) => {
+                    let guess = detect::detect_valid(text.as_bytes());
+                    if guess.encoding == UTF_8 {
+                        return Sniffed::Text(
+                            Decoded {
+                                text,
+                                encoding: UTF_8.name(),
+                                method: guess.method,
+                                confidence: guess.confidence,
+                                bom: None,
+                                invalid: Vec::new(),
+                                score: 1.0,
+                                runner_up: None,
+                                ambiguous: false,
+                            }
+                            .with_guess(&guess),
+                        );
+                    }
+                    (Detection::Guess(guess), Cow::Owned(text.into_bytes()))
+                }
+                Err(e) => {
+                    let v = e.into_bytes();
+                    (Detection::Guess(detect::detect_invalid(&v)), Cow::Owned(v))
+                }
+            },
+        },
+        bytes => (sniff(&bytes), bytes),
+    };
+    match detection {
         Detection::Bom(BomKind::Utf8, len) => Sniffed::Text(with_encoding_cow(
             body_of(bytes, len),
             UTF_8,
