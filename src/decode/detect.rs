@@ -457,6 +457,12 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     }
 }
 
+/// Pure ASCII with ISO-2022-JP escapes: the one valid UTF-8 that
+/// [`detect`] does not call UTF-8.
+pub fn is_iso2022_jp(bytes: &[u8]) -> bool {
+    has_iso2022_escapes(bytes) && bytes.is_ascii()
+}
+
 /// ISO-2022-JP is 7-bit: its only mark is ESC `$ B`, `$ @`, `( B` or `( J`.
 fn has_iso2022_escapes(bytes: &[u8]) -> bool {
     memchr::memchr_iter(0x1b, bytes).any(|i| {

@@ -164,9 +164,12 @@ fn unary(c: Class) -> f32 {
         Class::Symbol => 1.0,
         Class::NumSym => 0.5,
         Class::Mark => 0.3,
-        Class::Open | Class::Close | Class::Apostrophe | Class::Dash | Class::Bullet | Class::Space => {
-            0.2
-        }
+        Class::Open
+        | Class::Close
+        | Class::Apostrophe
+        | Class::Dash
+        | Class::Bullet
+        | Class::Space => 0.2,
         _ => 0.0,
     }
 }
