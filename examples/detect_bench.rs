@@ -241,10 +241,15 @@ fn compact_check(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
         let window = &bytes[first..end];
         let mut whole = chardetng::EncodingDetector::new();
         whole.feed(window, end == bytes.len());
-        Some((whole.guess_assess(None, false), chardet_guess(window, end == bytes.len())))
+        Some((
+            whole.guess_assess(None, false),
+            chardet_guess(window, end == bytes.len()),
+        ))
     };
     let mut extra = Vec::new();
-    let mut args = std::env::args().skip_while(|a| a != "--compact-check").skip(1);
+    let mut args = std::env::args()
+        .skip_while(|a| a != "--compact-check")
+        .skip(1);
     for dir in args.by_ref() {
         for entry in ignore::WalkBuilder::new(dir).build().flatten() {
             if entry.file_type().is_some_and(|t| t.is_file()) {
@@ -257,7 +262,10 @@ fn compact_check(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
     let slices = files.iter().filter_map(|(p, b, _)| {
         let first = b.iter().position(|&x| x >= 0x80)?;
         let start = first.saturating_sub(32);
-        Some((format!("{p} (slice)"), b[start..b.len().min(start + 256)].to_vec()))
+        Some((
+            format!("{p} (slice)"),
+            b[start..b.len().min(start + 256)].to_vec(),
+        ))
     });
     let all: Vec<(String, Vec<u8>)> = files
         .iter()
@@ -281,5 +289,7 @@ fn compact_check(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
             );
         }
     }
-    println!("chardetng on non-ASCII words only: same verdict as the whole window on {same}/{n} windows");
+    println!(
+        "chardetng on non-ASCII words only: same verdict as the whole window on {same}/{n} windows"
+    );
 }
