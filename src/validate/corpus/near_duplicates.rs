@@ -17,9 +17,9 @@
 //! shingles (`[near-duplicates] shingle` consecutive words, default 5). A
 //! word is a maximal run of letters and digits of any script
 //! (`char::is_alphanumeric`), so punctuation, quote style and white space do
-//! not count, and case does not either (words are compared lowercased); any
-//! other character ends a word, an apostrophe too (`Don't` and `don’t` are
-//! both the words `don` `t`). The similarity of two files is the Jaccard
+//! not count, and case does not either (words are compared lowercased, a
+//! final sigma as σ); any other character ends a word, an apostrophe too
+//! (`Don't` and `don’t` are both the words `don` `t`). The similarity of two files is the Jaccard
 //! index of their shingle sets (shared / all), estimated by MinHash with
 //! one-permutation hashing: each word is hashed once (its lowercase UTF-8
 //! bytes, 16 at a time, each piece by one 64 × 64 → 128-bit multiply), each
@@ -41,10 +41,13 @@
 //! ASCII, a few steps per non-ASCII character) gives the first and last
 //! byte of each word without a branch per byte; a word of up to 16 ASCII
 //! bytes is hashed from two loads and one multiply, longer or non-ASCII
-//! words a character at a time. About 1 ns per byte of English prose on
-//! one core (0.99 ns/byte on the 42 MB benchmark corpus with
+//! words a character at a time (the Unicode tables are searched once per
+//! distinct character, then remembered). About 1 ns per byte of English
+//! prose on one core (1.02 ns/byte on the 42 MB benchmark corpus with
 //! `examples/signature_bench.rs`, 2.8 ns/byte before this design), roughly
-//! 7 ms of CPU per 6.5 MB;
+//! 7 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages in Russian, Greek,
+//! Hebrew, Chinese, Japanese or Korean (the labelled charset corpus of
+//! `../shared/peers/charset`, decoded; 4–12 ns before);
 //! 256 bytes kept per file; the band buckets, built one band at a time, 16
 //! bytes per
 //! file; comparing costs 64 compares per candidate pair, and only pairs that
@@ -241,66 +244,190 @@ fn word_step(h: u64, a: u64, b: u64) -> u64 {
 /// with zero bytes, which no word contains, so the padding is unambiguous),
 /// each piece mixed in by [`word_step`] starting from 0. A word of at most 16
 /// bytes is one step; [`for_each_word`] computes that step from two loads
-/// of the text and one `and` per load.
+/// of the text and one `and` per load. Longer or non-ASCII words come here a
+/// character at a time.
 #[derive(Default)]
 struct WordHasher {
     hash: u64,
-    buf: [u8; 16],
-    used: usize,
-    steps: usize,
+    /// The bytes of the current piece, first in the low byte.
+    buf: u128,
+    used: u32,
+    steps: u32,
 }
 
 impl WordHasher {
-    /// Append bytes of the lowercase word, ASCII ones folded ([`fold`]).
-    fn push(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.buf[self.used] = fold(b);
-            self.used += 1;
-            if self.used == 16 {
-                self.flush();
+    /// Append the `len` (1–4) low bytes of `v` (first in the low byte),
+    /// already folded.
+    #[inline]
+    fn push(&mut self, v: u32, len: u32) {
+        self.buf |= u128::from(v) << (8 * self.used);
+        self.used += len;
+        if self.used >= 16 {
+            self.hash = word_step(self.hash, self.buf as u64, (self.buf >> 64) as u64);
+            self.steps += 1;
+            self.used -= 16;
+            // The bytes of `v` that did not fit.
+            self.buf = u128::from(v) >> (8 * (len - self.used)) & !(u128::MAX << (8 * self.used));
+        }
+    }
+
+    /// Append the characters of `text` that start in `*pos..end` (a word's
+    /// bytes, `*pos` on a character boundary), lowercased; `*pos` moves past
+    /// the last of them.
+    fn push_text(&mut self, text: &str, pos: &mut usize, end: usize, cache: &mut CharCache) {
+        let bytes = text.as_bytes();
+        while *pos < end {
+            let b = bytes[*pos];
+            if b < 0x80 {
+                self.push(u32::from(fold(b)), 1);
+                *pos += 1;
+            } else {
+                let (cp, len) = decode(bytes, *pos);
+                self.push_lower(cp, cache);
+                *pos += len;
             }
         }
     }
 
-    fn flush(&mut self) {
-        let a = u64::from_le_bytes(self.buf[..8].try_into().expect("8 bytes"));
-        let b = u64::from_le_bytes(self.buf[8..].try_into().expect("8 bytes"));
-        self.hash = word_step(self.hash, a, b);
-        self.buf = [0; 16];
-        self.used = 0;
-        self.steps += 1;
-    }
-
-    /// Append a word character, lowercased.
-    fn push_char(&mut self, c: char) {
-        let mut utf8 = [0u8; 4];
-        if c.is_ascii() {
-            self.push(&[c as u8]);
+    /// Append the lowercase form of the non-ASCII letter or digit `cp`.
+    #[inline]
+    fn push_lower(&mut self, cp: u32, cache: &mut CharCache) {
+        if caseless_letter(cp) {
+            let (v, len) = utf8(cp);
+            return self.push(v, len);
+        }
+        let entry = cache.get(cp);
+        if entry & CharCache::ONE_LOWER != 0 {
+            let lower = (entry >> 32) as u32;
+            let (v, len) = utf8(lower);
+            // A lowercase ASCII letter (K for the Kelvin sign) is folded too.
+            self.push(
+                if len == 1 {
+                    u32::from(fold(v as u8))
+                } else {
+                    v
+                },
+                len,
+            );
         } else {
+            let c = char::from_u32(cp).expect("a decoded character");
             for l in c.to_lowercase() {
-                self.push(l.encode_utf8(&mut utf8).as_bytes());
+                let (v, len) = utf8(u32::from(l));
+                self.push(
+                    if len == 1 {
+                        u32::from(fold(v as u8))
+                    } else {
+                        v
+                    },
+                    len,
+                );
             }
         }
     }
 
     fn finish(mut self) -> u64 {
         if self.used > 0 || self.steps == 0 {
-            self.flush();
+            self.hash = word_step(self.hash, self.buf as u64, (self.buf >> 64) as u64);
         }
         self.hash
     }
 }
 
-/// Is `c` part of a word: a letter or a digit (`char::is_alphanumeric`).
-/// U+2000–U+203F (spaces, dashes, curly quotes, ellipsis: the non-ASCII
-/// characters of most prose) are none, and are answered without a table.
+/// The code point and length of the character starting at `bytes[i]`, a
+/// lead byte of valid UTF-8 at least two bytes long.
 #[inline]
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
+fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
+    let lead = u32::from(bytes[i]);
+    let cont = |d: usize| bytes.get(i + d).map_or(0, |&b| u32::from(b & 0x3F));
+    if lead < 0xE0 {
+        ((lead & 0x1F) << 6 | cont(1), 2)
+    } else if lead < 0xF0 {
+        ((lead & 0x0F) << 12 | cont(1) << 6 | cont(2), 3)
     } else {
-        u32::from(c) & !0x3F != 0x2000 && c.is_alphanumeric()
+        (
+            (lead & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3),
+            4,
+        )
     }
+}
+
+/// The UTF-8 bytes of the code point `cp` (first in the low byte) and their
+/// number.
+#[inline]
+fn utf8(cp: u32) -> (u32, u32) {
+    let c = char::from_u32(cp).expect("a character");
+    let mut b = [0u8; 4];
+    let len = c.encode_utf8(&mut b).len();
+    (u32::from_le_bytes(b), len as u32)
+}
+
+/// What the word splitter and the word hash need to know of non-ASCII
+/// characters, from the Unicode tables of `char` (`is_alphanumeric`,
+/// `to_lowercase`), remembered in 256 entries by code point: a text uses
+/// few distinct characters, and the tables are searched once for each.
+struct CharCache([u64; 256]);
+
+impl CharCache {
+    /// Entry layout: the code point (bits 0–20; 0 marks an empty entry,
+    /// being ASCII), [`Self::WORD`], [`Self::ONE_LOWER`], the lowercase code
+    /// point (bits 32–52).
+    const WORD: u64 = 1 << 21;
+    /// The lowercase form is one character.
+    const ONE_LOWER: u64 = 1 << 22;
+
+    fn new() -> Self {
+        CharCache([0; 256])
+    }
+
+    /// The entry of the non-ASCII code point `cp`.
+    #[inline]
+    fn get(&mut self, cp: u32) -> u64 {
+        let slot = &mut self.0[(cp ^ cp >> 8) as usize & 255];
+        if *slot as u32 & 0x1F_FFFF == cp {
+            return *slot;
+        }
+        *slot = Self::lookup(cp);
+        *slot
+    }
+
+    #[cold]
+    fn lookup(cp: u32) -> u64 {
+        let c = char::from_u32(cp).expect("a decoded character");
+        let mut lower = c.to_lowercase();
+        let first = lower.next().expect("at least one character");
+        let one = lower.next().is_none();
+        // Final sigma is the sigma of uppercase text.
+        let first = if first == 'ς' { 'σ' } else { first };
+        u64::from(cp)
+            | if c.is_alphanumeric() { Self::WORD } else { 0 }
+            | if one { Self::ONE_LOWER } else { 0 }
+            | u64::from(u32::from(first)) << 32
+    }
+}
+
+/// Is the non-ASCII code point `cp` a word character: a letter or a digit
+/// (`char::is_alphanumeric`)? U+0080–U+00FF (no-break space, £, é: a table)
+/// and U+2000–U+203F (spaces, dashes, curly quotes: none), the non-ASCII
+/// characters of most prose, and the CJK ideographs and Hangul syllables
+/// (all letters) are answered without asking the cache.
+#[inline]
+fn word_char(cp: u32, cache: &mut CharCache) -> bool {
+    let latin1 = cp < 0x100;
+    // One branch for both, without telling them apart.
+    if latin1 | (cp & !0x3F == 0x2000) {
+        latin1 & (LATIN1_WORD >> (cp & 0x7F) & 1 == 1)
+    } else if caseless_letter(cp) {
+        true
+    } else {
+        cache.get(cp) & CharCache::WORD != 0
+    }
+}
+
+/// CJK unified ideographs and Hangul syllables: letters without case, the
+/// bulk of Chinese, Japanese and Korean text.
+#[inline]
+fn caseless_letter(cp: u32) -> bool {
+    (0x4E00..=0x9FFF).contains(&cp) || (0xAC00..=0xD7A3).contains(&cp)
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -309,26 +436,26 @@ const HI: u64 = 0x8080_8080_8080_8080;
 /// Bit `j` set when byte `at + j` of `text` belongs to a word character
 /// (bytes past the end of the text count as no word).
 #[inline]
-fn block_mask(text: &str, at: usize) -> u64 {
+fn block_mask(text: &str, at: usize, cache: &mut CharCache) -> u64 {
     match text.as_bytes().get(at..at + 80) {
-        Some(b) => block_mask_of(text, at, b.try_into().expect("80 bytes")),
-        None => block_mask_padded(text, at),
+        Some(b) => block_mask_of(text, at, b.try_into().expect("80 bytes"), cache),
+        None => block_mask_padded(text, at, cache),
     }
 }
 
 #[cold]
 #[inline(never)]
-fn block_mask_padded(text: &str, at: usize) -> u64 {
+fn block_mask_padded(text: &str, at: usize, cache: &mut CharCache) -> u64 {
     let mut padded = [0u8; 80];
     let rest = &text.as_bytes()[at.min(text.len())..];
     padded[..rest.len()].copy_from_slice(rest);
-    block_mask_of(text, at, &padded)
+    block_mask_of(text, at, &padded, cache)
 }
 
 /// [`block_mask`] of the 64 bytes from `at`, given with the 16 bytes after
 /// them (zero past the end of the text).
 #[inline]
-fn block_mask_of(text: &str, at: usize, block: &[u8; 80]) -> u64 {
+fn block_mask_of(text: &str, at: usize, block: &[u8; 80], cache: &mut CharCache) -> u64 {
     // Byte by byte into flags (1: a word byte), which the compiler turns into
     // a few vector operations.
     let mut flags = [0u8; 64];
@@ -346,7 +473,7 @@ fn block_mask_of(text: &str, at: usize, block: &[u8; 80]) -> u64 {
     }
     let mut mask = transpose8x8(t);
     if any & 0x80 != 0 {
-        mask |= non_ascii_word_bytes(text, at, block);
+        mask |= non_ascii_word_bytes(text, at, block, cache);
     }
     mask
 }
@@ -364,12 +491,10 @@ fn transpose8x8(mut x: u64) -> u64 {
 }
 
 /// The bits of [`block_mask_of`] for the non-ASCII bytes of the block: the
-/// bytes of letters and digits. One step per non-ASCII character, decoded
-/// from the bytes without a branch on its length; characters outside
-/// U+0080–U+00FF (a table) and U+2000–U+203F (no letters) ask
-/// [`is_word_char`].
+/// bytes of letters and digits ([`word_char`]). One step per non-ASCII
+/// character, decoded from the block's bytes.
 #[inline(never)]
-fn non_ascii_word_bytes(text: &str, at: usize, block: &[u8; 80]) -> u64 {
+fn non_ascii_word_bytes(text: &str, at: usize, block: &[u8; 80], cache: &mut CharCache) -> u64 {
     let mut t = 0;
     for (i, chunk) in block[..64].chunks_exact(8).enumerate() {
         t |= (u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & HI) >> (7 - i);
@@ -383,56 +508,20 @@ fn non_ascii_word_bytes(text: &str, at: usize, block: &[u8; 80]) -> u64 {
         while !text.is_char_boundary(start) {
             start -= 1;
         }
-        let (len, word) = classify(text, start);
+        let (cp, len) = decode(text.as_bytes(), start);
         let bits = (1u64 << (start + len - at)) - 1;
-        mask |= bits & u64::from(word).wrapping_neg();
+        mask |= bits & u64::from(word_char(cp, cache)).wrapping_neg();
         rest &= !bits;
     }
     while rest != 0 {
         // A lead byte: the character is whole in `block`.
         let j = rest.trailing_zeros() as usize;
-        let lead = u32::from(block[j]);
-        let [b1, b2, b3] = [1, 2, 3].map(|d| u32::from(block[j + d] & 0x3F));
-        let cp = if lead >= 0xF0 {
-            (lead & 0x07) << 18 | b1 << 12 | b2 << 6 | b3
-        } else if lead >= 0xE0 {
-            (lead & 0x0F) << 12 | b1 << 6 | b2
-        } else {
-            (lead & 0x1F) << 6 | b1
-        };
-        let len = 2 + u32::from(lead >= 0xE0) + u32::from(lead >= 0xF0);
-        let latin1 = cp < 0x100;
-        let word = if latin1 | (cp & !0x3F == 0x2000) {
-            latin1 & (LATIN1_WORD >> (cp & 0x7F) & 1 == 1)
-        } else {
-            char::from_u32(cp).is_some_and(is_word_char)
-        };
+        let (cp, len) = decode(block, j);
         let bits = ((1u64 << len) - 1) << j;
-        mask |= bits & u64::from(word).wrapping_neg();
+        mask |= bits & u64::from(word_char(cp, cache)).wrapping_neg();
         rest &= !bits;
     }
     mask
-}
-
-/// The length in bytes of the non-ASCII character at `start` (a character
-/// boundary) of `text`, and whether it is a word character
-/// ([`is_word_char`]). The characters of most prose that are not ASCII
-/// (U+0080–U+00FF: no-break space, £, é; U+2000–U+203F: curly quotes,
-/// dashes) are answered from their bytes, without decoding.
-#[inline]
-fn classify(text: &str, start: usize) -> (usize, bool) {
-    let bytes = text.as_bytes();
-    match bytes[start] {
-        lead @ (0xC2 | 0xC3) => {
-            let i = u32::from(lead & 1) << 6 | u32::from(bytes[start + 1] & 0x3F);
-            (2, LATIN1_WORD >> i & 1 == 1)
-        }
-        0xE2 if bytes[start + 1] == 0x80 => (3, false),
-        _ => {
-            let c = text[start..].chars().next().expect("a character");
-            (c.len_utf8(), is_word_char(c))
-        }
-    }
 }
 
 /// Bit `i` set when U+0080 + `i` is a letter or digit: ª ² ³ µ ¹ º ¼ ½ ¾,
@@ -454,17 +543,6 @@ const LATIN1_WORD: u128 = {
     }
     bits
 };
-
-/// The hash of the word starting at byte `start` of `text`, one character at
-/// a time: words that are long or not ASCII.
-#[cold]
-fn slow_word(text: &str, start: usize) -> u64 {
-    let mut hasher = WordHasher::default();
-    for c in text[start..].chars().take_while(|&c| is_word_char(c)) {
-        hasher.push_char(c);
-    }
-    hasher.finish()
-}
 
 /// `KEEP[n]`: the first `n` bytes of 16 (as two `u64`), bit 5 of each
 /// cleared ([`fold`]).
@@ -495,13 +573,18 @@ const KEEP: [[u64; 2]; 17] = {
 /// of letters. A word of at most 16 ASCII bytes, the bulk of prose, is
 /// hashed from two unaligned loads at its start, each masked to the word's
 /// length and case-folded by one `and` ([`KEEP`]), and one multiply; longer
-/// or non-ASCII words go character by character ([`slow_word`]).
+/// or non-ASCII words go a character at a time, a word longer than the
+/// bitmasks in view (this block and the next) block by block.
 fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
     let bytes = text.as_bytes();
+    let mut cache = CharCache::new();
     let mut at = 0;
-    let mut cur = block_mask(text, 0);
+    let mut cur = block_mask(text, 0, &mut cache);
     // 1 when the byte before the block is a word byte.
     let mut carry = 0;
+    // A word running past the bitmasks in view: its hash so far, and the
+    // next byte to hash.
+    let mut long: Option<(WordHasher, usize)> = None;
     while at < bytes.len() {
         // This block, the next and 16 bytes more: the loads of the words
         // starting in this block, zero past the end of the text.
@@ -514,15 +597,25 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
             }
         };
         let next = if at + 64 < bytes.len() {
-            block_mask_of(text, at + 64, window[64..].try_into().expect("80 bytes"))
+            let ahead = window[64..].try_into().expect("80 bytes");
+            block_mask_of(text, at + 64, ahead, &mut cache)
         } else {
             0
         };
+        if let Some((hasher, pos)) = &mut long {
+            // Its bytes at the start of this block.
+            let run = (!cur).trailing_zeros() as usize;
+            hasher.push_text(text, pos, at + run, &mut cache);
+            if run < 64 {
+                let (hasher, _) = long.take().expect("a long word");
+                f(hasher.finish());
+            }
+        }
         let mut starts = cur & !(cur << 1 | carry);
         // The last byte of each word, in the order of the starts: the end
         // of a word begun in an earlier block is dropped, and a word running
-        // past the block ends at `cross` (128 or more when it runs past the
-        // next block too: longer than 64 bytes).
+        // past the block ends at `cross` (127 when it runs past the next
+        // block too).
         let mut ends = cur & !(cur >> 1 | next << 63);
         let inside = (carry & cur).wrapping_neg();
         ends &= !(ends & ends.wrapping_neg() & inside);
@@ -534,27 +627,52 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
                 cross
             } else {
                 ends.trailing_zeros()
-            };
+            } as usize;
             ends &= ends.wrapping_sub(1);
-            let n = last as usize + 1 - p;
-            f(if n <= 16 {
+            let n = last + 1 - p;
+            let (mut a, mut b) = (HI, 0);
+            if n <= 16 {
                 let piece = &window[p..p + 16];
                 let [keep_a, keep_b] = KEEP[n];
-                let a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
-                let b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
-                if (a | b) & HI == 0 {
-                    word_step(0, a, b)
-                } else {
-                    slow_word(text, at + p)
-                }
+                a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
+                b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
+            }
+            let hash = if (a | b) & HI == 0 {
+                word_step(0, a, b)
+            } else if last < 127 {
+                slow_word(text, at + p, at + last + 1, &mut cache)
             } else {
-                slow_word(text, at + p)
-            });
+                long = Some(long_word(text, at + p, at + 64, &mut cache));
+                continue;
+            };
+            f(hash);
         }
         carry = cur >> 63;
         cur = next;
         at += 64;
     }
+    if let Some((hasher, _)) = long {
+        f(hasher.finish());
+    }
+}
+
+/// The hash of the word `text[start..end]`, a character at a time.
+#[inline]
+fn slow_word(text: &str, start: usize, end: usize, cache: &mut CharCache) -> u64 {
+    let mut hasher = WordHasher::default();
+    let mut pos = start;
+    hasher.push_text(text, &mut pos, end, cache);
+    hasher.finish()
+}
+
+/// The hash so far of the word from `start` that runs past `end`, and the
+/// next byte to hash.
+#[inline(never)]
+fn long_word(text: &str, start: usize, end: usize, cache: &mut CharCache) -> (WordHasher, usize) {
+    let mut hasher = WordHasher::default();
+    let mut pos = start;
+    hasher.push_text(text, &mut pos, end, cache);
+    (hasher, pos)
 }
 
 /// `bytes[at..at + 144]` padded with zeros.
@@ -675,7 +793,12 @@ mod tests {
         text.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(|w| {
-                let lower: Vec<u8> = w.to_lowercase().bytes().map(fold).collect();
+                let lower: String = w
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| if c == 'ς' { 'σ' } else { c })
+                    .collect();
+                let lower: Vec<u8> = lower.bytes().map(fold).collect();
                 lower.chunks(16).fold(0, |h, piece| {
                     let mut padded = [0u8; 16];
                     padded[..piece.len()].copy_from_slice(piece);
@@ -804,7 +927,7 @@ mod tests {
                 .chain(expect.iter().copied())
                 .collect();
             for at in (0..text.len()).step_by(64) {
-                let mask = block_mask(&text, at);
+                let mask = block_mask(&text, at, &mut CharCache::new());
                 for j in 0..64 {
                     let want = expect.get(at + j).copied().unwrap_or(false);
                     assert_eq!(mask >> j & 1 == 1, want, "lead {lead}, byte {}", at + j);
@@ -813,23 +936,24 @@ mod tests {
         }
     }
 
+    /// Every character: the shortcuts and the cache of [`word_char`] answer
+    /// as `char::is_alphanumeric`, and a word of it alone hashes as its
+    /// lowercase form (through the cache twice: the first and the second
+    /// time a character is seen).
     #[test]
-    fn latin1_table_and_shortcuts_agree_with_unicode() {
-        for c in ('\u{80}'..='\u{ff}').chain('\u{2000}'..='\u{203f}') {
-            let text = c.to_string();
-            assert_eq!(
-                classify(&text, 0),
-                (c.len_utf8(), c.is_alphanumeric()),
-                "{c:?}"
-            );
-        }
-        for c in ['ā', 'Ω', '中', '٣', '\u{2040}', '\u{2071}', 'ℕ', '\u{3000}'] {
-            let text = c.to_string();
-            assert_eq!(
-                classify(&text, 0),
-                (c.len_utf8(), c.is_alphanumeric()),
-                "{c:?}"
-            );
+    fn every_character_is_classified_and_lowercased_as_unicode_says() {
+        let mut cache = CharCache::new();
+        for c in '\u{80}'..=char::MAX {
+            let cp = u32::from(c);
+            for _ in 0..2 {
+                assert_eq!(word_char(cp, &mut cache), c.is_alphanumeric(), "{c:?}");
+            }
+            if c.is_alphanumeric() && (cp < 0x3000 || cp % 7 == 0) {
+                let text = c.to_string();
+                let mut hasher = WordHasher::default();
+                hasher.push_text(&text, &mut 0, text.len(), &mut cache);
+                assert_eq!(hasher.finish(), hash_of(&text), "{c:?}");
+            }
         }
     }
 
@@ -849,6 +973,17 @@ mod tests {
         assert_eq!(words_fast("İSTANBUL"), words_slow("İstanbul"));
         assert_eq!(words_fast("İSTANBUL").len(), 1);
         assert_eq!(words_fast("ǅemal"), words_fast("ǆemal"));
+        // Final sigma is sigma: ΟΔΟΣ is the word οδος.
+        assert_eq!(words_fast("ΟΔΟΣ ΠΡΟΣ"), words_fast("οδος προς"));
+        assert_eq!(words_fast("ПРИВЕТ, Мир"), words_fast("привет мир"));
+        // Words longer than a block, and than two, of several scripts.
+        for long in ["中文".repeat(100), "Ωμέγα".repeat(40), "ÉCOLE".repeat(30)] {
+            let text = format!("a {long} b {long}. {}", long.to_lowercase());
+            let words = words_fast(&text);
+            assert_eq!(words, words_slow(&text));
+            assert_eq!(words.len(), 5);
+            assert_eq!(words[1], words[4]);
+        }
     }
 
     #[test]
@@ -910,7 +1045,7 @@ mod tests {
             6 => proptest::char::range('a', 'z'),
             2 => proptest::char::range('A', 'Z'),
             2 => proptest::sample::select(vec![' ', ',', '.', '\n', '-', '0', '9', '_', '@', '[', '`', '{', '/', ':']),
-            1 => proptest::sample::select(vec!['é', 'Æ', 'ß', 'İ', '’', '—', '\u{a0}', '中', '٣']),
+            1 => proptest::sample::select(vec!['é', 'Æ', 'ß', 'İ', '’', '—', '\u{a0}', '中', '٣', 'Σ', 'ς', 'Ж', '\u{212a}', '한']),
             1 => proptest::prelude::any::<char>(),
         ], 0..300)) {
             let text: String = chars.into_iter().collect();
