@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench --bench pipeline                 # everything
 //! cargo bench --bench pipeline -- pipeline/    # only the full pipeline
+//! cargo bench --bench pipeline -- signature/   # only the near-duplicate signature
 //! ```
 //!
 //! Criterion prints MiB/s for every benchmark (`thrpt`).
@@ -68,6 +69,17 @@ fn benches(c: &mut Criterion) {
             b.iter(|| decode::decode(black_box(bytes), None))
         });
     }
+    group.finish();
+
+    // The near-duplicate MinHash signature alone, on the clean text (what
+    // `check` computes for every file after cleaning).
+    let mut group = c.benchmark_group("signature");
+    let (_, clean) = &inputs.all[0];
+    let clean = decoded(clean).text;
+    group.throughput(Throughput::Bytes(clean.len() as u64));
+    group.bench_function("clean", |b| {
+        b.iter(|| fettle::validate::corpus::near_duplicates::signature(black_box(&clean), 5))
+    });
     group.finish();
 
     // Each rule alone (with the edit log), on the decoded text: where the

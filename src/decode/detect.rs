@@ -111,42 +111,14 @@ impl Guess {
 /// Decide the encoding of BOM-less, non-binary bytes.
 pub fn detect(bytes: &[u8]) -> Guess {
     let Some(first) = bytes.iter().position(|&b| b >= 0x80) else {
-        return detect_ascii(bytes);
+        if has_iso2022_escapes(bytes) {
+            return Guess::certain(ISO_2022_JP, Method::Escape);
+        }
+        return Guess::certain(UTF_8, Method::Utf8);
     };
     if std::str::from_utf8(&bytes[first..]).is_ok() {
         return Guess::certain(UTF_8, Method::Utf8);
     }
-    detect_legacy(bytes, first)
-}
-
-/// [`detect`] for bytes known to be valid UTF-8.
-pub fn detect_valid(bytes: &[u8]) -> Guess {
-    if bytes.is_ascii() {
-        return detect_ascii(bytes);
-    }
-    Guess::certain(UTF_8, Method::Utf8)
-}
-
-/// [`detect`] for bytes known not to be valid UTF-8.
-pub fn detect_invalid(bytes: &[u8]) -> Guess {
-    let first = bytes
-        .iter()
-        .position(|&b| b >= 0x80)
-        .expect("invalid UTF-8 holds a byte above 0x7F");
-    detect_legacy(bytes, first)
-}
-
-/// [`detect`] for pure ASCII.
-fn detect_ascii(bytes: &[u8]) -> Guess {
-    if has_iso2022_escapes(bytes) {
-        return Guess::certain(ISO_2022_JP, Method::Escape);
-    }
-    Guess::certain(UTF_8, Method::Utf8)
-}
-
-/// [`detect`] for bytes that are not valid UTF-8, whose first byte above
-/// 0x7F is at `first`.
-fn detect_legacy(bytes: &[u8], first: usize) -> Guess {
     let mixed = Guess {
         confidence: Confidence::Likely,
         score: 0.9,
@@ -483,6 +455,12 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
         runner_up,
         ambiguous,
     }
+}
+
+/// Pure ASCII with ISO-2022-JP escapes: the one valid UTF-8 that
+/// [`detect`] does not call UTF-8.
+pub fn is_iso2022_jp(bytes: &[u8]) -> bool {
+    has_iso2022_escapes(bytes) && bytes.is_ascii()
 }
 
 /// ISO-2022-JP is 7-bit: its only mark is ESC `$ B`, `$ @`, `( B` or `( J`.

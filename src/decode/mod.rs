@@ -92,6 +92,21 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// Valid UTF-8, certain.
+    fn utf8(text: String, method: Method) -> Self {
+        Decoded {
+            text,
+            encoding: UTF_8.name(),
+            method,
+            confidence: Confidence::Certain,
+            bom: None,
+            invalid: Vec::new(),
+            score: 1.0,
+            runner_up: None,
+            ambiguous: false,
+        }
+    }
+
     fn with_guess(mut self, guess: &detect::Guess) -> Self {
         self.score = guess.score;
         self.runner_up = guess.runner_up.map(|(e, s)| (e.name(), s));
@@ -124,7 +139,8 @@ pub fn sniff(bytes: &[u8]) -> Detection {
     sniff_marks(bytes).unwrap_or_else(|| Detection::Guess(detect::detect(bytes)))
 }
 
-/// What decides before any guess: a BOM, a NUL-byte pattern, binary data.
+/// What the bytes say by themselves, before any guessing: a BOM, the NUL
+/// pattern of UTF-16/32, or binary content.
 fn sniff_marks(bytes: &[u8]) -> Option<Detection> {
     if let Some((kind, len)) = bom::sniff(bytes) {
         return Some(Detection::Bom(kind, len));
@@ -183,39 +199,26 @@ fn decode_cow(
             bom,
         ));
     }
-    // Owned bytes are checked for UTF-8 once, by making them a `String`,
-    // which valid UTF-8 then is without a copy.
-    let (detection, bytes) = match bytes {
-        Cow::Owned(v) => match sniff_marks(&v) {
-            Some(detection) => (detection, Cow::Owned(v)),
-            None => match String::from_utf8(v) {
-                Ok(text) => {
-                    let guess = detect::detect_valid(text.as_bytes());
-                    if guess.encoding == UTF_8 {
-                        return Sniffed::Text(
-                            Decoded {
-                                text,
-                                encoding: UTF_8.name(),
-                                method: guess.method,
-                                confidence: guess.confidence,
-                                bom: None,
-                                invalid: Vec::new(),
-                                score: 1.0,
-                                runner_up: None,
-                                ambiguous: false,
-                            }
-                            .with_guess(&guess),
-                        );
+    let detection = match sniff_marks(&bytes) {
+        Some(marked) => marked,
+        None => {
+            let bytes = match bytes {
+                // The common case, owned UTF-8 without a BOM: validated once
+                // and taken over as the text. This is what `detect` decides
+                // for any valid UTF-8 except 7-bit ISO-2022-JP, and no prior
+                // overrides a certain verdict.
+                Cow::Owned(v) => match String::from_utf8(v) {
+                    Ok(text) if !detect::is_iso2022_jp(text.as_bytes()) => {
+                        return Sniffed::Text(Decoded::utf8(text, Method::Utf8));
                     }
-                    (Detection::Guess(guess), Cow::Owned(text.into_bytes()))
-                }
-                Err(e) => {
-                    let v = e.into_bytes();
-                    (Detection::Guess(detect::detect_invalid(&v)), Cow::Owned(v))
-                }
-            },
-        },
-        bytes => (sniff(&bytes), bytes),
+                    Ok(text) => Cow::Owned(text.into_bytes()),
+                    Err(e) => Cow::Owned(e.into_bytes()),
+                },
+                borrowed => borrowed,
+            };
+            let guess = detect::detect(&bytes);
+            return guessed(bytes, guess, corpus_prior);
+        }
     };
     match detection {
         Detection::Bom(BomKind::Utf8, len) => Sniffed::Text(with_encoding_cow(
@@ -232,17 +235,24 @@ fn decode_cow(
             Sniffed::Text(decode_unicode(&bytes, kind, Method::NulPattern, None))
         }
         Detection::Binary(reason) => Sniffed::Binary(reason),
-        Detection::Guess(guess) => {
-            let guess = match corpus_prior {
-                Some(p) => p.apply(&bytes, guess),
-                None => guess,
-            };
-            Sniffed::Text(
-                with_encoding_cow(bytes, guess.encoding, guess.method, guess.confidence, None)
-                    .with_guess(&guess),
-            )
-        }
+        Detection::Guess(guess) => guessed(bytes, guess, corpus_prior),
     }
+}
+
+/// Decode with the detector's guess, after the corpus prior has had its say.
+fn guessed(
+    bytes: Cow<[u8]>,
+    guess: detect::Guess,
+    corpus_prior: Option<&prior::CorpusPrior>,
+) -> Sniffed {
+    let guess = match corpus_prior {
+        Some(p) => p.apply(&bytes, guess),
+        None => guess,
+    };
+    Sniffed::Text(
+        with_encoding_cow(bytes, guess.encoding, guess.method, guess.confidence, None)
+            .with_guess(&guess),
+    )
 }
 
 /// The bytes after a BOM of `len` bytes, still owned if they were.
@@ -268,15 +278,9 @@ fn with_encoding_cow(
         Cow::Owned(v) if encoding == UTF_8 => match String::from_utf8(v) {
             Ok(text) => {
                 return Decoded {
-                    text,
-                    encoding: encoding.name(),
-                    method,
                     confidence,
                     bom,
-                    invalid: Vec::new(),
-                    score: 1.0,
-                    runner_up: None,
-                    ambiguous: false,
+                    ..Decoded::utf8(text, method)
                 }
             }
             Err(e) => Cow::Owned(e.into_bytes()),
@@ -525,6 +529,33 @@ mod tests {
             &d.text[d.invalid[0].offset..d.invalid[0].offset + 3],
             "\u{FFFD}"
         );
+    }
+
+    /// Owned bytes take the one-validation path; it must decide as `sniff` does.
+    #[test]
+    fn owned_and_borrowed_decode_alike() {
+        let samples: [&[u8]; 5] = [
+            b"plain ascii\n",
+            "caf\u{e9} \u{201c}quoted\u{201d}\n".as_bytes(),
+            b"\x1b$B$3$s$K$A$O\x1b(B\n",
+            b"caf\xe9 na\xefve \x93quoted\x94\n",
+            b"\xef\xbb\xbfbom\n",
+        ];
+        for bytes in samples {
+            let (Sniffed::Text(owned), Sniffed::Text(borrowed)) =
+                (decode_owned(bytes.to_vec(), None), decode(bytes, None))
+            else {
+                panic!("binary: {bytes:?}");
+            };
+            assert_eq!(owned.text, borrowed.text, "{bytes:?}");
+            assert_eq!(owned.encoding, borrowed.encoding, "{bytes:?}");
+            assert_eq!(owned.method, borrowed.method, "{bytes:?}");
+            assert_eq!(owned.confidence, borrowed.confidence, "{bytes:?}");
+        }
+        let Sniffed::Text(jis) = decode_owned(b"\x1b$B$3$s\x1b(B".to_vec(), None) else {
+            panic!("binary");
+        };
+        assert_eq!(jis.encoding, "ISO-2022-JP");
     }
 
     #[test]

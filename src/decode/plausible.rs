@@ -59,8 +59,13 @@ pub enum Class {
     Close,
     /// `’` and `ʼ`: a closing quote, but mostly an apostrophe inside words.
     Apostrophe,
-    /// Dashes, bullets, middle dots: fine between words, odd inside them.
+    /// Hyphens and dashes (`‐ – —`) and the middle dot: English sets an em
+    /// dash right between words (`word—word`), Catalan a middle dot inside
+    /// one (`col·lecció`).
     Dash,
+    /// Bullets and East Asian punctuation: fine between words, odd inside
+    /// them.
+    Bullet,
     /// Symbols that go with numbers: `° ½ ² € £ § № ± × µ`.
     NumSym,
     /// Symbols ordinary text uses now and then: `© ® ™ † ¶`.
@@ -124,7 +129,8 @@ pub fn classify(c: char) -> Class {
         '»' | '”' | '›' | '…' | '\u{3001}' | '\u{3002}' | '\u{300d}' | '\u{300f}' | '\u{3009}'
         | '\u{300b}' | '\u{3011}' | '\u{ff09}' | '\u{ff0c}' | '\u{ff0e}' | '\u{ff01}'
         | '\u{ff1f}' | '\u{ff1a}' | '\u{ff1b}' => Class::Close,
-        '\u{2010}'..='\u{2015}' | '•' | '·' | '\u{30fb}' | '\u{2027}' => Class::Dash,
+        '\u{2010}'..='\u{2015}' | '·' => Class::Dash,
+        '•' | '\u{30fb}' | '\u{2027}' => Class::Bullet,
         '°' | '½' | '¼' | '¾' | '¹' | '²' | '³' | '‰' | '€' | '£' | '¥' | '¢' | '§' | '№' | '±'
         | '×' | '÷' | 'µ' | 'ª' | 'º' | '\u{20a9}' | '\u{20aa}' => Class::NumSym,
         '©' | '®' | '™' | '†' | '‡' | '¶' | '\u{2031}'..='\u{2033}' | '\u{ad}' => {
@@ -145,7 +151,7 @@ pub fn classify(c: char) -> Class {
         c if c.is_whitespace() => Class::Space,
         c if c.is_control() => Class::Control,
         // CJK symbols and punctuation not listed above.
-        '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' => Class::Dash,
+        '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' => Class::Bullet,
         _ => Class::Odd,
     }
 }
@@ -158,7 +164,12 @@ fn unary(c: Class) -> f32 {
         Class::Symbol => 1.0,
         Class::NumSym => 0.5,
         Class::Mark => 0.3,
-        Class::Open | Class::Close | Class::Apostrophe | Class::Dash | Class::Space => 0.2,
+        Class::Open
+        | Class::Close
+        | Class::Apostrophe
+        | Class::Dash
+        | Class::Bullet
+        | Class::Space => 0.2,
         _ => 0.0,
     }
 }
@@ -186,14 +197,14 @@ fn pair(a: Class, b: Class) -> f32 {
                 3.0
             }
         }
-        (x, Digit) | (Digit, x) if x.is_letter() => 1.0,
+        (x, Digit) | (Digit, x) if x.is_letter() => 3.5,
         (NumSym, Digit) | (Digit, NumSym) => -0.5,
         (x, Symbol | Odd | NumSym) | (Symbol | Odd | NumSym, x) if x.is_letter() => 1.5,
         // Scripts written without spaces put brackets and quotes right
         // against letters; the others do not.
         (x, Open) if x.is_letter() && !unspaced(x) => 1.0,
         (Close, x) if x.is_letter() && !unspaced(x) => 1.0,
-        (Dash, x) | (x, Dash) if x.is_letter() => 0.5,
+        (Bullet, x) | (x, Bullet) if x.is_letter() => 0.5,
         (Mark, _) => 0.0,
         (x, Mark) if !x.is_letter() => 2.0,
         _ => 0.0,

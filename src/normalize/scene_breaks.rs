@@ -33,16 +33,15 @@ impl Rule for SceneBreaks {
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let marker = ctx.config.scene_breaks.marker.as_str();
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
         let mut line_start = 0;
-        for line in text.split('\n') {
+        for end in ends {
+            let line = &text[line_start..end];
             if line != marker && is_scene_break(line) {
-                out.fixes.push(Fix::new(
-                    line_start..line_start + line.len(),
-                    marker,
-                    Confidence::Likely,
-                ));
+                out.fixes
+                    .push(Fix::new(line_start..end, marker, Confidence::Likely));
             }
-            line_start += line.len() + 1;
+            line_start = end + 1;
         }
     }
 }

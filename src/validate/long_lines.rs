@@ -34,9 +34,13 @@ impl Rule for LongLines {
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let max = ctx.config.long_lines.max;
+        if text.len() <= max {
+            return;
+        }
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
         let mut start = 0;
-        for line in text.split_inclusive('\n') {
-            let body = line.trim_end_matches('\n');
+        for end in ends {
+            let body = &text[start..end];
             // Bytes bound characters from above: count only when it can matter.
             if body.len() > max {
                 let n = body.chars().count();
@@ -51,7 +55,7 @@ impl Rule for LongLines {
                     ));
                 }
             }
-            start += line.len();
+            start = end + 1;
         }
     }
 }

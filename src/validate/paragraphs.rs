@@ -20,7 +20,7 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
         if block.len() >= 2
             && block
                 .iter()
-                .all(|r| text[r.clone()].chars().count() <= WRAP)
+                .all(|r| r.len() <= WRAP || text[r.clone()].chars().count() <= WRAP)
         {
             out.push(block[0].start..block[block.len() - 1].end);
         } else {
@@ -28,11 +28,8 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
         }
         block.clear();
     };
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let range = start..start + body.len();
-        start += line.len();
+    for range in lines(text) {
+        let body = &text[range.clone()];
         if body.trim().is_empty() {
             flush(&mut block, &mut out);
         } else {
@@ -41,6 +38,25 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     }
     flush(&mut block, &mut out);
     out
+}
+
+/// Byte ranges of the lines of `text`, without their `\n` or `\r\n`.
+pub fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(
+        // The last line, when the text does not end with a line break.
+        (bytes.last().is_some_and(|&b| b != b'\n')).then_some(bytes.len()),
+    );
+    let mut start = 0;
+    ends.map(move |end| {
+        let line = start..end;
+        start = end + 1;
+        let mut body_end = line.end;
+        while body_end > line.start && matches!(bytes[body_end - 1], b'\r' | b'\n') {
+            body_end -= 1;
+        }
+        line.start..body_end
+    })
 }
 
 #[cfg(test)]
@@ -55,5 +71,22 @@ mod tests {
         let long = "x".repeat(120);
         let text = format!("{long}\n{long}\n");
         assert_eq!(paragraphs(&text).len(), 2);
+    }
+
+    #[test]
+    fn lines_are_split_inclusive_without_line_breaks() {
+        for text in ["", "\n", "a", "a\n", "a\r\nb", "a\n\nb\r\n", "a\r\r\n\r\n"] {
+            let mut start = 0;
+            let expected: Vec<Range<usize>> = text
+                .split_inclusive('\n')
+                .map(|line| {
+                    let body = line.trim_end_matches(['\n', '\r']);
+                    let range = start..start + body.len();
+                    start += line.len();
+                    range
+                })
+                .collect();
+            assert_eq!(lines(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
     }
 }

@@ -39,16 +39,18 @@ static INFO: RuleInfo = RuleInfo {
 const MAX_WORDS: usize = 120;
 const THRESHOLD: usize = 3;
 
+// Word boundaries are ASCII ones (`(?-u:\b)`): the cues are English words,
+// and ASCII boundaries let the regex run as a DFA instead of backtracking.
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(a/n|an:|author'?s'? ?notes?|authors? notes?|tbc|to be continued|r ?& ?r|read and review|reviews?|reviewing|fics?|fanfics?|fan ?fiction|next chapter|thanks? (?:you )?for reading|feedback|disclaimer|sequel|cliffhanger)(?:\b|$)",
+        r"(?i)(?-u:\b)(a/n|an:|author'?s'? ?notes?|authors? notes?|tbc|to be continued|r ?& ?r|read and review|reviews?|reviewing|fics?|fanfics?|fan ?fiction|next chapter|thanks? (?:you )?for reading|feedback|disclaimer|sequel|cliffhanger)(?:(?-u:\b)|$)",
     )
     .expect("strong cues")
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(chapters?|updates?|updated|finish|finished|sorry|let me know|readers?|please|continue)\b",
+        r"(?i)(?-u:\b)(chapters?|updates?|updated|finish|finished|sorry|let me know|readers?|please|continue)(?-u:\b)",
     )
     .expect("weak cues")
 });
