@@ -48,14 +48,30 @@ pub enum Class {
 }
 
 pub fn class(c: char) -> Class {
-    let u = c as u32;
-    if u < LOW_END {
-        return class_table()[u as usize];
+    Classes::get().of(c)
+}
+
+/// [`class`] with its table at hand, for loops over many characters.
+#[derive(Clone, Copy)]
+pub struct Classes(&'static [Class]);
+
+impl Classes {
+    pub fn get() -> Classes {
+        Classes(class_table())
     }
-    if (PUNCT.0..PUNCT.1).contains(&u) {
-        return class_table()[(LOW_END + u - PUNCT.0) as usize];
+
+    /// The class of `c`.
+    #[inline]
+    pub fn of(self, c: char) -> Class {
+        let u = c as u32;
+        if u < LOW_END {
+            return self.0[u as usize];
+        }
+        if (PUNCT.0..PUNCT.1).contains(&u) {
+            return self.0[(LOW_END + u - PUNCT.0) as usize];
+        }
+        class_of(c)
     }
-    class_of(c)
 }
 
 /// [`class`] is looked up in a table for the characters below this (Latin,
@@ -249,15 +265,16 @@ fn junk(k: Class) -> bool {
 
 /// How implausible `s` is as real text; 0 for ordinary words.
 pub fn badness(s: &[char]) -> i32 {
+    let table = Classes::get();
     let mut buf = [Class::Space; 64];
     let heap: Vec<Class>;
     let classes: &[Class] = if s.len() <= buf.len() {
         for (slot, &c) in buf.iter_mut().zip(s) {
-            *slot = class(c);
+            *slot = table.of(c);
         }
         &buf[..s.len()]
     } else {
-        heap = s.iter().map(|&c| class(c)).collect();
+        heap = s.iter().map(|&c| table.of(c)).collect();
         &heap
     };
     let mut bad = 0;

@@ -31,7 +31,7 @@
 //! the characters `c1-controls` makes of them, so a word reads the same
 //! before and after that rule ran: cleaning cleaned text changes nothing.
 
-use super::charclass::{badness, class, Class};
+use super::charclass::{badness, class, Class, Classes};
 use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
@@ -567,9 +567,10 @@ fn better(sa: i32, a: &[Piece], sb: i32, b: &[Piece], b_decoded: bool) -> bool {
 /// Does the decoding bring in characters that real text almost never holds
 /// (phonetic letters, controls)? Then it is a wrong reading.
 fn adds_rare(before: &[Piece], after: &[Piece]) -> bool {
+    let classes = Classes::get();
     let rare = |ps: &[Piece]| {
         ps.iter()
-            .filter(|p| matches!(class(p.c), Class::Rare | Class::Control))
+            .filter(|p| matches!(classes.of(p.c), Class::Rare | Class::Control))
             .count()
     };
     rare(after) > rare(before)
