@@ -485,6 +485,61 @@ impl LineCursor<'_> {
     }
 }
 
+/// Line and column of offsets that mostly come in increasing order, found by
+/// reading the text forward: no index of line starts is built, and each
+/// byte is read about once. The answers are those of [`LineIndex::line_col`].
+pub struct LineScan<'a> {
+    text: &'a str,
+    /// 0-based line of `at`, where that line starts, and how many characters
+    /// lie between its start and `at`.
+    line: usize,
+    start: usize,
+    at: usize,
+    chars: usize,
+}
+
+impl<'a> LineScan<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineScan {
+            text,
+            line: 0,
+            start: 0,
+            at: 0,
+            chars: 0,
+        }
+    }
+
+    /// (line, column), both 1-based; the column counts characters.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let end = offset.min(self.text.len());
+        if end < self.at {
+            *self = LineScan::new(self.text);
+        }
+        let read = &self.text.as_bytes()[self.at..end];
+        if let Some(last) = memchr::memrchr(b'\n', read) {
+            self.line += 1 + memchr::memchr_iter(b'\n', &read[..last]).count();
+            self.start = self.at + last + 1;
+            self.at = self.start;
+            self.chars = 0;
+        }
+        match self.text.get(self.at..end) {
+            Some(s) => {
+                self.chars += s.chars().count();
+                self.at = end;
+                (self.line + 1, self.chars + 1)
+            }
+            // Not at a character boundary: bytes since the line start.
+            None => {
+                let col = self
+                    .text
+                    .get(self.start..end)
+                    .map_or(end - self.start, |s| s.chars().count());
+                (self.line + 1, col + 1)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,8 +620,27 @@ mod tests {
         let t = "ab\n\u{e9}cd\u{e9}e\nx";
         let idx = LineIndex::new(t);
         let mut cursor = idx.cursor(t);
+        let mut scan = LineScan::new(t);
         for offset in [0, 1, 1, 3, 4, 5, 6, 8, 9, 10, 4, 11, 30] {
             assert_eq!(cursor.line_col(offset), idx.line_col(t, offset), "{offset}");
+            assert_eq!(scan.line_col(offset), idx.line_col(t, offset), "{offset}");
+        }
+        for t in [
+            "",
+            "\n",
+            "a\n\nb",
+            "\u{e9}\n\u{e9}\u{e9}\n",
+            "x\r\ny\n\nzz\n",
+        ] {
+            let idx = LineIndex::new(t);
+            let mut scan = LineScan::new(t);
+            for offset in 0..=t.len() + 2 {
+                assert_eq!(
+                    scan.line_col(offset),
+                    idx.line_col(t, offset),
+                    "{t:?} {offset}"
+                );
+            }
         }
     }
 }
