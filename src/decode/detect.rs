@@ -43,16 +43,27 @@ pub const WINDOW: usize = 64 * 1024;
 pub const WINDOW_MIN: usize = 16 * 1024;
 pub const WINDOW_EVIDENCE: usize = 4096;
 
+/// How many bytes are at or above 0x80, eight at a time.
+pub fn count_non_ascii(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        n += (w & 0x8080_8080_8080_8080).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b >= 0x80).count()
+}
+
 /// The end of the detection window for bytes whose first non-ASCII byte is
 /// at `first`.
 pub fn window_end(bytes: &[u8], first: usize) -> usize {
     let max = bytes.len().min(first + WINDOW);
     let min = bytes.len().min(first + WINDOW_MIN);
-    let mut seen = bytes[first..min].iter().filter(|&&b| b >= 0x80).count();
+    let mut seen = count_non_ascii(&bytes[first..min]);
     let mut end = min;
     while end < max && seen < WINDOW_EVIDENCE {
         let next = max.min(end + 4096);
-        seen += bytes[end..next].iter().filter(|&&b| b >= 0x80).count();
+        seen += count_non_ascii(&bytes[end..next]);
         end = next;
     }
     end
@@ -347,7 +358,7 @@ pub fn cost_in(bytes: &[u8], encoding: &'static Encoding) -> f32 {
 /// Number of non-ASCII characters, roughly: non-ASCII bytes, halved for
 /// multi-byte encodings.
 fn non_ascii(bytes: &[u8], multibyte: bool) -> usize {
-    let n = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let n = count_non_ascii(bytes);
     if multibyte {
         n / 2
     } else {
@@ -379,10 +390,18 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     // same way as an earlier one is the same candidate.
     let mut present = [false; 128];
     if !multibyte {
-        for &b in bytes {
-            if b >= 0x80 {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if w & 0x8080_8080_8080_8080 == 0 {
+                continue;
+            }
+            for &b in chunk.iter().filter(|&&b| b >= 0x80) {
                 present[(b - 0x80) as usize] = true;
             }
+        }
+        for &b in chunks.remainder().iter().filter(|&&b| b >= 0x80) {
+            present[(b - 0x80) as usize] = true;
         }
     }
     let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
@@ -678,6 +697,15 @@ mod tests {
                 }
             }
             assert_eq!(utf8_counts(&bytes), by_chunks(&bytes), "{bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_counts() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for len in [0, 1, 7, 8, 9, 100, 1000] {
+            let b = &bytes[..len];
+            assert_eq!(count_non_ascii(b), b.iter().filter(|&&x| x >= 0x80).count());
         }
     }
 
