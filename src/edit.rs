@@ -196,7 +196,12 @@ impl<'a> EditLog<'a> {
 
     /// Apply one rule's fixes. Overlapping fixes of one rule are a bug in that
     /// rule; the later of two is dropped.
-    pub fn apply(&mut self, rule: &'static str, mut fixes: Vec<Fix>) {
+    pub fn apply(&mut self, rule: &'static str, fixes: Vec<Fix>) {
+        self.apply_with(rule, fixes, true);
+    }
+
+    /// [`Self::apply`]; `in_place`: a few fixes may be made in place.
+    fn apply_with(&mut self, rule: &'static str, mut fixes: Vec<Fix>, in_place: bool) {
         let current: &str = self.current.as_deref().unwrap_or(&self.original);
         fixes.retain(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
         if fixes.is_empty() {
@@ -218,6 +223,10 @@ impl<'a> EditLog<'a> {
         // A fix overlapping the last one kept is dropped.
         fixes.dedup_by(|f, last| f.range.start < last.range.end || f.range == last.range);
         let mut news = fixes;
+        if in_place && self.apply_in_place(rule, &mut news) {
+            return;
+        }
+        let current: &str = self.current.as_deref().unwrap_or(&self.original);
 
         // Old edits and new fixes as spans of the current text, in one sorted
         // list; at equal spans an old edit comes first. Both are sorted
@@ -366,6 +375,69 @@ impl<'a> EditLog<'a> {
         self.edits = edits;
         self.spare_edits = olds;
         self.items = items;
+    }
+}
+
+impl EditLog<'_> {
+    /// [`Self::apply`] for a few sorted, non-overlapping fixes near the end of
+    /// an owned text, none of which touches an earlier edit: each is made in
+    /// place, from the last one back, and moves only what follows it. Returns
+    /// false, changing nothing, when that does not hold.
+    fn apply_in_place(&mut self, rule: &'static str, news: &mut [Fix]) -> bool {
+        const FEW: usize = 8;
+        let Some(current) = self.current.as_mut() else {
+            return false;
+        };
+        let len = current.len();
+        if news.len() > FEW || news.iter().map(|f| len - f.range.end).sum::<usize>() > len / 2 {
+            return false;
+        }
+        // For each fix, the old edits before it (in the order `apply` sorts
+        // them: at equal spans the old edit first) and their growth.
+        let mut at = [(0usize, 0isize); FEW];
+        let (mut k, mut shift) = (0, 0isize);
+        let span = |e: &Edit, shift: isize| {
+            let cs = (e.start as isize + shift) as usize;
+            cs..cs + e.after.len()
+        };
+        for (n, f) in news.iter().enumerate() {
+            while let Some(e) = self.edits.get(k) {
+                let s = span(e, shift);
+                if (s.start, s.end) > (f.range.start, f.range.end) {
+                    break;
+                }
+                if overlaps(&s, &f.range) {
+                    return false;
+                }
+                shift += growth(e);
+                k += 1;
+            }
+            if let Some(e) = self.edits.get(k) {
+                if overlaps(&span(e, shift), &f.range) {
+                    return false;
+                }
+            }
+            at[n] = (k, shift);
+        }
+        for (f, &(k, shift)) in news.iter_mut().zip(&at).rev() {
+            let start = (f.range.start as isize - shift) as usize;
+            let end = (f.range.end as isize - shift) as usize;
+            current.replace_range(f.range.clone(), &f.replacement);
+            let before = &self.original[start..end];
+            if before != f.replacement {
+                let edit = Edit {
+                    rule,
+                    merged: Vec::new(),
+                    start,
+                    end,
+                    before: before.into(),
+                    after: std::mem::take(&mut f.replacement),
+                    confidence: f.confidence,
+                };
+                self.edits.insert(k, edit);
+            }
+        }
+        true
     }
 }
 
@@ -600,6 +672,47 @@ mod tests {
         let mut many = [0, 3, 5];
         log.to_original_many(&mut many);
         assert_eq!(many, [0, 5, 10]);
+    }
+
+    /// Fixes made in place give the same text and edits as the general way.
+    #[test]
+    fn in_place_agrees() {
+        let mut state = 3u64;
+        let mut next = move |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let pieces = ["a", "b", " ", "\n", "\r\n", "\u{e9}", "\u{2019}", "xyz"];
+        for _ in 0..300 {
+            let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text));
+            for round in 0..6 {
+                let current = fast.current().to_string();
+                let bounds: Vec<usize> = (0..=current.len())
+                    .filter(|&i| current.is_char_boundary(i))
+                    .collect();
+                let mut fixes = Vec::new();
+                for _ in 0..next(4) {
+                    let a = bounds[next(bounds.len())];
+                    let b = bounds[next(bounds.len())];
+                    let replacement = pieces[next(pieces.len())];
+                    let replacement = if next(3) == 0 { "" } else { replacement };
+                    fixes.push(Fix::new(
+                        a.min(b)..a.max(b),
+                        replacement,
+                        Confidence::Likely,
+                    ));
+                }
+                let rule = ["one", "two", "three"][round % 3];
+                fast.apply_with(rule, fixes.clone(), true);
+                slow.apply_with(rule, fixes, false);
+                assert_eq!(fast.current(), slow.current());
+                assert_eq!(fast.edits(), slow.edits());
+                check(&fast);
+            }
+        }
     }
 
     #[test]
