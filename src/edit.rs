@@ -9,6 +9,7 @@
 //! in one place: when a later fix touches text an earlier fix produced, the two
 //! are merged into one [`Edit`] that names both rules.
 
+use compact_str::CompactString;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -38,17 +39,20 @@ impl Confidence {
 }
 
 /// A change proposed by one rule, in coordinates of the text the rule saw.
+///
+/// Replacements and the texts of [`Edit`]s are [`CompactString`]s: most are
+/// a few bytes (`\n`, `’`), held inline without an allocation each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub range: Range<usize>,
-    pub replacement: String,
+    pub replacement: CompactString,
     pub confidence: Confidence,
 }
 
 impl Fix {
     pub fn new(
         range: Range<usize>,
-        replacement: impl Into<String>,
+        replacement: impl Into<CompactString>,
         confidence: Confidence,
     ) -> Self {
         Fix {
@@ -58,7 +62,7 @@ impl Fix {
         }
     }
     pub fn delete(range: Range<usize>, confidence: Confidence) -> Self {
-        Fix::new(range, String::new(), confidence)
+        Fix::new(range, CompactString::default(), confidence)
     }
 }
 
@@ -73,8 +77,8 @@ pub struct Edit {
     /// Byte offsets `start..end` in the decoded input.
     pub start: usize,
     pub end: usize,
-    pub before: String,
-    pub after: String,
+    pub before: CompactString,
+    pub after: CompactString,
     /// The lowest confidence of the merged changes.
     pub confidence: Confidence,
 }
@@ -93,6 +97,10 @@ pub struct EditLog<'a> {
     spare: String,
     /// Sorted by `start`, non-overlapping.
     edits: Vec<Edit>,
+    /// Buffers of the last change, reused likewise: the edits before it, and
+    /// the spans `apply` sorts.
+    spare_edits: Vec<Edit>,
+    items: Vec<(Range<usize>, Item)>,
 }
 
 impl<'a> EditLog<'a> {
@@ -102,6 +110,8 @@ impl<'a> EditLog<'a> {
             current: None,
             spare: String::new(),
             edits: Vec::new(),
+            spare_edits: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -112,6 +122,8 @@ impl<'a> EditLog<'a> {
             current: None,
             spare: String::new(),
             edits: Vec::new(),
+            spare_edits: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -184,15 +196,19 @@ impl<'a> EditLog<'a> {
 
     /// Apply one rule's fixes. Overlapping fixes of one rule are a bug in that
     /// rule; the later of two is dropped.
-    pub fn apply(&mut self, rule: &'static str, mut fixes: Vec<Fix>) {
+    pub fn apply(&mut self, rule: &'static str, fixes: Vec<Fix>) {
+        self.apply_with(rule, fixes, true);
+    }
+
+    /// [`Self::apply`]; `in_place`: a few fixes may be made in place.
+    fn apply_with(&mut self, rule: &'static str, mut fixes: Vec<Fix>, in_place: bool) {
         let current: &str = self.current.as_deref().unwrap_or(&self.original);
         fixes.retain(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
         if fixes.is_empty() {
             return;
         }
         fixes.sort_by_key(|f| (f.range.start, f.range.end));
-        let mut news: Vec<Fix> = Vec::with_capacity(fixes.len());
-        for f in fixes {
+        for f in &fixes {
             debug_assert!(
                 current.is_char_boundary(f.range.start),
                 "{rule}: {:?}",
@@ -203,37 +219,61 @@ impl<'a> EditLog<'a> {
                 "{rule}: {:?}",
                 f.range
             );
-            if news
-                .last()
-                .is_none_or(|last| f.range.start >= last.range.end && f.range != last.range)
-            {
-                news.push(f);
-            }
         }
+        // A fix overlapping the last one kept is dropped.
+        fixes.dedup_by(|f, last| f.range.start < last.range.end || f.range == last.range);
+        let mut news = fixes;
+        if in_place && self.apply_in_place(rule, &mut news) {
+            return;
+        }
+        let current: &str = self.current.as_deref().unwrap_or(&self.original);
 
         // Old edits and new fixes as spans of the current text, in one sorted
-        // list; at equal spans an old edit comes first.
+        // list; at equal spans an old edit comes first. Both are sorted
+        // already (old edits do not overlap, new fixes were sorted above):
+        // they are merged.
         let mut olds = std::mem::take(&mut self.edits);
-        let mut items: Vec<(Range<usize>, Item)> = Vec::with_capacity(olds.len() + news.len());
+        let mut items = emptied(std::mem::take(&mut self.items), olds.len() + news.len());
         let mut shift: isize = 0;
-        for (i, e) in olds.iter().enumerate() {
+        let mut n = 0;
+        for e in &olds {
             let cs = (e.start as isize + shift) as usize;
             shift += growth(e);
-            items.push((cs..cs + e.after.len(), Item::Old(i)));
+            let span = cs..cs + e.after.len();
+            while let Some(f) = news.get(n) {
+                if (f.range.start, f.range.end) >= (span.start, span.end) {
+                    break;
+                }
+                items.push((f.range.clone(), Item::New(n)));
+                n += 1;
+            }
+            items.push((span, Item::Old));
         }
         items.extend(
-            news.iter()
+            news[n..]
+                .iter()
                 .enumerate()
-                .map(|(i, f)| (f.range.clone(), Item::New(i))),
+                .map(|(i, f)| (f.range.clone(), Item::New(n + i))),
         );
-        items.sort_by_key(|(r, item)| (r.start, r.end, matches!(item, Item::New(_))));
+        debug_assert!(items.is_sorted_by_key(|(r, item)| (
+            r.start,
+            r.end,
+            matches!(item, Item::New(_))
+        )));
 
-        let mut edits: Vec<Edit> = Vec::with_capacity(items.len());
+        // Each old edit is in exactly one cluster, in order: they are taken
+        // from `olds` one by one.
+        let mut edits = emptied(std::mem::take(&mut self.spare_edits), items.len());
+        let mut taken = olds.drain(..);
         let mut text = std::mem::take(&mut self.spare);
         text.clear();
-        text.reserve(current.len());
+        if text.capacity() < current.len() {
+            // A new buffer: growing the old one would copy its bytes.
+            text = String::with_capacity(current.len());
+        }
         let mut copied = 0; // how much of the current text is in `text`
         let mut shift: isize = 0; // growth of the old edits left of the cursor
+        let mut untouched = 0; // old edits to move before the next cluster
         let mut i = 0;
         while i < items.len() {
             let (mut lo, mut hi) = (items[i].0.start, items[i].0.end);
@@ -245,20 +285,40 @@ impl<'a> EditLog<'a> {
                 i += 1;
             }
             let cluster = &items[first..i];
-            if let [(_, Item::Old(o))] = cluster {
-                // Untouched: moved, not copied (each old edit is in exactly
-                // one cluster).
-                let old = &mut olds[*o];
-                shift += growth(old);
-                edits.push(Edit {
-                    merged: std::mem::take(&mut old.merged),
-                    before: std::mem::take(&mut old.before),
-                    after: std::mem::take(&mut old.after),
-                    ..*old
-                });
+            if let [(_, Item::Old)] = cluster {
+                // Untouched: moved, not copied, with the next ones.
+                untouched += 1;
                 continue;
             }
-            let mut after = String::new();
+            if untouched > 0 {
+                let from = edits.len();
+                edits.extend(taken.by_ref().take(untouched));
+                shift += edits[from..].iter().map(growth).sum::<isize>();
+                untouched = 0;
+            }
+            if let [(_, Item::New(n))] = cluster {
+                // One fix alone: its replacement is the new text.
+                let f = &mut news[*n];
+                text.push_str(&current[copied..lo]);
+                text.push_str(&f.replacement);
+                copied = hi;
+                let start = (lo as isize - shift) as usize;
+                let end = (hi as isize - shift) as usize;
+                let before = &self.original[start..end];
+                if before != f.replacement {
+                    edits.push(Edit {
+                        rule,
+                        merged: Vec::new(),
+                        start,
+                        end,
+                        before: before.into(),
+                        after: std::mem::take(&mut f.replacement),
+                        confidence: f.confidence,
+                    });
+                }
+                continue;
+            }
+            let mut after = CompactString::default();
             let mut at = lo;
             let mut confidence = Confidence::Certain;
             let mut merged: Vec<&'static str> = Vec::new();
@@ -272,9 +332,9 @@ impl<'a> EditLog<'a> {
                         at = f.range.end;
                         confidence = confidence.min(f.confidence);
                     }
-                    Item::Old(o) => {
-                        let e = &olds[o];
-                        inside += growth(e);
+                    Item::Old => {
+                        let e = taken.next().expect("an old edit per item");
+                        inside += growth(&e);
                         confidence = confidence.min(e.confidence);
                         for r in e.merged.iter().copied().chain([e.rule]) {
                             if r != rule && !merged.contains(&r) {
@@ -299,22 +359,102 @@ impl<'a> EditLog<'a> {
                     merged,
                     start,
                     end,
-                    before: before.to_string(),
+                    before: before.into(),
                     after,
                     confidence,
                 });
             }
         }
         text.push_str(&current[copied..]);
+        edits.extend(taken.by_ref().take(untouched));
+        debug_assert!(taken.next().is_none());
+        drop(taken);
         if let Some(old) = self.current.replace(text) {
             self.spare = old;
         }
         self.edits = edits;
+        self.spare_edits = olds;
+        self.items = items;
     }
 }
 
+impl EditLog<'_> {
+    /// [`Self::apply`] for a few sorted, non-overlapping fixes near the end of
+    /// an owned text, none of which touches an earlier edit: each is made in
+    /// place, from the last one back, and moves only what follows it. Returns
+    /// false, changing nothing, when that does not hold.
+    fn apply_in_place(&mut self, rule: &'static str, news: &mut [Fix]) -> bool {
+        const FEW: usize = 8;
+        let Some(current) = self.current.as_mut() else {
+            return false;
+        };
+        let len = current.len();
+        if news.len() > FEW || news.iter().map(|f| len - f.range.end).sum::<usize>() > len / 2 {
+            return false;
+        }
+        // For each fix, the old edits before it (in the order `apply` sorts
+        // them: at equal spans the old edit first) and their growth.
+        let mut at = [(0usize, 0isize); FEW];
+        let (mut k, mut shift) = (0, 0isize);
+        let span = |e: &Edit, shift: isize| {
+            let cs = (e.start as isize + shift) as usize;
+            cs..cs + e.after.len()
+        };
+        for (n, f) in news.iter().enumerate() {
+            while let Some(e) = self.edits.get(k) {
+                let s = span(e, shift);
+                if (s.start, s.end) > (f.range.start, f.range.end) {
+                    break;
+                }
+                if overlaps(&s, &f.range) {
+                    return false;
+                }
+                shift += growth(e);
+                k += 1;
+            }
+            if let Some(e) = self.edits.get(k) {
+                if overlaps(&span(e, shift), &f.range) {
+                    return false;
+                }
+            }
+            at[n] = (k, shift);
+        }
+        for (f, &(k, shift)) in news.iter_mut().zip(&at).rev() {
+            let start = (f.range.start as isize - shift) as usize;
+            let end = (f.range.end as isize - shift) as usize;
+            current.replace_range(f.range.clone(), &f.replacement);
+            let before = &self.original[start..end];
+            if before != f.replacement {
+                let edit = Edit {
+                    rule,
+                    merged: Vec::new(),
+                    start,
+                    end,
+                    before: before.into(),
+                    after: std::mem::take(&mut f.replacement),
+                    confidence: f.confidence,
+                };
+                self.edits.insert(k, edit);
+            }
+        }
+        true
+    }
+}
+
+/// `v` emptied, with room for `n` elements: a new vector if it has not (growing
+/// it would copy the old elements' bytes).
+fn emptied<T>(mut v: Vec<T>, n: usize) -> Vec<T> {
+    v.clear();
+    if v.capacity() < n {
+        return Vec::with_capacity(n.max(2 * v.capacity()));
+    }
+    v
+}
+
+/// An old edit (they come in order) or the new fix of that index.
+#[derive(Debug, Clone)]
 enum Item {
-    Old(usize),
+    Old,
     New(usize),
 }
 
@@ -417,6 +557,61 @@ impl LineCursor<'_> {
     }
 }
 
+/// Line and column of offsets that mostly come in increasing order, found by
+/// reading the text forward: no index of line starts is built, and each
+/// byte is read about once. The answers are those of [`LineIndex::line_col`].
+pub struct LineScan<'a> {
+    text: &'a str,
+    /// 0-based line of `at`, where that line starts, and how many characters
+    /// lie between its start and `at`.
+    line: usize,
+    start: usize,
+    at: usize,
+    chars: usize,
+}
+
+impl<'a> LineScan<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineScan {
+            text,
+            line: 0,
+            start: 0,
+            at: 0,
+            chars: 0,
+        }
+    }
+
+    /// (line, column), both 1-based; the column counts characters.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let end = offset.min(self.text.len());
+        if end < self.at {
+            *self = LineScan::new(self.text);
+        }
+        let read = &self.text.as_bytes()[self.at..end];
+        if let Some(last) = memchr::memrchr(b'\n', read) {
+            self.line += 1 + memchr::memchr_iter(b'\n', &read[..last]).count();
+            self.start = self.at + last + 1;
+            self.at = self.start;
+            self.chars = 0;
+        }
+        match self.text.get(self.at..end) {
+            Some(s) => {
+                self.chars += s.chars().count();
+                self.at = end;
+                (self.line + 1, self.chars + 1)
+            }
+            // Not at a character boundary: bytes since the line start.
+            None => {
+                let col = self
+                    .text
+                    .get(self.start..end)
+                    .map_or(end - self.start, |s| s.chars().count());
+                (self.line + 1, col + 1)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +674,47 @@ mod tests {
         assert_eq!(many, [0, 5, 10]);
     }
 
+    /// Fixes made in place give the same text and edits as the general way.
+    #[test]
+    fn in_place_agrees() {
+        let mut state = 3u64;
+        let mut next = move |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let pieces = ["a", "b", " ", "\n", "\r\n", "\u{e9}", "\u{2019}", "xyz"];
+        for _ in 0..300 {
+            let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text));
+            for round in 0..6 {
+                let current = fast.current().to_string();
+                let bounds: Vec<usize> = (0..=current.len())
+                    .filter(|&i| current.is_char_boundary(i))
+                    .collect();
+                let mut fixes = Vec::new();
+                for _ in 0..next(4) {
+                    let a = bounds[next(bounds.len())];
+                    let b = bounds[next(bounds.len())];
+                    let replacement = pieces[next(pieces.len())];
+                    let replacement = if next(3) == 0 { "" } else { replacement };
+                    fixes.push(Fix::new(
+                        a.min(b)..a.max(b),
+                        replacement,
+                        Confidence::Likely,
+                    ));
+                }
+                let rule = ["one", "two", "three"][round % 3];
+                fast.apply_with(rule, fixes.clone(), true);
+                slow.apply_with(rule, fixes, false);
+                assert_eq!(fast.current(), slow.current());
+                assert_eq!(fast.edits(), slow.edits());
+                check(&fast);
+            }
+        }
+    }
+
     #[test]
     fn fix_undone_by_later_rule_disappears() {
         let mut log = EditLog::new("a b".into());
@@ -497,8 +733,27 @@ mod tests {
         let t = "ab\n\u{e9}cd\u{e9}e\nx";
         let idx = LineIndex::new(t);
         let mut cursor = idx.cursor(t);
+        let mut scan = LineScan::new(t);
         for offset in [0, 1, 1, 3, 4, 5, 6, 8, 9, 10, 4, 11, 30] {
             assert_eq!(cursor.line_col(offset), idx.line_col(t, offset), "{offset}");
+            assert_eq!(scan.line_col(offset), idx.line_col(t, offset), "{offset}");
+        }
+        for t in [
+            "",
+            "\n",
+            "a\n\nb",
+            "\u{e9}\n\u{e9}\u{e9}\n",
+            "x\r\ny\n\nzz\n",
+        ] {
+            let idx = LineIndex::new(t);
+            let mut scan = LineScan::new(t);
+            for offset in 0..=t.len() + 2 {
+                assert_eq!(
+                    scan.line_col(offset),
+                    idx.line_col(t, offset),
+                    "{t:?} {offset}"
+                );
+            }
         }
     }
 }

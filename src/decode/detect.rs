@@ -43,16 +43,27 @@ pub const WINDOW: usize = 64 * 1024;
 pub const WINDOW_MIN: usize = 16 * 1024;
 pub const WINDOW_EVIDENCE: usize = 4096;
 
+/// How many bytes are at or above 0x80, eight at a time.
+pub fn count_non_ascii(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        n += (w & 0x8080_8080_8080_8080).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b >= 0x80).count()
+}
+
 /// The end of the detection window for bytes whose first non-ASCII byte is
 /// at `first`.
 pub fn window_end(bytes: &[u8], first: usize) -> usize {
     let max = bytes.len().min(first + WINDOW);
     let min = bytes.len().min(first + WINDOW_MIN);
-    let mut seen = bytes[first..min].iter().filter(|&&b| b >= 0x80).count();
+    let mut seen = count_non_ascii(&bytes[first..min]);
     let mut end = min;
     while end < max && seen < WINDOW_EVIDENCE {
         let next = max.min(end + 4096);
-        seen += bytes[end..next].iter().filter(|&&b| b >= 0x80).count();
+        seen += count_non_ascii(&bytes[end..next]);
         end = next;
     }
     end
@@ -347,7 +358,7 @@ pub fn cost_in(bytes: &[u8], encoding: &'static Encoding) -> f32 {
 /// Number of non-ASCII characters, roughly: non-ASCII bytes, halved for
 /// multi-byte encodings.
 fn non_ascii(bytes: &[u8], multibyte: bool) -> usize {
-    let n = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let n = count_non_ascii(bytes);
     if multibyte {
         n / 2
     } else {
@@ -379,10 +390,18 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     // same way as an earlier one is the same candidate.
     let mut present = [false; 128];
     if !multibyte {
-        for &b in bytes {
-            if b >= 0x80 {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if w & 0x8080_8080_8080_8080 == 0 {
+                continue;
+            }
+            for &b in chunk.iter().filter(|&&b| b >= 0x80) {
                 present[(b - 0x80) as usize] = true;
             }
+        }
+        for &b in chunks.remainder().iter().filter(|&&b| b >= 0x80) {
+            present[(b - 0x80) as usize] = true;
         }
     }
     let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
@@ -481,12 +500,71 @@ fn has_iso2022_escapes(bytes: &[u8]) -> bool {
 /// `A4 D5 A4 EB` holds `D5 A4` and `EB A4 B5`), but in it the invalid
 /// stretches always outnumber the accidental valid ones; below that ratio the
 /// mixed reading must also read better than the legacy guess.
+///
+/// The stretches are those of [`<[u8]>::utf8_chunks`] (each invalid part
+/// counts once); this walks the bytes the same way, skipping ASCII eight
+/// bytes at a time.
 fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
-    for chunk in bytes.utf8_chunks() {
-        valid_multibyte += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
-        if !chunk.invalid().is_empty() {
+    let get = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    let cont = |b: u8| (0x80..=0xBF).contains(&b);
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let high =
+                u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080;
+            if high == 0 {
+                i += 8;
+                continue;
+            }
+            i += high.trailing_zeros() as usize / 8;
+        }
+        let lead = bytes[i];
+        i += 1;
+        // The sequence is valid when `ok` ends true; the bytes taken so far
+        // (`i`) are the invalid part otherwise, as in `Utf8Chunks`.
+        let ok = match lead {
+            0x00..=0x7F => continue,
+            0xC2..=0xDF => {
+                let ok = cont(get(i));
+                i += usize::from(ok);
+                ok
+            }
+            0xE0..=0xEF => {
+                let second = match lead {
+                    0xE0 => (0xA0..=0xBF).contains(&get(i)),
+                    0xED => (0x80..=0x9F).contains(&get(i)),
+                    _ => cont(get(i)),
+                };
+                second && {
+                    i += 1;
+                    let ok = cont(get(i));
+                    i += usize::from(ok);
+                    ok
+                }
+            }
+            0xF0..=0xF4 => {
+                let second = match lead {
+                    0xF0 => (0x90..=0xBF).contains(&get(i)),
+                    0xF4 => (0x80..=0x8F).contains(&get(i)),
+                    _ => cont(get(i)),
+                };
+                second && {
+                    i += 1;
+                    cont(get(i)) && {
+                        i += 1;
+                        let ok = cont(get(i));
+                        i += usize::from(ok);
+                        ok
+                    }
+                }
+            }
+            _ => false,
+        };
+        if ok {
+            valid_multibyte += 1;
+        } else {
             invalid += 1;
         }
     }
@@ -577,6 +655,58 @@ mod tests {
         assert_eq!(nul_pattern(&utf32), Some(BomKind::Utf32Be));
         // NULs at both parities: binary, not UTF-16.
         assert_eq!(nul_pattern(b"ab\0\0cd\0e\0\0fg\0\0hi\0j\0k"), None);
+    }
+
+    #[test]
+    fn utf8_counts_agree_with_utf8_chunks() {
+        fn by_chunks(bytes: &[u8]) -> (usize, usize) {
+            let mut counts = (0, 0);
+            for chunk in bytes.utf8_chunks() {
+                counts.0 += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+                counts.1 += usize::from(!chunk.invalid().is_empty());
+            }
+            counts
+        }
+        let mut state = 11u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u8
+        };
+        let pieces: [&[u8]; 12] = [
+            b"a",
+            b"  ",
+            b"\xc3\xa9",
+            b"\xe2\x80\x99",
+            b"\xf0\x9f\x98\x80",
+            b"\xed\xa0\x80",
+            b"\xe0\x80",
+            b"\xf4\x90",
+            b"\xc0",
+            b"\xff",
+            b"\x80",
+            b"\xf0\x90\x80",
+        ];
+        for len in 0..400 {
+            let mut bytes = Vec::new();
+            for _ in 0..len % 40 {
+                match next() % 3 {
+                    0 => bytes.push(next()),
+                    _ => bytes.extend_from_slice(pieces[usize::from(next()) % pieces.len()]),
+                }
+            }
+            assert_eq!(utf8_counts(&bytes), by_chunks(&bytes), "{bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_counts() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for len in [0, 1, 7, 8, 9, 100, 1000] {
+            let b = &bytes[..len];
+            assert_eq!(count_non_ascii(b), b.iter().filter(|&&x| x >= 0x80).count());
+        }
     }
 
     #[test]

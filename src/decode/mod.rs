@@ -432,16 +432,30 @@ pub struct LineEndings {
 impl LineEndings {
     /// [`Self::count`], skipping the search for what `facts` rule out.
     pub fn count_with(text: &str, facts: &crate::facts::TextFacts) -> Self {
-        if facts.cr || facts.unicode_newlines {
-            return Self::count(text);
+        let mut counts = if facts.cr {
+            Self::count_ascii(text)
+        } else {
+            LineEndings {
+                lf: memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+                ..LineEndings::default()
+            }
+        };
+        if facts.unicode_newlines {
+            counts.unicode = Self::count_unicode(text);
         }
-        LineEndings {
-            lf: memchr::memchr_iter(b'\n', text.as_bytes()).count(),
-            ..LineEndings::default()
-        }
+        counts
     }
 
     pub fn count(text: &str) -> Self {
+        let mut counts = Self::count_ascii(text);
+        if !text.is_ascii() {
+            counts.unicode = Self::count_unicode(text);
+        }
+        counts
+    }
+
+    /// LF, CRLF and CR.
+    fn count_ascii(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut counts = LineEndings::default();
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
@@ -452,18 +466,21 @@ impl LineEndings {
                 _ => counts.cr += 1,
             }
         }
-        if !text.is_ascii() {
-            // U+0085 is C2 85 in UTF-8, U+2028 and U+2029 are E2 80 A8 and A9.
-            counts.unicode = memchr::memchr2_iter(0xc2, 0xe2, bytes)
-                .filter(|&i| {
-                    matches!(
-                        &bytes[i..],
-                        [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
-                    )
-                })
-                .count();
-        }
         counts
+    }
+
+    /// U+0085, U+2028 and U+2029.
+    fn count_unicode(text: &str) -> usize {
+        let bytes = text.as_bytes();
+        // U+0085 is C2 85 in UTF-8, U+2028 and U+2029 are E2 80 A8 and A9.
+        memchr::memchr2_iter(0xc2, 0xe2, bytes)
+            .filter(|&i| {
+                matches!(
+                    &bytes[i..],
+                    [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
+                )
+            })
+            .count()
     }
 }
 

@@ -49,8 +49,9 @@ impl Rule for C1Controls {
                 continue;
             }
             if let Some(c) = cp1252_of_c1(char::from(b)) {
-                out.fixes
-                    .push(Fix::new(i..i + 2, c.to_string(), Confidence::Likely));
+                let mut buf = [0; 4];
+                let c: &str = c.encode_utf8(&mut buf);
+                out.fixes.push(Fix::new(i..i + 2, c, Confidence::Likely));
             }
         }
     }

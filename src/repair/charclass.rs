@@ -48,6 +48,50 @@ pub enum Class {
 }
 
 pub fn class(c: char) -> Class {
+    Classes::get().of(c)
+}
+
+/// [`class`] with its table at hand, for loops over many characters.
+#[derive(Clone, Copy)]
+pub struct Classes(&'static [Class]);
+
+impl Classes {
+    pub fn get() -> Classes {
+        Classes(class_table())
+    }
+
+    /// The class of `c`.
+    #[inline]
+    pub fn of(self, c: char) -> Class {
+        let u = c as u32;
+        if u < LOW_END {
+            return self.0[u as usize];
+        }
+        if (PUNCT.0..PUNCT.1).contains(&u) {
+            return self.0[(LOW_END + u - PUNCT.0) as usize];
+        }
+        class_of(c)
+    }
+}
+
+/// [`class`] is looked up in a table for the characters below this (Latin,
+/// Greek, Cyrillic, Hebrew, Arabic) and for those of `PUNCT` (punctuation,
+/// symbols, box drawing): what mojibake is made of.
+const LOW_END: u32 = 0x800;
+const PUNCT: (u32, u32) = (0x2000, 0x2600);
+
+fn class_table() -> &'static [Class] {
+    static TABLE: std::sync::OnceLock<Box<[Class]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..LOW_END)
+            .chain(PUNCT.0..PUNCT.1)
+            .map(|u| char::from_u32(u).map_or(Class::Rare, class_of))
+            .collect()
+    })
+}
+
+/// [`class`], worked out.
+fn class_of(c: char) -> Class {
     use Class::*;
     let u = c as u32;
     if c.is_ascii() {
@@ -221,19 +265,25 @@ fn junk(k: Class) -> bool {
 
 /// How implausible `s` is as real text; 0 for ordinary words.
 pub fn badness(s: &[char]) -> i32 {
+    let table = Classes::get();
     let mut buf = [Class::Space; 64];
     let heap: Vec<Class>;
     let classes: &[Class] = if s.len() <= buf.len() {
         for (slot, &c) in buf.iter_mut().zip(s) {
-            *slot = class(c);
+            *slot = table.of(c);
         }
         &buf[..s.len()]
     } else {
-        heap = s.iter().map(|&c| class(c)).collect();
+        heap = s.iter().map(|&c| table.of(c)).collect();
         &heap
     };
     let mut bad = 0;
     for (i, (&c, &k)) in s.iter().zip(classes).enumerate() {
+        // Nothing below scores an ASCII character other than a control
+        // followed by an ASCII character or by nothing.
+        if c.is_ascii() && k != Class::Control && s.get(i + 1).is_none_or(|n| n.is_ascii()) {
+            continue;
+        }
         let prev = i.checked_sub(1).map(|j| (s[j], classes[j]));
         let next = s.get(i + 1).map(|&n| (n, classes[i + 1]));
         let next2 = s.get(i + 2).map(|_| classes[i + 2]);
@@ -388,15 +438,30 @@ pub fn badness(s: &[char]) -> i32 {
             // Punctuation glued inside a word (`profiter‚Ķ`).
             bad += len;
         }
-        let mut distinct: Vec<char> = run.to_vec();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if len >= 3 && distinct.len() >= 3 && symbolic >= 2 {
+        if len >= 3 && symbolic >= 2 && at_least_three_distinct(run) {
             bad += 2 * (len - 2);
         }
         i = j;
     }
     bad
+}
+
+/// Does `run` hold three different characters or more?
+fn at_least_three_distinct(run: &[char]) -> bool {
+    let Some(&a) = run.first() else {
+        return false;
+    };
+    let mut b = None;
+    for &c in run {
+        if c == a || b == Some(c) {
+            continue;
+        }
+        if b.is_some() {
+            return true;
+        }
+        b = Some(c);
+    }
+    false
 }
 
 #[cfg(test)]
@@ -424,5 +489,17 @@ mod tests {
         }
         assert!(b("cafÃ©") > 0);
         assert!(b("â€™") > 0);
+    }
+
+    #[test]
+    fn table_agrees_with_the_rules() {
+        for u in (0..LOW_END).chain(PUNCT.0..PUNCT.1) {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(class(c), class_of(c), "{c:?}");
+            }
+        }
+        assert!(at_least_three_distinct(&['a', 'b', 'a', 'c']));
+        assert!(!at_least_three_distinct(&['a', 'b', 'a', 'b', 'b']));
+        assert!(!at_least_three_distinct(&[]));
     }
 }

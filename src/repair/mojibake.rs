@@ -31,12 +31,13 @@
 //! the characters `c1-controls` makes of them, so a word reads the same
 //! before and after that rule ran: cleaning cleaned text changes nothing.
 
-use super::charclass::{badness, class, Class};
+use super::charclass::{badness, class, Class, Classes};
 use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::ops::Range;
 
 pub struct Mojibake;
 
@@ -72,13 +73,9 @@ impl Rule for Mojibake {
             return;
         }
         let mut order = Page::ALL.to_vec();
-        let (mut fixes, pages) = fix_words(text, &words, &order);
         // The code page most words were read through is the text's: it goes
         // first where several pages read a word equally well.
-        let mut counts = [0usize; Page::ALL.len()];
-        for p in &pages {
-            counts[Page::ALL.iter().position(|q| q == p).unwrap()] += 1;
-        }
+        let (mut fixes, counts) = fix_words(text, &words, &order);
         let top = (0..counts.len())
             .max_by_key(|&i| (counts[i], usize::MAX - i))
             .unwrap();
@@ -116,8 +113,9 @@ impl Rule for Mojibake {
 
 /// The spans of the words that may hold mojibake: a character some code
 /// page encodes to a UTF-8 lead byte, followed by one it encodes to a
-/// continuation byte (or a U+FFFD or a space standing for one).
-fn words(text: &str) -> Vec<(usize, usize)> {
+/// continuation byte (or a U+FFFD or a space standing for one); with their
+/// `sequence_pages`.
+fn words(text: &str) -> Vec<(usize, usize, u8)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -137,8 +135,9 @@ fn words(text: &str) -> Vec<(usize, usize)> {
         while end < bytes.len() && end - start < 200 && joins_across(text, end) {
             end = word_end(bytes, end + 1);
         }
-        if sequence_pages(text[start..end].chars()) != 0 {
-            out.push((start, end));
+        let pages = sequence_pages(text[start..end].chars());
+        if pages != 0 {
+            out.push((start, end, pages));
         }
         pos = end;
     }
@@ -147,11 +146,17 @@ fn words(text: &str) -> Vec<(usize, usize)> {
 
 /// The offset of the first byte at or above 0x80, eight bytes at a time.
 fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
+    let word = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
     let mut at = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    for chunk in bytes.chunks_exact(32) {
+        let w = word(&chunk[..8]) | word(&chunk[8..16]) | word(&chunk[16..24]) | word(&chunk[24..]);
         if w & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        at += 32;
+    }
+    for chunk in bytes[at..].chunks_exact(8) {
+        if word(chunk) & 0x8080_8080_8080_8080 != 0 {
             break;
         }
         at += 8;
@@ -181,38 +186,62 @@ fn sequence_pages(chars: impl Iterator<Item = char>) -> u8 {
     found
 }
 
-/// Fixes for every word, and the outer code page of each repaired word.
-fn fix_words(text: &str, words: &[(usize, usize)], order: &[Page]) -> (Vec<Fix>, Vec<Page>) {
+/// Fixes for every word, and how many repaired words each code page (by
+/// `Page as usize`) read best as the outer layer.
+fn fix_words(
+    text: &str,
+    words: &[(usize, usize, u8)],
+    order: &[Page],
+) -> (Vec<Fix>, [usize; Page::ALL.len()]) {
     let mut fixes = Vec::new();
     let mut tentative = Vec::new();
-    let mut pages = Vec::new();
+    let mut counts = [0usize; Page::ALL.len()];
+    let mut pool = Pool::default();
     // A word's repair depends only on its text: repeated words (`â€™s`,
-    // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start.
-    let mut seen: HashMap<&str, Option<WordFix>> = HashMap::new();
-    for &(start, end) in words {
+    // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start
+    // (kept in `found`).
+    let mut found: Vec<Found> = Vec::new();
+    let mut seen: FxHashMap<&str, Option<WordFix>> = FxHashMap::default();
+    for &(start, end, pages) in words {
         let w = seen
             .entry(&text[start..end])
-            .or_insert_with(|| fix_word(&text[start..end], order));
+            .or_insert_with(|| fix_word(&text[start..end], pages, order, &mut pool, &mut found));
         if let Some(w) = w {
-            let moved = w.fixes.iter().map(|f| {
-                Fix::new(
-                    f.range.start + start..f.range.end + start,
-                    f.replacement.clone(),
-                    f.confidence,
-                )
+            let moved = found[w.fixes.clone()].iter().map(|f| {
+                let mut buf = [0; 4];
+                let c: &str = f.c.encode_utf8(&mut buf);
+                Fix::new(f.start + start..f.end + start, c, f.confidence)
             });
             if w.tentative {
                 tentative.extend(moved);
             } else {
                 fixes.extend(moved);
-                pages.extend_from_slice(&w.votes);
+                for (i, count) in counts.iter_mut().enumerate() {
+                    *count += usize::from(w.votes & (1 << i) != 0);
+                }
             }
         }
     }
     if fixes.len() >= 2 {
         fixes.append(&mut tentative);
     }
-    (fixes, pages)
+    (fixes, counts)
+}
+
+/// Vectors of pieces, reused from word to word instead of allocated anew.
+#[derive(Default)]
+struct Pool(Vec<Vec<Piece>>);
+
+impl Pool {
+    fn take(&mut self) -> Vec<Piece> {
+        let mut v = self.0.pop().unwrap_or_default();
+        v.clear();
+        v
+    }
+
+    fn give(&mut self, v: Vec<Piece>) {
+        self.0.push(v);
+    }
 }
 
 fn word_end(bytes: &[u8], from: usize) -> usize {
@@ -273,36 +302,52 @@ fn has_other_non_ascii(text: &str, ctx: &Context, fix: &Fix) -> bool {
 
 /// What undoing mojibake in one word would do.
 struct WordFix {
-    fixes: Vec<Fix>,
+    /// Where its changes are in the list of found changes.
+    fixes: Range<usize>,
     /// The decoding reads only as well as the original (no gain); taken only
     /// in a text with mojibake elsewhere.
     tentative: bool,
-    /// The code pages of the outer layer that read the word best.
-    votes: Vec<Page>,
+    /// The code pages (bit `Page as usize`) of the outer layer that read the
+    /// word best.
+    votes: u8,
 }
 
-/// Repair one word (words may span a space, see `joins_across`); the fixes
-/// are in offsets of `word`.
-fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
+/// One change in a word: the bytes `start..end` of the word become `c`.
+struct Found {
+    start: usize,
+    end: usize,
+    c: char,
+    confidence: Confidence,
+}
+
+/// Repair one word (words may span a space, see `joins_across`) whose
+/// `sequence_pages` are `pages`; the fixes are in offsets of `word`, added to
+/// `found`.
+fn fix_word(
+    word: &str,
+    pages: u8,
+    order: &[Page],
+    pool: &mut Pool,
+    found: &mut Vec<Found>,
+) -> Option<WordFix> {
     let text = word;
-    let pieces: Vec<Piece> = word
-        .char_indices()
-        .map(|(i, c)| Piece {
-            c,
-            start: i,
-            end: i + c.len_utf8(),
-        })
-        .collect();
-    let pages = sequence_pages(word.chars());
+    debug_assert_eq!(pages, sequence_pages(word.chars()));
     if pages == 0 {
         return None;
     }
+    let mut pieces = pool.take();
+    pieces.extend(word.char_indices().map(|(i, c)| Piece {
+        c,
+        start: i,
+        end: i + c.len_utf8(),
+    }));
     let base = score(&pieces);
     // The outer layer is tried here so that every page reaching the best
     // score is known: they all get a vote for the text's code page.
     let mut best: (i32, Option<Vec<Piece>>, usize, Option<Page>) = (base, None, 0, None);
     let mut residual = base;
-    let mut scores = Vec::new();
+    let mut scores = [(Page::Windows1252, 0); Page::ALL.len()];
+    let mut tried = 0;
     if base > 0 {
         for &page in order {
             let prior = i32::from(page != Page::Windows1252);
@@ -311,40 +356,56 @@ fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
                 // better nor tie (and so vote).
                 continue;
             }
-            let Some(decoded) = decode_through(&pieces, page, pages) else {
+            let Some(decoded) = decode_through(&pieces, page, pages, pool) else {
                 continue;
             };
-            let (score, result, layers, _) = search(decoded, 1, order);
+            let (score, result, layers, _) = search(decoded, 1, order, pool);
             if adds_rare(&pieces, &result) {
+                pool.give(result);
                 continue;
             }
-            scores.push((page, score + prior));
+            scores[tried] = (page, score + prior);
+            tried += 1;
             let current = best.1.as_deref().unwrap_or(&pieces);
             if better(score + prior, &result, best.0, current, best.2 > 0) {
-                best = (score + prior, Some(result), layers + 1, Some(page));
+                if let Some(old) = best.1.replace(result) {
+                    pool.give(old);
+                }
+                (best.0, best.2, best.3) = (score + prior, layers + 1, Some(page));
                 residual = score;
+            } else {
+                pool.give(result);
             }
         }
     }
     let (score, best, mut layers, _) = best;
-    let mut best = best.unwrap_or(pieces);
-    let votes: Vec<Page> = scores
-        .iter()
-        .filter(|(_, s)| *s == score && layers > 0)
-        .map(|(p, _)| *p)
-        .collect();
+    let votes = if layers > 0 {
+        scores[..tried]
+            .iter()
+            .filter(|(_, s)| *s == score)
+            .fold(0, |votes, (p, _)| votes | 1 << *p as usize)
+    } else {
+        0
+    };
     let mut tentative = false;
     if layers > 0 && residual > 2 && residual * 3 > base {
         // Still reads badly: a wrong decoding of something else.
         return None;
     }
+    let mut best = match best {
+        Some(best) => {
+            pool.give(pieces);
+            best
+        }
+        None => pieces,
+    };
     if layers > 0 {
-        best = keep_better_originals(text, best);
+        best = keep_better_originals(text, best, pool);
     }
     if layers == 0 {
         // A decoding that reads as well as the original, made only of long
         // sequences (`â €` → U+2800), is kept as a candidate.
-        let decoded = decode_through(&best, Page::Windows1252, pages)?;
+        let decoded = decode_through(&best, Page::Windows1252, pages, pool)?;
         let long = decoded
             .iter()
             .filter(|p| text[p.start..p.end].chars().count() > 1)
@@ -352,12 +413,12 @@ fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
         if !long || self::score(&decoded) != 0 {
             return None;
         }
-        best = decoded;
+        pool.give(std::mem::replace(&mut best, decoded));
         layers = 1;
         tentative = true;
     }
-    let mut fixes = Vec::new();
-    for p in best {
+    let first = found.len();
+    for p in &best {
         let before = &text[p.start..p.end];
         let mut buf = [0u8; 4];
         let after = p.c.encode_utf8(&mut buf);
@@ -369,11 +430,17 @@ fn fix_word(word: &str, order: &[Page]) -> Option<WordFix> {
             } else {
                 Confidence::Likely
             };
-            fixes.push(Fix::new(p.start..p.end, after.to_string(), confidence));
+            found.push(Found {
+                start: p.start,
+                end: p.end,
+                c: p.c,
+                confidence,
+            });
         }
     }
+    pool.give(best);
     Some(WordFix {
-        fixes,
+        fixes: first..found.len(),
         tentative,
         votes,
     })
@@ -387,6 +454,7 @@ fn search(
     pieces: Vec<Piece>,
     depth: usize,
     order: &[Page],
+    pool: &mut Pool,
 ) -> (i32, Vec<Piece>, usize, Option<Page>) {
     let base = score(&pieces);
     if depth == MAX_LAYERS || base == 0 {
@@ -400,26 +468,36 @@ fn search(
             // Scores are never negative: this page cannot read better.
             continue;
         }
-        let Some(decoded) = decode_through(&pieces, page, pages) else {
+        let Some(decoded) = decode_through(&pieces, page, pages, pool) else {
             continue;
         };
-        let (score, result, layers, _) = search(decoded, depth + 1, order);
+        let (score, result, layers, _) = search(decoded, depth + 1, order, pool);
         let current = best.1.as_deref().unwrap_or(&pieces);
         if better(score + prior, &result, best.0, current, best.2 > 0)
             && !adds_rare(&pieces, &result)
         {
-            best = (score + prior, Some(result), layers + 1, Some(page));
+            if let Some(old) = best.1.replace(result) {
+                pool.give(old);
+            }
+            (best.0, best.2, best.3) = (score + prior, layers + 1, Some(page));
+        } else {
+            pool.give(result);
         }
     }
-    let (score, result, layers, page) = best;
-    (score, result.unwrap_or(pieces), layers, page)
+    match best {
+        (score, Some(result), layers, page) => {
+            pool.give(pieces);
+            (score, result, layers, page)
+        }
+        (score, None, layers, page) => (score, pieces, layers, page),
+    }
 }
 
 /// A word's decoding undoes every sequence found in it; one of them may
 /// read better as it was (`é` before two restored dashes, which Windows-1252
 /// bytes would read as one CJK character). Each decoded sequence is put back
 /// when the word then reads strictly better.
-fn keep_better_originals(word: &str, mut best: Vec<Piece>) -> Vec<Piece> {
+fn keep_better_originals(word: &str, mut best: Vec<Piece>, pool: &mut Pool) -> Vec<Piece> {
     let decoded = |p: &Piece| word[p.start..p.end].chars().nth(1).is_some();
     if best.iter().filter(|p| decoded(p)).count() < 2 {
         return best;
@@ -437,14 +515,16 @@ fn keep_better_originals(word: &str, mut best: Vec<Piece>) -> Vec<Piece> {
             start: p.start + i,
             end: p.start + i + c.len_utf8(),
         });
-        let mut trial = Vec::with_capacity(best.len() + 4);
+        let mut trial = pool.take();
         trial.extend_from_slice(&best[..k]);
         trial.extend(original);
         trial.extend_from_slice(&best[k + 1..]);
         let s = score(&trial);
         if s < current {
             current = s;
-            best = trial;
+            pool.give(std::mem::replace(&mut best, trial));
+        } else {
+            pool.give(trial);
         }
     }
     best
@@ -487,9 +567,10 @@ fn better(sa: i32, a: &[Piece], sb: i32, b: &[Piece], b_decoded: bool) -> bool {
 /// Does the decoding bring in characters that real text almost never holds
 /// (phonetic letters, controls)? Then it is a wrong reading.
 fn adds_rare(before: &[Piece], after: &[Piece]) -> bool {
+    let classes = Classes::get();
     let rare = |ps: &[Piece]| {
         ps.iter()
-            .filter(|p| matches!(class(p.c), Class::Rare | Class::Control))
+            .filter(|p| matches!(classes.of(p.c), Class::Rare | Class::Control))
             .count()
     };
     rare(after) > rare(before)
@@ -502,14 +583,24 @@ fn is_cont(b: Option<u8>) -> bool {
 /// Encode `pieces` with `page` and decode the UTF-8 sequences found in the
 /// bytes; `None` if there are none. `pages` are the `sequence_pages` of
 /// `pieces`: there is nothing to decode without one.
-fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>> {
+fn decode_through(pieces: &[Piece], page: Page, pages: u8, pool: &mut Pool) -> Option<Vec<Piece>> {
     if pages & (1 << page as usize) == 0 {
         return None;
     }
     let t = page.table();
-    let bytes: Vec<Option<u8>> = pieces.iter().map(|p| t.encode(p.c)).collect();
+    let mut buf = [None; 64];
+    let heap: Vec<Option<u8>>;
+    let bytes: &[Option<u8>] = if pieces.len() <= buf.len() {
+        for (slot, p) in buf.iter_mut().zip(pieces) {
+            *slot = t.encode(p.c);
+        }
+        &buf[..pieces.len()]
+    } else {
+        heap = pieces.iter().map(|p| t.encode(p.c)).collect();
+        &heap
+    };
     let undefined = &t.undefined[..];
-    let mut out = Vec::with_capacity(pieces.len());
+    let mut out = pool.take();
     let mut found = 0;
     let mut i = 0;
     let span = |a: usize, b: usize, c: char| Piece {
@@ -581,7 +672,11 @@ fn decode_through(pieces: &[Piece], page: Page, pages: u8) -> Option<Vec<Piece>>
         out.push(pieces[i]);
         i += 1;
     }
-    (found > 0).then_some(out)
+    if found == 0 {
+        pool.give(out);
+        return None;
+    }
+    Some(out)
 }
 
 /// Up to three continuation bytes (`None`: a wildcard).
@@ -677,18 +772,8 @@ fn valid(lead: u8, seq: &[Option<u8>]) -> Option<u32> {
 /// is the same `à` read as Windows-1251 (`Г l’ouest`).
 /// `fixes` are sorted by start and do not overlap.
 fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
-    let mut at: Vec<(usize, &str)> = ["Ã ", "Â ", "Г "]
-        .iter()
-        .flat_map(|p| {
-            memchr::memmem::find_iter(text.as_bytes(), p.as_bytes()).map(|i| (i, &p[..p.len() - 1]))
-        })
-        .collect();
-    if at.is_empty() {
-        return;
-    }
-    at.sort_unstable();
     let mut lossy = Vec::new();
-    for (i, found) in at {
+    for (i, found) in lossy_space_candidates(text) {
         let len = found.len();
         let which = if found == "Â" { '\u{a0}' } else { 'à' };
         let k = fixes.partition_point(|f| f.range.start <= i);
@@ -745,7 +830,19 @@ fn lossy_space(text: &str, fixes: &mut Vec<Fix>) {
 
 /// Does the text hold `Ã`, `Â` or `Г` before a space (see `lossy_space`)?
 fn has_lossy_space_candidate(text: &str) -> bool {
-    ["Ã ", "Â ", "Г "]
-        .iter()
-        .any(|p| memchr::memmem::find(text.as_bytes(), p.as_bytes()).is_some())
+    lossy_space_candidates(text).next().is_some()
+}
+
+/// Where the text holds `Ã`, `Â` or `Г` before a space, in order, and which.
+fn lossy_space_candidates(text: &str) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+    let bytes = text.as_bytes();
+    // `Ã` is C3 83, `Â` C3 82 and `Г` D0 93 in UTF-8.
+    memchr::memchr2_iter(0xC3, 0xD0, bytes).filter_map(|i| {
+        match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (0xC3, Some([0x83, b' '])) => Some((i, "Ã")),
+            (0xC3, Some([0x82, b' '])) => Some((i, "Â")),
+            (0xD0, Some([0x93, b' '])) => Some((i, "Г")),
+            _ => None,
+        }
+    })
 }

@@ -79,7 +79,7 @@ impl Rule for ReplacementRestore {
         // two words.
         let english = std::cell::OnceCell::new();
         let english = || *english.get_or_init(|| looks_english(text));
-        for (start, end) in paragraphs(text) {
+        for (start, end) in paragraphs(text, ctx.facts.unicode_newlines) {
             let first = lost.partition_point(|&p| p < start);
             let last = lost.partition_point(|&p| p < end);
             if first < last {
@@ -114,7 +114,7 @@ fn restore_to_fixpoint(
         for (at, c, confidence) in decided {
             out.fixes.push(Fix::new(
                 at..at + FFFD.len_utf8(),
-                c.to_string(),
+                &*c.encode_utf8(&mut [0; 4]),
                 confidence,
             ));
         }
@@ -155,7 +155,7 @@ fn restore_to_fixpoint(
                     d.next();
                     out.fixes.push(Fix::new(
                         origin[k]..origin[k] + FFFD.len_utf8(),
-                        c.to_string(),
+                        &*c.encode_utf8(&mut [0; 4]),
                         confidence.min(floor),
                     ));
                     round_floor = round_floor.min(confidence);
@@ -272,8 +272,8 @@ fn looks_english(text: &str) -> bool {
 /// otherwise (one paragraph per line), each line. A line's width counts
 /// each run of white space as one character and none at its ends: a measure
 /// restoring and normalizing do not change, so the cleaned text is split the
-/// same way.
-fn paragraphs(text: &str) -> Vec<(usize, usize)> {
+/// same way. `unicode_breaks`: the text may hold Unicode line breaks.
+fn paragraphs(text: &str, unicode_breaks: bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut lines: Vec<(usize, usize)> = Vec::new();
     let flush = |lines: &mut Vec<(usize, usize)>, out: &mut Vec<(usize, usize)>| {
@@ -287,7 +287,7 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
             lines.clear();
         }
     };
-    for (pos, end) in lines_of(text) {
+    for (pos, end) in lines_of(text, unicode_breaks) {
         if text[pos..end].trim().is_empty() {
             flush(&mut lines, &mut out);
         } else {
@@ -300,19 +300,28 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
 
 /// The lines of `text`, without their line breaks: LF, CRLF, CR and the
 /// Unicode line breaks (U+0085 left by `c1-controls`, U+2028, U+2029), all
-/// of which normalizing turns into LF.
-fn lines_of(text: &str) -> Vec<(usize, usize)> {
+/// of which normalizing turns into LF. `unicode_breaks`: the text may hold
+/// Unicode line breaks (when false, it certainly holds none).
+fn lines_of(text: &str, unicode_breaks: bool) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
-    let other_breaks = memchr::memchr(b'\r', b).is_some()
-        || memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
-        || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
-        || memchr::memmem::find(b, "\u{2029}".as_bytes()).is_some();
-    if !other_breaks {
-        for nl in memchr::memchr_iter(b'\n', b) {
-            out.push((pos, nl));
-            pos = nl + 1;
+    let unicode_breaks = unicode_breaks
+        && (memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
+            || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
+            || memchr::memmem::find(b, "\u{2029}".as_bytes()).is_some());
+    if !unicode_breaks {
+        // LF, CR and CRLF only.
+        for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+            if i < pos {
+                // The LF of a CRLF.
+                continue;
+            }
+            out.push((pos, i));
+            pos = i + 1;
+            if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                pos += 1;
+            }
         }
     } else {
         let mut chars = text.char_indices().peekable();
@@ -378,10 +387,11 @@ fn cand(c: char, score: f32, kind: Kind) -> Cand {
     Cand { c, score, kind }
 }
 
-/// An item of the paragraph's quote sequence: a U+FFFD to decide, or an
-/// intact quote mark that fixes the state.
+/// An item of the paragraph's quote sequence: a U+FFFD to decide (its
+/// candidates are a range of the paragraph's list), or an intact quote mark
+/// that fixes the state.
 enum Item {
-    Lost(usize, Vec<Cand>),
+    Lost(usize, std::ops::Range<usize>),
     Intact(Kind),
 }
 
@@ -425,12 +435,15 @@ fn decide_paragraph(
     // Build the item sequence: lost characters and intact double quotes
     // (`"`, or `“` and `”`, whose UTF-8 starts with 0xE2), in text order.
     let mut items: Vec<Item> = Vec::new();
+    let mut all: Vec<Cand> = Vec::new();
     let mut li = 0;
     let bytes = text.as_bytes();
     let quotes = memchr::memchr2_iter(b'"', 0xE2, &bytes[start..end]).map(|i| start + i);
     for at in quotes.chain([end]) {
         while li < lost.len() && lost[li] < at {
-            items.push(Item::Lost(lost[li], candidates(text, lost[li], english)));
+            let first = all.len();
+            candidates(text, lost[li], english, &mut all);
+            items.push(Item::Lost(lost[li], first..all.len()));
             li += 1;
         }
         if at == end {
@@ -453,18 +466,23 @@ fn decide_paragraph(
     }
     const NEG: f32 = -1e9;
     let n = items.len();
-    // The moves each item allows: (score, quote move).
-    let moves: Vec<Vec<(f32, Kind)>> = items
-        .iter()
-        .map(|item| match item {
+    // The moves each item allows: (score, quote move), those of item `i` at
+    // `moves[at[i]..at[i + 1]]`.
+    let mut moves: Vec<(f32, Kind)> = Vec::with_capacity(all.len() + n);
+    let mut at = Vec::with_capacity(n + 1);
+    at.push(0);
+    for item in &items {
+        match item {
             Item::Lost(_, cands) if !cands.is_empty() => {
-                cands.iter().map(|c| (c.score, c.kind)).collect()
+                moves.extend(all[cands.clone()].iter().map(|c| (c.score, c.kind)))
             }
             // A U+FFFD with no candidate stays and changes nothing.
-            Item::Lost(..) => vec![(0.0, Kind::Neutral)],
-            Item::Intact(k) => vec![(0.0, *k)],
-        })
-        .collect();
+            Item::Lost(..) => moves.push((0.0, Kind::Neutral)),
+            Item::Intact(k) => moves.push((0.0, *k)),
+        }
+        at.push(moves.len());
+    }
+    let moves = |i: usize| &moves[at[i]..at[i + 1]];
     // fwd[i][s]: best score of items[..i] ending in state s.
     let mut fwd = vec![[NEG; 4]; n + 1];
     fwd[0][0] = 0.0;
@@ -473,7 +491,7 @@ fn decide_paragraph(
             if fwd[i][st] <= NEG {
                 continue;
             }
-            for &(score, kind) in &moves[i] {
+            for &(score, kind) in moves(i) {
                 let (s2, next) = step(st, kind);
                 let v = fwd[i][st] + score + s2;
                 if v > fwd[i + 1][next] {
@@ -489,7 +507,7 @@ fn decide_paragraph(
     }
     for i in (0..n).rev() {
         for st in 0..4 {
-            for &(score, kind) in &moves[i] {
+            for &(score, kind) in moves(i) {
                 let (s2, next) = step(st, kind);
                 let v = score + s2 + bwd[i + 1][next];
                 if v > bwd[i][st] {
@@ -503,8 +521,8 @@ fn decide_paragraph(
             continue;
         };
         // Best total score per character at this place.
-        let mut per_char: Vec<(char, f32)> = Vec::new();
-        for c in cands {
+        let mut per_char: Vec<(char, f32)> = Vec::with_capacity(cands.len());
+        for c in &all[cands.clone()] {
             let mut best = NEG;
             for (st, &f) in fwd[i].iter().enumerate() {
                 if f <= NEG {
@@ -717,15 +735,14 @@ fn touches_foreign_letter(prev: Option<char>, next: Option<char>) -> bool {
 }
 
 /// Candidate characters for the U+FFFD at `at`, scored from its neighbours.
-fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
+fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool, out: &mut Vec<Cand>) {
     use Kind::*;
     let p = before(text, at);
     let n = after(text, at);
     let prev_adjacent = text[..at].chars().next_back();
     let next_adjacent = text[at + FFFD.len_utf8()..].chars().next();
-    let mut out = Vec::new();
     if completes_mojibake(text, at) || touches_foreign_letter(p, n) {
-        return out;
+        return;
     }
     let pl = p.is_some_and(|c| c.is_alphanumeric());
     let nl = n.is_some_and(|c| c.is_alphanumeric());
@@ -758,7 +775,7 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
             out.push(cand('’', -2.0, Neutral));
             out.push(cand('–', -3.0, Neutral));
         }
-        return out;
+        return;
     }
     // Two lost characters between letters: a closing quote and a dash
     // (`fonder”—of`), or a dash and an opening quote or elision (`do—’tis`).
@@ -775,7 +792,7 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
                 out.push(cand('’', 0.5, Neutral));
             }
         }
-        return out;
+        return;
     }
     // Sentence punctuation glued to the next word: `Whither?—a word`.
     if p.is_some_and(|c| "?!;:,".contains(c))
@@ -785,17 +802,17 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
     {
         out.push(cand('—', 0.0, Neutral));
         out.push(cand('”', -1.0, CloseDouble));
-        return out;
+        return;
     }
     if p.is_some_and(|c| c.is_ascii_digit()) && n.is_some_and(|c| c.is_ascii_digit()) {
         out.push(cand('–', 0.0, Neutral));
-        return out;
+        return;
     }
     // A number and its unit: `27�yrs`, `730�BC`.
     if p.is_some_and(|c| c.is_ascii_digit()) && n.is_some_and(char::is_alphabetic) && !run_after {
         out.push(cand('\u{a0}', 0.0, Neutral));
         out.push(cand('—', -1.0, Neutral));
-        return out;
+        return;
     }
     // After a title's full stop, before a name: `Mr.�Holmes`.
     if p == Some('.') && n.is_some_and(char::is_alphabetic) && !run_before && !run_after {
@@ -805,7 +822,7 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
         if TITLES.contains(&pre) || short_capital {
             out.push(cand('\u{a0}', 0.0, Neutral));
             out.push(cand('”', -3.0, CloseDouble));
-            return out;
+            return;
         }
     }
     let at_open = opens(prev_adjacent) || (run_before && opens(p));
@@ -861,7 +878,7 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
             out.push(cand('—', -3.0, Neutral));
             out.push(cand('…', -3.0, Neutral));
         }
-        return out;
+        return;
     }
     if at_close && !at_open && (pl || p.is_some_and(|c| ".,!?;:…—)*-".contains(c)) || run_before)
     {
@@ -934,17 +951,16 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool) -> Vec<Cand> {
         if !run_before && matches!(p, Some(':' | ';')) {
             out.push(cand('—', -0.5, Neutral));
         }
-        return out;
+        return;
     }
     if at_open && at_close && !run_before && !run_after {
         // Between spaces: an ellipsis or a spaced dash.
         out.push(cand('…', 0.0, Neutral));
         out.push(cand('—', -1.0, Neutral));
         out.push(cand('–', -1.5, Neutral));
-        return out;
+        return;
     }
     if !run_before && !run_after && pl && p.is_some_and(|c| !c.is_ascii_digit()) && n == Some('.') {
         out.push(cand('…', -1.0, Neutral));
     }
-    out
 }

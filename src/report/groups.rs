@@ -144,7 +144,7 @@ mod tests {
             line,
             column,
             before: before.into(),
-            after: String::new(),
+            after: Default::default(),
             confidence: Confidence::Certain,
         }
     }

@@ -23,10 +23,11 @@ pub use markdown::MarkdownPrinter;
 pub use sarif::SarifPrinter;
 
 use crate::decode::LineEndings;
-use crate::edit::{Confidence, LineIndex};
+use crate::edit::{Confidence, LineScan};
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
 pub use crate::validate::corpus::CorpusFinding;
+use compact_str::CompactString;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -58,8 +59,8 @@ pub struct EditRecord {
     pub end: usize,
     pub line: usize,
     pub column: usize,
-    pub before: String,
-    pub after: String,
+    pub before: CompactString,
+    pub after: CompactString,
     pub confidence: Confidence,
 }
 
@@ -146,14 +147,18 @@ impl FileReport {
 
     fn from_text(path: String, size: u64, t: &TextResult) -> Self {
         let text = &t.decoded.text;
-        let index = LineIndex::new(text);
-        let (mut edit_at, mut finding_at) = (index.cursor(text), index.cursor(text));
-        let mut counts = BTreeMap::new();
+        let (mut edit_at, mut finding_at) = (LineScan::new(text), LineScan::new(text));
+        // Edits per rule, counted first in a short list (a file's edits
+        // come from a few rules).
+        let mut tally: Vec<(&'static str, usize)> = Vec::new();
         let edits = t
             .edits
             .iter()
             .map(|e| {
-                *counts.entry(e.rule).or_insert(0) += 1;
+                match tally.iter_mut().find(|(rule, _)| *rule == e.rule) {
+                    Some((_, n)) => *n += 1,
+                    None => tally.push((e.rule, 1)),
+                }
                 let (line, column) = edit_at.line_col(e.start);
                 EditRecord {
                     rule: e.rule,
@@ -168,6 +173,7 @@ impl FileReport {
                 }
             })
             .collect();
+        let counts = tally.into_iter().collect();
         let findings = t
             .findings
             .iter()
