@@ -106,6 +106,48 @@ fn duplicates_and_near_duplicates() {
     );
 }
 
+/// Forty drafts of one story: every draft after the first is reported once,
+/// against an earlier draft, not once per similar pair (780 pairs here).
+#[test]
+fn many_drafts_are_reported_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("drafts")).unwrap();
+    let long = STORY.repeat(3);
+    for k in 0..40 {
+        fs::write(
+            d.join(format!("drafts/{k:02}.txt")),
+            format!("{long}\nDraft number {k} ends here, revised once more.\n"),
+        )
+        .unwrap();
+    }
+    let (_, v) = json(d, &["drafts"]);
+    let near: Vec<_> = v["corpus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "near-duplicates")
+        .collect();
+    let paths: std::collections::BTreeSet<&str> =
+        near.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(near.len(), 39, "{near:?}");
+    assert_eq!(paths.len(), 39, "one finding per file: {near:?}");
+    assert!(
+        !paths.contains("drafts/00.txt"),
+        "the first draft is the original"
+    );
+    for f in &near {
+        let (path, related) = (
+            f["path"].as_str().unwrap(),
+            f["related"][0].as_str().unwrap(),
+        );
+        assert!(
+            related < path,
+            "{path} is compared with earlier files: {related}"
+        );
+    }
+}
+
 #[test]
 fn file_names_and_case_collisions() {
     let dir = tempfile::tempdir().unwrap();
