@@ -588,8 +588,10 @@ impl<'a> LineScan<'a> {
             *self = LineScan::new(self.text);
         }
         let read = &self.text.as_bytes()[self.at..end];
-        if let Some(last) = memchr::memrchr(b'\n', read) {
-            self.line += 1 + memchr::memchr_iter(b'\n', &read[..last]).count();
+        let mut newlines = memchr::memchr_iter(b'\n', read);
+        if let Some(first) = newlines.next() {
+            let (more, last) = newlines.fold((0, first), |(n, _), i| (n + 1, i));
+            self.line += 1 + more;
             self.start = self.at + last + 1;
             self.at = self.start;
             self.chars = 0;
