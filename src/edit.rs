@@ -83,6 +83,29 @@ pub struct Edit {
     pub confidence: Confidence,
 }
 
+impl Edit {
+    /// The edit a lone fix makes to `original[span]` (the span the fix covers,
+    /// in input offsets), taking its replacement; `None` when the fix gives
+    /// back what the input had there.
+    fn of_fix(
+        rule: &'static str,
+        original: &str,
+        span: Range<usize>,
+        fix: &mut Fix,
+    ) -> Option<Edit> {
+        let before = &original[span.clone()];
+        (before != fix.replacement).then(|| Edit {
+            rule,
+            merged: Vec::new(),
+            start: span.start,
+            end: span.end,
+            before: before.into(),
+            after: std::mem::take(&mut fix.replacement),
+            confidence: fix.confidence,
+        })
+    }
+}
+
 /// The decoded input, the current text, and every change between them.
 ///
 /// The input is borrowed when it can be, and the current text is only
@@ -304,18 +327,7 @@ impl<'a> EditLog<'a> {
                 copied = hi;
                 let start = (lo as isize - shift) as usize;
                 let end = (hi as isize - shift) as usize;
-                let before = &self.original[start..end];
-                if before != f.replacement {
-                    edits.push(Edit {
-                        rule,
-                        merged: Vec::new(),
-                        start,
-                        end,
-                        before: before.into(),
-                        after: std::mem::take(&mut f.replacement),
-                        confidence: f.confidence,
-                    });
-                }
+                edits.extend(Edit::of_fix(rule, &self.original, start..end, f));
                 continue;
             }
             let mut after = CompactString::default();
@@ -423,17 +435,7 @@ impl EditLog<'_> {
             let start = (f.range.start as isize - shift) as usize;
             let end = (f.range.end as isize - shift) as usize;
             current.replace_range(f.range.clone(), &f.replacement);
-            let before = &self.original[start..end];
-            if before != f.replacement {
-                let edit = Edit {
-                    rule,
-                    merged: Vec::new(),
-                    start,
-                    end,
-                    before: before.into(),
-                    after: std::mem::take(&mut f.replacement),
-                    confidence: f.confidence,
-                };
+            if let Some(edit) = Edit::of_fix(rule, &self.original, start..end, f) {
                 self.edits.insert(k, edit);
             }
         }
