@@ -99,9 +99,21 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Processed1> = chunk
+        // Largest files first: a large file started last would leave the
+        // other cores idle at the end of the chunk.
+        let mut order: Vec<(u64, usize)> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, input)| match input {
+                Input::File(p) if chunk.len() > 1 => (fs::metadata(p).map_or(0, |m| m.len()), i),
+                _ => (0, i),
+            })
+            .collect();
+        order.sort_unstable_by_key(|&(size, i)| (std::cmp::Reverse(size), i));
+        let mut results: Vec<(usize, Processed1)> = order
             .par_iter()
-            .map(|input| {
+            .map(|&(_, i)| (i, &chunk[i]))
+            .map(|(i, input)| {
                 let result = match input {
                     Input::Error(path, message) => (
                         FileReport::error(display(path), 0, message.clone()),
@@ -119,10 +131,11 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
                     ),
                 };
                 progress.advance(result.0.size);
-                result
+                (i, result)
             })
             .collect();
-        for (report, texts, file_summary) in results {
+        results.sort_unstable_by_key(|&(i, _)| i);
+        for (_, (report, texts, file_summary)) in results {
             summary.add(&report);
             summaries.extend(file_summary);
             let texts = texts
