@@ -348,7 +348,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
 
 /// `check --baseline`: record, update, or compare and fail on regressions.
 fn check_with_baseline(
-    inputs: Vec<run::Input>,
+    inputs: run::Inputs,
     options: &Options,
     printer: &mut dyn Printer,
     path: &std::path::Path,

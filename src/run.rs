@@ -10,10 +10,12 @@ use crate::validate::policy::{self, Policy};
 use anyhow::{bail, Context as _, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// What to do with each file once processed.
@@ -42,43 +44,62 @@ pub enum Input {
     Error(PathBuf, String),
 }
 
-/// Files are processed in chunks so that memory stays bounded while output
-/// keeps the sorted order.
-const CHUNK: usize = 256;
-
-/// Every file under `paths`, sorted: directories are walked recursively with
-/// the usual ignore rules (hidden files, .gitignore); files named explicitly
-/// are always taken.
-pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    for path in paths {
-        match fs::metadata(path) {
-            Err(e) => inputs.push(Input::Error(path.clone(), e.to_string())),
-            Ok(m) if m.is_file() => inputs.push(Input::File(path.clone())),
-            Ok(_) => {
-                let mut found = Vec::new();
-                for entry in ignore::WalkBuilder::new(path)
-                    .sort_by_file_name(|a, b| a.cmp(b))
-                    .build()
-                {
-                    match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            found.push(Input::File(e.into_path()))
-                        }
-                        Ok(_) => {}
-                        Err(e) => found.push(Input::Error(path.clone(), e.to_string())),
-                    }
-                }
-                inputs.extend(found);
-            }
-        }
-    }
-    inputs
+/// The paths to process. Directories are walked lazily, so the list of
+/// files is never held in memory: a run over a million files keeps only the
+/// files in flight.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    roots: Vec<PathBuf>,
 }
 
-/// Process every input and print in order, then run the corpus rules on the
-/// files' summaries. Returns the totals.
-pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
+/// Every file under `paths`, in order: directories are walked recursively,
+/// sorted by name, with the usual ignore rules (hidden files, .gitignore);
+/// files named explicitly are always taken.
+pub fn discover(paths: &[PathBuf]) -> Inputs {
+    Inputs {
+        roots: paths.to_vec(),
+    }
+}
+
+impl Inputs {
+    /// Walk the paths (again): each call starts a new walk.
+    pub fn iter(&self) -> impl Iterator<Item = Input> + Send + '_ {
+        self.roots
+            .iter()
+            .flat_map(|root| -> Box<dyn Iterator<Item = Input> + Send> {
+                match fs::metadata(root) {
+                    Err(e) => Box::new(std::iter::once(Input::Error(root.clone(), e.to_string()))),
+                    Ok(m) if m.is_file() => Box::new(std::iter::once(Input::File(root.clone()))),
+                    Ok(_) => Box::new(
+                        ignore::WalkBuilder::new(root)
+                            .sort_by_file_name(|a, b| a.cmp(b))
+                            .build()
+                            .filter_map(|entry| match entry {
+                                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                                    Some(Input::File(e.into_path()))
+                                }
+                                Ok(_) => None,
+                                Err(e) => Some(Input::Error(root.clone(), e.to_string())),
+                            }),
+                    ),
+                }
+            })
+    }
+}
+
+/// At most this many files are in flight or waiting for their turn to be
+/// printed: memory stays bounded however many files there are, and a large
+/// file does not stall the others until this many have finished after it.
+const WINDOW: usize = 256;
+
+/// Process every input on the thread pool and print in input order, then
+/// run the corpus rules on the files' summaries. Returns the totals.
+///
+/// The calling thread walks the inputs, hands each file to the pool (no
+/// more than [`WINDOW`] ahead of the printer), and prints results as soon
+/// as every earlier file has been printed. There is no barrier between
+/// groups of files, so the cores stay busy until the last file.
+pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
     let wants_texts = printer.wants_texts();
     let prior = if options.config.decode.corpus_prior && options.forced.is_none() {
         corpus_prior(&inputs, options)
@@ -91,59 +112,65 @@ pub fn run(inputs: Vec<Input>, options: &Options, printer: &mut dyn Printer) -> 
     let mut summary = Summary::default();
     let mut summaries: Vec<FileSummary> = Vec::new();
     let progress = Progress::new(&inputs);
-    // Each chunk of inputs is dropped once processed: memory kept per file
-    // is its corpus summary only.
-    let mut inputs = inputs.into_iter();
-    loop {
-        let chunk: Vec<Input> = inputs.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
+    let work = |input: Input| match input {
+        Input::Error(path, message) => (
+            FileReport::error(display(&path), 0, message),
+            None,
+            with_corpus.then(|| FileSummary::new(&path, display(&path), None, &options.config)),
+        ),
+        Input::File(path) => process_file(
+            &path,
+            options,
+            prior.as_ref(),
+            &policy,
+            wants_texts,
+            with_corpus,
+        ),
+    };
+    // Results that arrived before an earlier file's, by input number.
+    let mut waiting: BTreeMap<usize, Processed1> = BTreeMap::new();
+    let mut printed = 0;
+    let mut print = |(report, texts, file_summary): Processed1| -> Result<()> {
+        summary.add(&report);
+        summaries.extend(file_summary);
+        let texts = texts
+            .as_ref()
+            .map(|(input, output)| Texts { input, output });
+        progress.suspend(|| printer.file(&report, texts.as_ref()))?;
+        Ok(())
+    };
+    let mut take = |(i, result): (usize, Processed1), printed: &mut usize| -> Result<()> {
+        waiting.insert(i, result);
+        while let Some(result) = waiting.remove(printed) {
+            print(result)?;
+            *printed += 1;
         }
-        // Largest files first: a large file started last would leave the
-        // other cores idle at the end of the chunk.
-        let mut order: Vec<(u64, usize)> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, input)| match input {
-                Input::File(p) if chunk.len() > 1 => (fs::metadata(p).map_or(0, |m| m.len()), i),
-                _ => (0, i),
-            })
-            .collect();
-        order.sort_unstable_by_key(|&(size, i)| (std::cmp::Reverse(size), i));
-        let mut results: Vec<(usize, Processed1)> = order
-            .par_iter()
-            .map(|&(_, i)| (i, &chunk[i]))
-            .map(|(i, input)| {
-                let result = match input {
-                    Input::Error(path, message) => (
-                        FileReport::error(display(path), 0, message.clone()),
-                        None,
-                        with_corpus
-                            .then(|| FileSummary::new(path, display(path), None, &options.config)),
-                    ),
-                    Input::File(path) => process_file(
-                        path,
-                        options,
-                        prior.as_ref(),
-                        &policy,
-                        wants_texts,
-                        with_corpus,
-                    ),
-                };
+        Ok(())
+    };
+    rayon::in_place_scope(|scope| -> Result<()> {
+        let (done, results) = mpsc::channel::<(usize, Processed1)>();
+        for (i, input) in inputs.iter().enumerate() {
+            while i >= printed + WINDOW {
+                let next = results.recv().expect("a worker holds a sender");
+                take(next, &mut printed)?;
+            }
+            while let Ok(next) = results.try_recv() {
+                take(next, &mut printed)?;
+            }
+            let (done, work, progress) = (done.clone(), &work, &progress);
+            scope.spawn(move |_| {
+                let result = work(input);
                 progress.advance(result.0.size);
-                (i, result)
-            })
-            .collect();
-        results.sort_unstable_by_key(|&(i, _)| i);
-        for (_, (report, texts, file_summary)) in results {
-            summary.add(&report);
-            summaries.extend(file_summary);
-            let texts = texts
-                .as_ref()
-                .map(|(input, output)| Texts { input, output });
-            progress.suspend(|| printer.file(&report, texts.as_ref()))?;
+                // The receiver outlives the scope's tasks.
+                let _ = done.send((i, result));
+            });
         }
-    }
+        drop(done);
+        for next in results {
+            take(next, &mut printed)?;
+        }
+        Ok(())
+    })?;
     progress.finish();
     if with_corpus {
         let findings = corpus_findings(&mut summaries, options, &policy);
@@ -200,9 +227,10 @@ struct Progress {
 impl Progress {
     const DELAY: Duration = Duration::from_secs(2);
 
-    fn new(inputs: &[Input]) -> Self {
+    fn new(inputs: &Inputs) -> Self {
         let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = wanted.then(|| {
+            // A first walk for the total, only for a person at a terminal.
             let total: u64 = inputs
                 .iter()
                 .map(|i| match i {
@@ -258,13 +286,14 @@ fn display(path: &Path) -> String {
 
 /// The first pass of `--corpus-prior`: detect every readable file and find
 /// the collection's dominant legacy encoding. Says what it found on stderr.
-fn corpus_prior(inputs: &[Input], options: &Options) -> Option<CorpusPrior> {
+fn corpus_prior(inputs: &Inputs, options: &Options) -> Option<CorpusPrior> {
     let limit = options.config.decode.max_file_size;
     let detections: Vec<_> = inputs
-        .par_iter()
+        .iter()
+        .par_bridge()
         .filter_map(|input| match input {
-            Input::File(path) if fs::metadata(path).is_ok_and(|m| m.len() <= limit) => {
-                fs::read(path).ok().map(|bytes| decode::sniff(&bytes))
+            Input::File(path) if fs::metadata(&path).is_ok_and(|m| m.len() <= limit) => {
+                fs::read(&path).ok().map(|bytes| decode::sniff(&bytes))
             }
             _ => None,
         })
@@ -347,11 +376,19 @@ fn act(path: &Path, processed: &Processed, report: &FileReport, action: &Action)
                 path.strip_prefix(src).unwrap_or(path)
             };
             let dest = out.join(relative);
-            if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            fs::write(&dest, &t.output).with_context(|| format!("cannot write {}", dest.display()))
+            // Write first and make the directory only when it is missing:
+            // one system call per file instead of three.
+            let written = match fs::write(&dest, &t.output) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if let Some(parent) = dest.parent() {
+                        fs::create_dir_all(parent)
+                            .with_context(|| format!("cannot create {}", parent.display()))?;
+                    }
+                    fs::write(&dest, &t.output)
+                }
+                result => result,
+            };
+            written.with_context(|| format!("cannot write {}", dest.display()))
         }
         Action::Fix if report.would_change() => write_atomically(path, t.output.as_bytes()),
         Action::Fix => Ok(()),
