@@ -384,3 +384,55 @@ fn files_over_the_size_limit_are_a_clear_error() {
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a size"));
 }
+
+/// More files than the runner keeps in flight, a large one first so that
+/// later files finish before it, on two threads: the report lists every
+/// file once, in walk order (arguments in order, directories sorted), and
+/// `clean` writes every one, creating the directories it needs.
+#[test]
+fn many_files_keep_their_order_on_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let mut expected = Vec::new();
+    for (d, sub) in ["a", "b/deep", "c"].iter().enumerate() {
+        fs::create_dir_all(src.join(sub)).unwrap();
+        for i in 0..250 {
+            let name = format!("src/{sub}/{i:03}.txt");
+            let text = if d == 0 && i == 0 {
+                "A long line of text.  \n".repeat(100_000)
+            } else {
+                format!("File {i} of {sub}. \n")
+            };
+            fs::write(dir.path().join(&name), text).unwrap();
+            expected.push(name);
+        }
+    }
+    expected.push("missing.txt".to_string());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_fettle"))
+            .current_dir(dir.path())
+            .env("RAYON_NUM_THREADS", "2")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["check", "--format", "json", "src", "missing.txt"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, expected);
+    assert_eq!(report["summary"]["errors"], 1);
+
+    let out = run(&["clean", "src", "--out", "out"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for name in &expected[..expected.len() - 1] {
+        let cleaned = dir.path().join(name.replacen("src/", "out/", 1));
+        let text = fs::read_to_string(&cleaned).unwrap();
+        assert!(!text.contains(" \n"), "{name} was not cleaned");
+    }
+}
