@@ -10,13 +10,14 @@ use crate::validate::policy::{self, Policy};
 use anyhow::{bail, Context as _, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Duration;
+
+mod in_order;
+use in_order::InOrder;
 
 /// What to do with each file once processed.
 #[derive(Debug, Clone)]
@@ -127,9 +128,6 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
             with_corpus,
         ),
     };
-    // Results that arrived before an earlier file's, by input number.
-    let mut waiting: BTreeMap<usize, Processed1> = BTreeMap::new();
-    let mut printed = 0;
     let mut print = |(report, texts, file_summary): Processed1| -> Result<()> {
         summary.add(&report);
         summaries.extend(file_summary);
@@ -139,35 +137,29 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
         progress.suspend(|| printer.file(&report, texts.as_ref()))?;
         Ok(())
     };
-    let mut take = |(i, result): (usize, Processed1), printed: &mut usize| -> Result<()> {
-        waiting.insert(i, result);
-        while let Some(result) = waiting.remove(printed) {
-            print(result)?;
-            *printed += 1;
-        }
-        Ok(())
-    };
+    let in_order = InOrder::new();
     rayon::in_place_scope(|scope| -> Result<()> {
-        let (done, results) = mpsc::channel::<(usize, Processed1)>();
+        let (mut sent, mut printed) = (0, 0);
         for (i, input) in inputs.iter().enumerate() {
             while i >= printed + WINDOW {
-                let next = results.recv().expect("a worker holds a sender");
-                take(next, &mut printed)?;
+                for result in in_order.take(sent) {
+                    print(result)?;
+                    printed += 1;
+                }
             }
-            while let Ok(next) = results.try_recv() {
-                take(next, &mut printed)?;
-            }
-            let (done, work, progress) = (done.clone(), &work, &progress);
+            let (work, progress, in_order) = (&work, &progress, &in_order);
             scope.spawn(move |_| {
-                let result = work(input);
+                let result = work_or_report_panic(work, input);
                 progress.advance(result.0.size);
-                // The receiver outlives the scope's tasks.
-                let _ = done.send((i, result));
+                in_order.put(i, result);
             });
+            sent = i + 1;
         }
-        drop(done);
-        for next in results {
-            take(next, &mut printed)?;
+        while printed < sent {
+            for result in in_order.take(sent) {
+                print(result)?;
+                printed += 1;
+            }
         }
         Ok(())
     })?;
@@ -179,6 +171,19 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
     }
     printer.finish(&summary)?;
     Ok(summary)
+}
+
+/// `work(input)`, or, should it panic (a bug), an error report naming the
+/// file: the run goes on with the other files, and the printer, waiting for
+/// this file's turn, is not left waiting forever.
+fn work_or_report_panic(work: impl FnOnce(Input) -> Processed1, input: Input) -> Processed1 {
+    let path = match &input {
+        Input::File(p) | Input::Error(p, _) => display(p),
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(input))).unwrap_or_else(|_| {
+        let message = "internal error: fettle panicked on this file (a bug; please report it)";
+        (FileReport::error(path, 0, message.to_string()), None, None)
+    })
 }
 
 /// A processed file: its report, its texts when the printer wants them, and
