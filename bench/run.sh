@@ -62,6 +62,8 @@ fi
 mkdir -p "$DIR"
 if [ "$KEEP" = 0 ]; then
   trap 'rm -rf "$DIR"' EXIT
+else
+  trap 'rm -rf "$DIR/outputs"' EXIT
 fi
 
 echo "# fettle benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CORES cores, $(uname -m), load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -73,15 +75,25 @@ bytes_of() { find "$@" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 # best_of CMD...: run RUNS times under GNU time; sets SECS (best wall time)
 # and RSS_KB (peak RSS of that run). fettle's exit code 1 (changes needed) is
 # expected; 2 is an error.
+#
+# An argument @OUT@ becomes a new, not yet existing directory for each run.
+# Outputs are deleted only when the benchmark ends: ext4 allocates inodes
+# slowly for a while after thousands of files are deleted (its
+# recently_deleted check), which would bill a deletion to the next run.
+OUTS=0
 best_of() {
   SECS="" RSS_KB=""
   local out=$DIR/time.out
   for _ in $(seq "$RUNS"); do
-    local code=0 t0 t1
+    local code=0 t0 t1 args=()
+    OUTS=$((OUTS + 1))
+    for a in "$@"; do
+      if [ "$a" = @OUT@ ]; then args+=("$DIR/outputs/$OUTS"); else args+=("$a"); fi
+    done
     # Wall time from the nanosecond clock (GNU time's %e has 10 ms steps,
     # too coarse for the ftfy samples); peak RSS from GNU time.
     t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$out" "$@" >/dev/null 2>"$DIR/stderr" || code=$?
+    /usr/bin/time -f '%M' -o "$out" "${args[@]}" >/dev/null 2>"$DIR/stderr" || code=$?
     t1=$(date +%s%N)
     if [ "$code" -ge 2 ]; then
       echo "bench: '$*' failed (exit $code):" >&2; tail -5 "$DIR/stderr" >&2; exit 2
@@ -108,9 +120,7 @@ for class in clean damaged; do
       if [ "$cmd" = check ]; then
         best_of "${RUN[@]}" "$FETTLE" check "$DIR/$class"
       else
-        rm -rf "$DIR/out"
-        best_of "${RUN[@]}" "$FETTLE" clean "$DIR/$class" --out "$DIR/out"
-        rm -rf "$DIR/out"
+        best_of "${RUN[@]}" "$FETTLE" clean "$DIR/$class" --out @OUT@
       fi
       RESULT[$class.$cmd.$threads]=$(mbps "$input" "$SECS")
       printf '%-8s %-6s %-8s %10.1f %9.2f %10s %12.0f\n' "$class" "$cmd" "$threads" \
@@ -208,8 +218,7 @@ if [ "$BIG_MB" -gt 0 ]; then
     if [ "$cmd" = check ]; then
       best_of "$FETTLE" check --max-file-size "$((size * 2))" "$big"
     else
-      best_of "$FETTLE" clean --max-file-size "$((size * 2))" "$big" --out "$DIR/big-out"
-      rm -rf "$DIR/big-out"
+      best_of "$FETTLE" clean --max-file-size "$((size * 2))" "$big" --out @OUT@
     fi
     awk -v c="$cmd" -v b="$size" -v s="$SECS" -v k="$RSS_KB" \
       'BEGIN { printf "one file of %.0f MB, %s: %.1f s, %.0f MB/s, peak RSS %.0f MB = %.2fx the file size\n", b/1e6, c, s, b/1e6/s, k*1024/1e6, k*1024/b }'

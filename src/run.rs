@@ -235,15 +235,21 @@ impl Progress {
     fn new(inputs: &Inputs) -> Self {
         let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = wanted.then(|| {
-            // A first walk for the total, only for a person at a terminal.
-            let total: u64 = inputs
-                .iter()
-                .map(|i| match i {
-                    Input::File(p) => fs::metadata(p).map_or(0, |m| m.len()),
-                    Input::Error(..) => 0,
-                })
-                .sum();
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            // The total comes from a second walk, on its own thread so
+            // that the work starts at once; the bar shows only after
+            // `DELAY`, by when the total is normally known.
+            let (counting, inputs) = (bar.clone(), inputs.clone());
+            std::thread::spawn(move || {
+                let total = inputs
+                    .iter()
+                    .map(|i| match i {
+                        Input::File(p) => fs::metadata(p).map_or(0, |m| m.len()),
+                        Input::Error(..) => 0,
+                    })
+                    .sum();
+                counting.set_length(total);
+            });
             bar.set_style(
                 ProgressStyle::with_template(
                     "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}, {eta} left",
