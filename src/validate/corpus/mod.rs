@@ -1,20 +1,28 @@
 //! Corpus-level validate rules: findings that need the whole collection
 //! (duplicates, encoding outliers, file names).
 //!
-//! The runner processes files in chunks and keeps no texts. For each file it
-//! keeps a small [`FileSummary`] (path, encoding, a 128-bit hash of the
-//! cleaned text, a MinHash signature of 64 × 4 bytes when `near-duplicates`
-//! is on, the file's `fettle: ignore-file` markers): a few hundred bytes per
-//! file. After the last file, every enabled [`CorpusRule`] runs on the
-//! summaries and returns [`CorpusFinding`]s, which go through the same
-//! policy (severity, overrides, markers) as per-file findings and are printed
-//! by `Printer::corpus` (a `corpus` array in the JSON report).
+//! The runner keeps no texts. For each file it makes a small [`FileSummary`]
+//! (path, encoding, a 128-bit hash of the cleaned text, a MinHash signature
+//! of 64 × 4 bytes when `near-duplicates` is on, the file's `fettle:
+//! ignore-file` markers) and pushes it to a [`Spool`], which keeps it on
+//! disk, not in memory. After the last file, every enabled [`CorpusRule`]
+//! runs on the spooled summaries ([`Files`], in path order) and returns
+//! [`CorpusFinding`]s, which go through the same policy (severity,
+//! overrides, markers) as per-file findings and are printed by
+//! `Printer::corpus` (a `corpus` array in the JSON report).
+//!
+//! Memory does not grow with the number of files: every rule is one or two
+//! passes over the files plus group-bys done by an external sort
+//! ([`sort::Sorter`]), each keeping at most [`spool::BUDGET`] bytes in
+//! memory; see [`spool`].
 
 pub mod case_collision;
 pub mod duplicate_files;
 pub mod encoding_outlier;
 pub mod file_names;
 pub mod near_duplicates;
+pub mod sort;
+pub mod spool;
 
 use crate::config::Config;
 use crate::finding::Severity;
@@ -22,7 +30,10 @@ use crate::pipeline::{Processed, TextResult};
 use crate::rule::RuleInfo;
 use crate::validate::policy::RuleSet;
 use serde::Serialize;
+use std::io;
 use std::path::Path;
+
+pub use spool::{Files, Spool};
 
 /// What a corpus rule knows about one file.
 #[derive(Debug, Clone)]
@@ -101,13 +112,36 @@ pub struct CorpusFinding {
     /// The other files involved (the duplicate, the colliding name…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
+    /// The file's `fettle: ignore-file` markers, for the policy.
+    #[serde(skip)]
+    pub ignore_file: RuleSet,
+}
+
+impl CorpusFinding {
+    /// A warning about `file`.
+    pub fn warning(
+        file: &FileSummary,
+        rule: &'static RuleInfo,
+        message: String,
+        related: Vec<String>,
+    ) -> Self {
+        CorpusFinding {
+            path: file.path.clone(),
+            rule: rule.id,
+            severity: Severity::Warning,
+            message,
+            related,
+            ignore_file: file.ignore_file.clone(),
+        }
+    }
 }
 
 /// A rule that runs once on every file's summary.
 pub trait CorpusRule: Send + Sync {
     fn info(&self) -> &'static RuleInfo;
-    /// `files` are sorted by path.
-    fn run(&self, files: &[FileSummary], config: &Config, out: &mut Vec<CorpusFinding>);
+    /// `files` are in path order; the rule's memory must not grow with
+    /// their number (read them in passes, group with `files.sorter()`).
+    fn run(&self, files: &Files, config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()>;
 }
 
 /// Corpus rules, in the order their findings are listed.
@@ -125,13 +159,13 @@ pub fn any_enabled(config: &Config) -> bool {
 }
 
 /// Run every enabled corpus rule; findings sorted by path, then rule order.
-pub fn run(files: &[FileSummary], config: &Config) -> Vec<CorpusFinding> {
+pub fn run(files: &Files, config: &Config) -> io::Result<Vec<CorpusFinding>> {
     let mut out = Vec::new();
     for rule in RULES {
         if config.enabled(rule.info()) {
-            rule.run(files, config, &mut out);
+            rule.run(files, config, &mut out)?;
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    out
+    Ok(out)
 }
