@@ -64,6 +64,7 @@
 //! ## Fix safety
 //! Reports only.
 
+use super::spool::Signature;
 use super::{CorpusFinding, CorpusRule, Files};
 use crate::config::Config;
 use crate::rule::{RuleInfo, Stage};
@@ -731,7 +732,7 @@ impl CorpusRule for NearDuplicates {
             if last.replace((hash, len)) == Some((hash, len)) {
                 continue;
             }
-            let sig = signature_of(files, i)?;
+            let sig = files.signature(i)?;
             for band in 0..BANDS {
                 bands.push((band as u8, band_hash(&sig, band), i))?;
             }
@@ -757,11 +758,11 @@ impl CorpusRule for NearDuplicates {
             // The bucket's first file and the few just before: a bounded
             // number of comparisons per file, however large the bucket (a
             // corpus of one story's many drafts).
-            let sig = signature_of(files, later)?;
+            let sig = files.signature(later)?;
             if b.first.1.is_none() {
-                b.first.1 = Some(signature_of(files, b.first.0)?);
+                b.first.1 = Some(files.signature(b.first.0)?);
             }
-            let first = (b.first.0, b.first.1.as_deref().expect("read above"));
+            let first = (b.first.0, &b.first.1.expect("read above")[..]);
             let mut best: Option<(f64, u32)> = None;
             for (i, other) in
                 std::iter::once(first).chain(b.recent.iter().map(|(i, s)| (*i, &s[..])))
@@ -820,8 +821,8 @@ impl CorpusRule for NearDuplicates {
 /// once needed) and the last [`NEIGHBOURS`] files after it.
 struct Bucket {
     key: (u8, u64),
-    first: (u32, Option<Box<[u32]>>),
-    recent: VecDeque<(u32, Box<[u32]>)>,
+    first: (u32, Option<Signature>),
+    recent: VecDeque<(u32, Signature)>,
 }
 
 /// The highest estimate; among equals, the first file.
@@ -836,15 +837,6 @@ fn band_hash(sig: &[u32], band: usize) -> u64 {
         chunk.copy_from_slice(&r.to_le_bytes());
     }
     xxhash_rust::xxh3::xxh3_64(&bytes)
-}
-
-/// The signature of file `i`, which has one.
-fn signature_of(files: &Files, i: u32) -> io::Result<Box<[u32]>> {
-    files
-        .get(i)?
-        .text
-        .and_then(|t| t.minhash)
-        .ok_or_else(|| io::Error::other("a spooled signature is missing"))
 }
 
 #[cfg(test)]

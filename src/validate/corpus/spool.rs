@@ -15,9 +15,11 @@
 //! the number of files. Below the budget nothing is written but the table of
 //! summaries (a few hundred bytes per file, in the page cache).
 
+use super::near_duplicates::HASHES;
 use super::sort::{Record, Sorter};
 use super::{FileSummary, TextSummary};
 use crate::validate::policy::RuleSet;
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 
@@ -67,30 +69,52 @@ impl Spool {
         Ok(())
     }
 
-    /// Every pushed summary, sorted by path, in a table on disk.
+    /// Every pushed summary, sorted by path, in a table: in memory while
+    /// it takes less than the budget, else in temporary files.
     pub fn finish(self) -> io::Result<Files> {
-        let mut data = BufWriter::new(tempfile::tempfile()?);
-        let mut index = BufWriter::new(tempfile::tempfile()?);
-        let mut offset = 0u64;
-        let mut len = 0u32;
-        let mut bytes = Vec::new();
-        for row in self.rows.finish()? {
-            bytes.clear();
-            row?.write(&mut bytes)?;
-            data.write_all(&bytes)?;
-            (offset, bytes.len() as u32).write(&mut index)?;
-            offset += bytes.len() as u64;
-            len = len
-                .checked_add(1)
-                .ok_or_else(|| io::Error::other("more than 2^32 files"))?;
-        }
-        Ok(Files {
-            data: data.into_inner().map_err(|e| e.into_error())?,
-            index: index.into_inner().map_err(|e| e.into_error())?,
-            len,
+        let mut files = Files {
+            rows: Store::default(),
+            index: Store::default(),
+            signatures: Store::default(),
+            len: 0,
             budget: self.budget,
             names: self.names,
-        })
+            cache: RefCell::new(vec![None; CACHE]),
+        };
+        let mut bytes = Vec::new();
+        let mut offset = 0u64;
+        for row in self.rows.finish()? {
+            let row: Row = row?;
+            // The signature also goes to a table of fixed records (zeros
+            // when the file has none): one read gets it back.
+            let mut signature = [0u8; SIGNATURE];
+            if let Some(minhash) = files.decode(row.clone())?.text.and_then(|t| t.minhash) {
+                for (to, m) in signature.chunks_mut(4).zip(&minhash) {
+                    to.copy_from_slice(&m.to_le_bytes());
+                }
+            }
+            bytes.clear();
+            row.write(&mut bytes)?;
+            (offset, bytes.len() as u32).write(&mut files.index)?;
+            offset += bytes.len() as u64;
+            files.rows.write_all(&bytes)?;
+            files.signatures.write_all(&signature)?;
+            files.len = files
+                .len
+                .checked_add(1)
+                .ok_or_else(|| io::Error::other("more than 2^32 files"))?;
+            let in_memory =
+                files.rows.in_memory() + files.index.in_memory() + files.signatures.in_memory();
+            if in_memory > files.budget {
+                files.rows.spill()?;
+                files.index.spill()?;
+                files.signatures.spill()?;
+            }
+        }
+        files.rows.flush()?;
+        files.index.flush()?;
+        files.signatures.flush()?;
+        Ok(files)
     }
 
     fn name_id(&mut self, name: &'static str) -> u8 {
@@ -130,17 +154,28 @@ impl Spool {
     }
 }
 
-/// The summaries of every file in path order, numbered from 0, on disk.
+/// The summaries of every file in path order, numbered from 0.
 pub struct Files {
-    data: File,
-    /// Per file, where its row is in `data`: (offset u64, length u32).
-    index: File,
+    rows: Store,
+    /// Per file, where its row is in `rows`: (offset u64, length u32).
+    index: Store,
+    /// Per file, its MinHash signature in [`SIGNATURE`] bytes.
+    signatures: Store,
     len: u32,
     budget: usize,
     names: Vec<&'static str>,
+    /// Signatures read from disk, by file number modulo [`CACHE`]: the
+    /// near-duplicate pass reads the files of a cluster once per band.
+    cache: RefCell<Vec<Option<(u32, Signature)>>>,
 }
 
 const INDEX_RECORD: u64 = 12;
+const SIGNATURE: usize = HASHES * 4;
+/// Signatures cached when they are on disk (256 KiB).
+const CACHE: usize = 1024;
+
+/// A MinHash signature.
+pub type Signature = [u32; HASHES];
 
 impl Files {
     /// The number of files.
@@ -160,19 +195,42 @@ impl Files {
     /// The summary of file `i`.
     pub fn get(&self, i: u32) -> io::Result<FileSummary> {
         let mut at = [0u8; INDEX_RECORD as usize];
-        read_at(&self.index, &mut at, u64::from(i) * INDEX_RECORD)?;
+        self.index
+            .read_exact_at(&mut at, u64::from(i) * INDEX_RECORD)?;
         let (offset, len) = <(u64, u32)>::read(&mut &at[..])?;
         let mut row = vec![0u8; len as usize];
-        read_at(&self.data, &mut row, offset)?;
+        self.rows.read_exact_at(&mut row, offset)?;
         self.decode(<Row>::read(&mut &row[..])?)
+    }
+
+    /// The signature of file `i` (zeros when it has none).
+    pub fn signature(&self, i: u32) -> io::Result<Signature> {
+        let slot = i as usize % CACHE;
+        if let Some((j, sig)) = &self.cache.borrow()[slot] {
+            if *j == i {
+                return Ok(*sig);
+            }
+        }
+        let mut bytes = [0u8; SIGNATURE];
+        self.signatures
+            .read_exact_at(&mut bytes, u64::from(i) * SIGNATURE as u64)?;
+        let mut sig = [0u32; HASHES];
+        for (m, b) in sig.iter_mut().zip(bytes.chunks(4)) {
+            *m = u32::from_le_bytes(b.try_into().expect("4 bytes"));
+        }
+        if let Store::Disk(_) = self.signatures {
+            self.cache.borrow_mut()[slot] = Some((i, sig));
+        }
+        Ok(sig)
     }
 
     /// Every file's number and summary, in path order.
     pub fn iter(&self) -> impl Iterator<Item = io::Result<(u32, FileSummary)>> + '_ {
-        let mut reader = BufReader::new(ReaderAt {
-            file: &self.data,
+        let at = ReaderAt {
+            store: &self.rows,
             pos: 0,
-        });
+        };
+        let mut reader = BufReader::with_capacity(64 << 10, at);
         (0..self.len).map(move |i| Ok((i, self.decode(<Row>::read(&mut reader)?)?)))
     }
 
@@ -210,24 +268,81 @@ impl Files {
     }
 }
 
+/// Bytes written once, then read at any offset: in memory until
+/// [`Store::spill`] moves them to an anonymous temporary file.
+enum Store {
+    Memory(Vec<u8>),
+    Disk(BufWriter<File>),
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::Memory(Vec::new())
+    }
+}
+
+impl Store {
+    fn in_memory(&self) -> usize {
+        match self {
+            Store::Memory(bytes) => bytes.len(),
+            Store::Disk(_) => 0,
+        }
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        if let Store::Memory(bytes) = self {
+            let mut w = BufWriter::new(tempfile::tempfile()?);
+            w.write_all(bytes)?;
+            *self = Store::Disk(w);
+        }
+        Ok(())
+    }
+
+    fn read_at(&self, buf: &mut [u8], pos: u64) -> io::Result<usize> {
+        match self {
+            Store::Memory(bytes) => {
+                let from = bytes.len().min(pos as usize);
+                (&bytes[from..]).read(buf)
+            }
+            #[cfg(unix)]
+            Store::Disk(w) => std::os::unix::fs::FileExt::read_at(w.get_ref(), buf, pos),
+            #[cfg(windows)]
+            Store::Disk(w) => std::os::windows::fs::FileExt::seek_read(w.get_ref(), buf, pos),
+        }
+    }
+
+    fn read_exact_at(&self, buf: &mut [u8], pos: u64) -> io::Result<()> {
+        ReaderAt { store: self, pos }.read_exact(buf)
+    }
+}
+
+impl Write for Store {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Store::Memory(bytes) => bytes.write(buf),
+            Store::Disk(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Store::Memory(_) => Ok(()),
+            Store::Disk(w) => w.flush(),
+        }
+    }
+}
+
 /// `Read` at a position of its own, so that reading one file after another
 /// and by number can interleave.
 struct ReaderAt<'a> {
-    file: &'a File,
+    store: &'a Store,
     pos: u64,
 }
 
 impl Read for ReaderAt<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        #[cfg(unix)]
-        let n = std::os::unix::fs::FileExt::read_at(self.file, buf, self.pos)?;
-        #[cfg(windows)]
-        let n = std::os::windows::fs::FileExt::seek_read(self.file, buf, self.pos)?;
+        let n = self.store.read_at(buf, self.pos)?;
         self.pos += n as u64;
         Ok(n)
     }
-}
-
-fn read_at(file: &File, buf: &mut [u8], pos: u64) -> io::Result<()> {
-    ReaderAt { file, pos }.read_exact(buf)
 }
