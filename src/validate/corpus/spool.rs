@@ -62,7 +62,7 @@ impl Spool {
     }
 
     pub fn push(&mut self, file: FileSummary) -> io::Result<()> {
-        let mut rest = Vec::with_capacity(64);
+        let mut rest = Vec::with_capacity(320);
         self.encode(&file, &mut rest)?;
         self.rows.push((file.path, self.pushed, rest))?;
         self.pushed += 1;
@@ -88,7 +88,8 @@ impl Spool {
             // The signature also goes to a table of fixed records (zeros
             // when the file has none): one read gets it back.
             let mut signature = [0u8; SIGNATURE];
-            if let Some(minhash) = files.decode(row.clone())?.text.and_then(|t| t.minhash) {
+            let summary = files.decode(row.0.clone(), &row.2)?;
+            if let Some(minhash) = summary.text.and_then(|t| t.minhash) {
                 for (to, m) in signature.chunks_mut(4).zip(&minhash) {
                     to.copy_from_slice(&m.to_le_bytes());
                 }
@@ -139,10 +140,8 @@ impl Spool {
                 (encoding, method, u8::from(t.ascii)).write(w)?;
                 (t.hash, t.len as u64).write(w)?;
                 let minhash = t.minhash.as_deref().unwrap_or(&[]);
-                (minhash.len() as u32).write(w)?;
-                for m in minhash {
-                    m.write(w)?;
-                }
+                let bytes: Vec<u8> = minhash.iter().flat_map(|m| m.to_le_bytes()).collect();
+                bytes.write(w)?;
             }
         }
         u8::from(file.ignore_file.all).write(w)?;
@@ -200,7 +199,8 @@ impl Files {
         let (offset, len) = <(u64, u32)>::read(&mut &at[..])?;
         let mut row = vec![0u8; len as usize];
         self.rows.read_exact_at(&mut row, offset)?;
-        self.decode(<Row>::read(&mut &row[..])?)
+        let (path, _, rest) = <Row>::read(&mut &row[..])?;
+        self.decode(path, &rest)
     }
 
     /// The signature of file `i` (zeros when it has none).
@@ -231,10 +231,15 @@ impl Files {
             pos: 0,
         };
         let mut reader = BufReader::with_capacity(64 << 10, at);
-        (0..self.len).map(move |i| Ok((i, self.decode(<Row>::read(&mut reader)?)?)))
+        (0..self.len).map(move |i| {
+            let (path, _, rest) = <Row>::read(&mut reader)?;
+            Ok((i, self.decode(path, &rest)?))
+        })
     }
 
-    fn decode(&self, (path, _, rest): Row) -> io::Result<FileSummary> {
+    /// The summary of a row: its path and the rest, encoded by
+    /// [`Spool::push`].
+    fn decode(&self, path: String, rest: &[u8]) -> io::Result<FileSummary> {
         let r = &mut &rest[..];
         let path_is_utf8 = u8::read(r)? != 0;
         let text = match u8::read(r)? {
@@ -242,17 +247,18 @@ impl Files {
             _ => {
                 let (encoding, method, ascii) = <(u8, u8, u8)>::read(r)?;
                 let (hash, len) = <(u128, u64)>::read(r)?;
-                let n = u32::read(r)?;
-                let minhash = (0..n)
-                    .map(|_| u32::read(r))
-                    .collect::<io::Result<Box<[u32]>>>()?;
+                let bytes = Vec::<u8>::read(r)?;
+                let minhash: Box<[u32]> = bytes
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+                    .collect();
                 Some(TextSummary {
                     encoding: self.names[usize::from(encoding)],
                     method: self.names[usize::from(method)],
                     ascii: ascii != 0,
                     hash,
                     len: len as usize,
-                    minhash: (n > 0).then_some(minhash),
+                    minhash: (!minhash.is_empty()).then_some(minhash),
                 })
             }
         };
