@@ -53,13 +53,14 @@
 //! 7 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages in Russian, Greek,
 //! Hebrew, Chinese, Japanese or Korean (the labelled charset corpus of
 //! `../shared/peers/charset`, decoded; 4–12 ns before);
-//! 256 bytes kept per file; the band buckets, built one band at a time, 16
-//! bytes per
-//! file, and the best match so far, 16 bytes per file; comparing costs 64
-//! compares per candidate pair. Time and memory grow linearly with
-//! the number of files, near-duplicate clusters included (20,000 drafts of
-//! one text: 8.7 MB peak RSS, against 1.4 GB when every similar pair was
-//! kept and reported).
+//! then, at the end, three external sorts in bounded memory (see
+//! `spool`): (hash, length, file) to keep the first of each group of exact
+//! duplicates; (band, band hash, file), 16 per file, whose runs of equal
+//! keys are the LSH buckets, read with the bucket's first file and the last
+//! four in memory (signatures read back by file number); (file, estimate,
+//! earlier file) for the best match of each file per bucket, reduced to one
+//! per file. Time grows linearly with the number of files, near-duplicate
+//! clusters included; memory does not grow with it.
 //!
 //! ## Fix safety
 //! Reports only.
