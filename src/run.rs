@@ -111,7 +111,7 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
     let with_corpus = matches!(options.action, Action::Check | Action::Clean { .. })
         && corpus::any_enabled(&options.config);
     let mut summary = Summary::default();
-    let mut summaries: Vec<FileSummary> = Vec::new();
+    let mut spool = corpus::Spool::new();
     let progress = Progress::new(&inputs);
     let work = |input: Input| match input {
         Input::Error(path, message) => (
@@ -130,7 +130,11 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
     };
     let mut print = |(report, texts, file_summary): Processed1| -> Result<()> {
         summary.add(&report);
-        summaries.extend(file_summary);
+        if let Some(file_summary) = file_summary {
+            spool
+                .push(file_summary)
+                .context("cannot write the corpus summaries to a temporary file")?;
+        }
         let texts = texts
             .as_ref()
             .map(|(input, output)| Texts { input, output });
@@ -165,7 +169,7 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
     })?;
     progress.finish();
     if with_corpus {
-        let findings = corpus_findings(&mut summaries, options, &policy);
+        let findings = corpus_findings(spool, options, &policy)?;
         summary.add_corpus(&findings);
         printer.corpus(&findings)?;
     }
@@ -192,18 +196,17 @@ type Processed1 = (FileReport, Option<(String, String)>, Option<FileSummary>);
 
 /// Run the corpus rules and pass their findings through the policy.
 fn corpus_findings(
-    summaries: &mut [FileSummary],
+    spool: corpus::Spool,
     options: &Options,
     policy: &Policy,
-) -> Vec<corpus::CorpusFinding> {
-    summaries.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut findings = corpus::run(summaries, &options.config);
+) -> Result<Vec<corpus::CorpusFinding>> {
+    let files = spool
+        .finish()
+        .context("cannot sort the corpus summaries in a temporary file")?;
+    let mut findings = corpus::run(&files, &options.config)
+        .context("cannot read the corpus summaries back from a temporary file")?;
     findings.retain_mut(|f| {
-        let markers = summaries
-            .binary_search_by(|s| s.path.as_str().cmp(&f.path))
-            .ok()
-            .map(|i| policy::Markers::file_only(summaries[i].ignore_file.clone()))
-            .unwrap_or_default();
+        let markers = policy::Markers::file_only(std::mem::take(&mut f.ignore_file));
         match policy::judge(
             &policy.for_path(&f.path),
             &markers,
@@ -218,7 +221,7 @@ fn corpus_findings(
             None => false,
         }
     });
-    findings
+    Ok(findings)
 }
 
 /// A progress bar on stderr, for people waiting at a terminal: it appears

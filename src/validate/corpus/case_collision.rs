@@ -14,11 +14,10 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, FileSummary};
+use super::{CorpusFinding, CorpusRule, Files};
 use crate::config::Config;
-use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
-use std::collections::HashMap;
+use std::io;
 use unicode_normalization::UnicodeNormalization;
 
 pub struct CaseCollision;
@@ -35,34 +34,43 @@ impl CorpusRule for CaseCollision {
         &INFO
     }
 
-    fn run(&self, files: &[FileSummary], _config: &Config, out: &mut Vec<CorpusFinding>) {
-        let mut first: HashMap<String, usize> = HashMap::new();
-        for (i, f) in files.iter().enumerate() {
-            let nfc: String = f.path.nfc().collect();
-            let key = nfc.to_lowercase();
-            match first.get(&key) {
-                None => {
-                    first.insert(key, i);
-                }
-                Some(&j) if files[j].path != f.path => {
-                    let other = &files[j].path;
-                    let how = if nfc == other.nfc().collect::<String>() {
+    /// (folded path, file, path) for every file, sorted (an external sort,
+    /// in bounded memory): colliding paths are neighbours, the first in path
+    /// order leading.
+    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+        let mut by_key = files.sorter::<(String, u32, String)>();
+        for f in files.iter() {
+            let (i, f) = f?;
+            let key = f.path.nfc().collect::<String>().to_lowercase();
+            by_key.push((key, i, f.path))?;
+        }
+        let mut first: Option<(String, String)> = None;
+        for entry in by_key.finish()? {
+            let (key, i, path) = entry?;
+            match &first {
+                Some((k, other)) if *k == key => {
+                    if *other == path {
+                        continue; // the same path named twice on the command line
+                    }
+                    let how = if path.nfc().eq(other.nfc()) {
                         "Unicode normalization"
                     } else {
                         "letter case"
                     };
-                    out.push(CorpusFinding {
-                        path: f.path.clone(),
-                        rule: INFO.id,
-                        severity: Severity::Warning,
-                        message: format!(
-                            "differs only in {how} from {other}: the two collide on Windows and macOS file systems"
-                        ),
-                        related: vec![other.clone()],
-                    });
+                    let message = format!(
+                        "differs only in {how} from {other}: the two collide on Windows and macOS file systems"
+                    );
+                    let f = files.get(i)?;
+                    out.push(CorpusFinding::warning(
+                        &f,
+                        &INFO,
+                        message,
+                        vec![other.clone()],
+                    ));
                 }
-                Some(_) => {} // the same path named twice on the command line
+                _ => first = Some((key, path)),
             }
         }
+        Ok(())
     }
 }

@@ -14,18 +14,19 @@
 //!
 //! ## How and cost
 //! Compares an xxh3-128 hash (and the length) of each cleaned text: one pass
-//! over the text per file, 24 bytes kept per file, a hash map over all files.
+//! over the text per file; at the end, (hash, length, file) for every file
+//! are sorted (an external sort, in bounded memory) so that identical texts
+//! are neighbours, the first in path order leading.
 //! A false match needs a 128-bit hash collision. Empty files are left to
 //! `short-file`.
 //!
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, FileSummary};
+use super::{CorpusFinding, CorpusRule, Files};
 use crate::config::Config;
-use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
-use std::collections::HashMap;
+use std::io;
 
 pub struct DuplicateFiles;
 
@@ -41,25 +42,33 @@ impl CorpusRule for DuplicateFiles {
         &INFO
     }
 
-    fn run(&self, files: &[FileSummary], _config: &Config, out: &mut Vec<CorpusFinding>) {
-        let mut first: HashMap<(u128, usize), usize> = HashMap::new();
-        for (i, f) in files.iter().enumerate() {
-            let Some(t) = &f.text else { continue };
-            if t.len == 0 {
-                continue;
-            }
-            match first.get(&(t.hash, t.len)) {
-                None => {
-                    first.insert((t.hash, t.len), i);
-                }
-                Some(&j) => out.push(CorpusFinding {
-                    path: f.path.clone(),
-                    rule: INFO.id,
-                    severity: Severity::Warning,
-                    message: format!("identical to {} after cleaning", files[j].path),
-                    related: vec![files[j].path.clone()],
-                }),
+    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+        let mut by_text = files.sorter::<(u128, u64, u32)>();
+        for f in files.iter() {
+            let (i, f) = f?;
+            match f.text {
+                Some(t) if t.len > 0 => by_text.push((t.hash, t.len as u64, i))?,
+                _ => {}
             }
         }
+        // The first file of each run of equal (hash, length), and its path.
+        let mut first: Option<(u128, u64, String)> = None;
+        for entry in by_text.finish()? {
+            let (hash, len, i) = entry?;
+            match &first {
+                Some((h, l, kept)) if (*h, *l) == (hash, len) => {
+                    let f = files.get(i)?;
+                    let message = format!("identical to {kept} after cleaning");
+                    out.push(CorpusFinding::warning(
+                        &f,
+                        &INFO,
+                        message,
+                        vec![kept.clone()],
+                    ));
+                }
+                _ => first = Some((hash, len, files.get(i)?.path)),
+            }
+        }
+        Ok(())
     }
 }

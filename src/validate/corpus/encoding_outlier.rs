@@ -18,11 +18,11 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, FileSummary};
+use super::{CorpusFinding, CorpusRule, Files};
 use crate::config::Config;
-use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
 use std::collections::BTreeMap;
+use std::io;
 
 pub struct EncodingOutlier;
 
@@ -38,40 +38,37 @@ impl CorpusRule for EncodingOutlier {
         &INFO
     }
 
-    fn run(&self, files: &[FileSummary], _config: &Config, out: &mut Vec<CorpusFinding>) {
-        let texts: Vec<(&FileSummary, &super::TextSummary)> = files
-            .iter()
-            .filter_map(|f| f.text.as_ref().map(|t| (f, t)))
-            .filter(|(_, t)| !t.ascii)
-            .collect();
-        if texts.len() < 3 {
-            return;
-        }
+    /// Two passes: count the encodings of the non-ASCII texts, then list
+    /// the files not in the major one.
+    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, t) in &texts {
-            *counts.entry(t.encoding).or_insert(0) += 1;
-        }
-        let Some((&major, &n)) = counts.iter().max_by_key(|(_, n)| **n) else {
-            return;
-        };
-        if n * 2 <= texts.len() {
-            return;
-        }
-        for (f, t) in texts {
-            if t.encoding != major {
-                out.push(CorpusFinding {
-                    path: f.path.clone(),
-                    rule: INFO.id,
-                    severity: Severity::Warning,
-                    message: format!(
-                        "decoded as {} ({}) while {n} of {} non-ASCII files are {major}",
-                        t.encoding,
-                        t.method,
-                        counts.values().sum::<usize>()
-                    ),
-                    related: Vec::new(),
-                });
+        for f in files.iter() {
+            match f?.1.text {
+                Some(t) if !t.ascii => *counts.entry(t.encoding).or_insert(0) += 1,
+                _ => {}
             }
         }
+        let total: usize = counts.values().sum();
+        if total < 3 {
+            return Ok(());
+        }
+        let Some((&major, &n)) = counts.iter().max_by_key(|(_, n)| **n) else {
+            return Ok(());
+        };
+        if n * 2 <= total {
+            return Ok(());
+        }
+        for f in files.iter() {
+            let (_, f) = f?;
+            let Some(t) = &f.text else { continue };
+            if !t.ascii && t.encoding != major {
+                let message = format!(
+                    "decoded as {} ({}) while {n} of {total} non-ASCII files are {major}",
+                    t.encoding, t.method,
+                );
+                out.push(CorpusFinding::warning(&f, &INFO, message, Vec::new()));
+            }
+        }
+        Ok(())
     }
 }

@@ -19,10 +19,10 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, FileSummary};
+use super::{CorpusFinding, CorpusRule, Files};
 use crate::config::Config;
-use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
+use std::io;
 
 pub struct FileNames;
 
@@ -87,8 +87,9 @@ impl CorpusRule for FileNames {
         &INFO
     }
 
-    fn run(&self, files: &[FileSummary], _config: &Config, out: &mut Vec<CorpusFinding>) {
-        for f in files {
+    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+        for f in files.iter() {
+            let (_, f) = f?;
             let mut found = Vec::new();
             if !f.path_is_utf8 {
                 found.push("the path is not valid UTF-8 (shown with U+FFFD)".to_string());
@@ -100,15 +101,15 @@ impl CorpusRule for FileNames {
                 found.extend(problems(component));
             }
             if !found.is_empty() {
-                out.push(CorpusFinding {
-                    path: f.path.clone(),
-                    rule: INFO.id,
-                    severity: Severity::Warning,
-                    message: found.join("; "),
-                    related: Vec::new(),
-                });
+                out.push(CorpusFinding::warning(
+                    &f,
+                    &INFO,
+                    found.join("; "),
+                    Vec::new(),
+                ));
             }
         }
+        Ok(())
     }
 }
 

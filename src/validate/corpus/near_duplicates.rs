@@ -53,22 +53,24 @@
 //! 7 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages in Russian, Greek,
 //! Hebrew, Chinese, Japanese or Korean (the labelled charset corpus of
 //! `../shared/peers/charset`, decoded; 4–12 ns before);
-//! 256 bytes kept per file; the band buckets, built one band at a time, 16
-//! bytes per
-//! file, and the best match so far, 16 bytes per file; comparing costs 64
-//! compares per candidate pair. Time and memory grow linearly with
-//! the number of files, near-duplicate clusters included (20,000 drafts of
-//! one text: 8.7 MB peak RSS, against 1.4 GB when every similar pair was
-//! kept and reported).
+//! then, at the end, three external sorts in bounded memory (see
+//! `spool`): (hash, length, file) to keep the first of each group of exact
+//! duplicates; (band, band hash, file), 16 per file, whose runs of equal
+//! keys are the LSH buckets, read with the bucket's first file and the last
+//! four in memory (signatures read back by file number); (file, estimate,
+//! earlier file) for the best match of each file per bucket, reduced to one
+//! per file. Time grows linearly with the number of files, near-duplicate
+//! clusters included; memory does not grow with it.
 //!
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, FileSummary};
+use super::spool::Signature;
+use super::{CorpusFinding, CorpusRule, Files};
 use crate::config::Config;
-use crate::finding::Severity;
 use crate::rule::{RuleInfo, Stage};
-use std::collections::HashSet;
+use std::collections::VecDeque;
+use std::io;
 
 pub struct NearDuplicates;
 
@@ -707,88 +709,135 @@ impl CorpusRule for NearDuplicates {
         &INFO
     }
 
-    fn run(&self, files: &[FileSummary], config: &Config, out: &mut Vec<CorpusFinding>) {
+    /// Three external sorts, each in bounded memory: texts by (hash,
+    /// length), to keep the first of each group of exact duplicates; band
+    /// keys, to find the LSH buckets and compare their members; candidate
+    /// matches by file, to keep each file's best.
+    fn run(&self, files: &Files, config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+        let threshold = config.near_duplicates.threshold;
         // Only the first file of a group of exact duplicates takes part: a
         // near-copy of `a` is not reported again against `a`'s copies.
-        let mut seen: HashSet<(u128, usize)> = HashSet::new();
-        let signed: Vec<(u32, &[u32])> = files
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                let t = f.text.as_ref()?;
-                seen.insert((t.hash, t.len)).then_some(())?;
-                let sig = t.minhash.as_deref()?;
-                Some((u32::try_from(i).expect("fewer than 2^32 files"), sig))
-            })
-            .collect();
-        drop(seen);
-        // One band at a time: (hash of the band's minima, file), sorted, so
-        // that the files of one LSH bucket are a run of equal hashes, in
-        // file order. 16 bytes per file, no allocation per bucket.
-        // Per file, the most similar earlier file found so far: (estimate,
-        // file). Candidates are compared as the bands find them, so nothing
-        // per pair is kept.
-        let mut best: Vec<Option<(f64, usize)>> = vec![None; files.len()];
-        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(signed.len());
-        for band in 0..BANDS {
-            keys.clear();
-            for &(file, sig) in &signed {
-                let mut bytes = [0u8; ROWS * 4];
-                for (chunk, r) in bytes.chunks_mut(4).zip(&sig[band * ROWS..][..ROWS]) {
-                    chunk.copy_from_slice(&r.to_le_bytes());
-                }
-                keys.push((xxhash_rust::xxh3::xxh3_64(&bytes), file));
+        let mut by_text = files.sorter::<(u128, u64, u32)>();
+        for f in files.iter() {
+            let (i, f) = f?;
+            if let Some(t) = f.text.filter(|t| t.minhash.is_some()) {
+                by_text.push((t.hash, t.len as u64, i))?;
             }
-            keys.sort_unstable();
-            for members in keys.chunk_by(|a, b| a.0 == b.0) {
-                for (x, &(_, later)) in members.iter().enumerate().skip(1) {
-                    // The bucket's first file and the few just before: a
-                    // bounded number of comparisons per file, however large
-                    // the bucket (a corpus of one story's many drafts).
-                    let window = x.saturating_sub(NEIGHBOURS).max(1)..x;
-                    for y in std::iter::once(0).chain(window) {
-                        let (i, j) = (members[y].1 as usize, later as usize);
-                        let Some(s) = estimate(&files[i], &files[j]) else {
-                            continue;
-                        };
-                        // The highest estimate; among equals, the first file.
-                        let better = best[j].is_none_or(|(b, k)| s > b || (s == b && i < k));
-                        if s >= config.near_duplicates.threshold && better {
-                            best[j] = Some((s, i));
-                        }
+        }
+        // (band, hash of the band's minima, file): the files of one LSH
+        // bucket are a run of equal keys, in file order.
+        let mut bands = files.sorter::<(u8, u64, u32)>();
+        let mut last = None;
+        for entry in by_text.finish()? {
+            let (hash, len, i) = entry?;
+            if last.replace((hash, len)) == Some((hash, len)) {
+                continue;
+            }
+            let sig = files.signature(i)?;
+            for band in 0..BANDS {
+                bands.push((band as u8, band_hash(&sig, band), i))?;
+            }
+        }
+        // (later file, similarity as f64 bits, earlier file) for each
+        // candidate pair that reaches the threshold: a file's best match
+        // within one bucket.
+        let mut matches = files.sorter::<(u32, u64, u32)>();
+        let mut bucket: Option<Bucket> = None;
+        for entry in bands.finish()? {
+            let (band, hash, later) = entry?;
+            let b = match &mut bucket {
+                Some(b) if b.key == (band, hash) => b,
+                _ => {
+                    bucket = Some(Bucket {
+                        key: (band, hash),
+                        first: (later, None),
+                        recent: VecDeque::new(),
+                    });
+                    continue;
+                }
+            };
+            // The bucket's first file and the few just before: a bounded
+            // number of comparisons per file, however large the bucket (a
+            // corpus of one story's many drafts).
+            let sig = files.signature(later)?;
+            if b.first.1.is_none() {
+                b.first.1 = Some(files.signature(b.first.0)?);
+            }
+            let first = (b.first.0, &b.first.1.expect("read above")[..]);
+            let mut best: Option<(f64, u32)> = None;
+            for (i, other) in
+                std::iter::once(first).chain(b.recent.iter().map(|(i, s)| (*i, &s[..])))
+            {
+                let s = similarity(other, &sig);
+                if s >= threshold && is_better((s, i), best) {
+                    best = Some((s, i));
+                }
+            }
+            if let Some((s, i)) = best {
+                matches.push((later, s.to_bits(), i))?;
+            }
+            b.recent.push_back((later, sig));
+            if b.recent.len() > NEIGHBOURS {
+                b.recent.pop_front();
+            }
+        }
+        drop(bucket);
+        // Each file is reported once, against the most similar earlier file
+        // it was compared with.
+        let mut best: Option<(u32, f64, u32)> = None;
+        let mut report = |(j, s, i): (u32, f64, u32)| -> io::Result<()> {
+            let (f, kept) = (files.get(j)?, files.get(i)?.path);
+            let message = format!(
+                "about {:.0}% similar to {kept} (MinHash estimate of shared word {}-grams)",
+                s * 100.0,
+                config.near_duplicates.shingle
+            );
+            out.push(CorpusFinding::warning(&f, &INFO, message, vec![kept]));
+            Ok(())
+        };
+        for entry in matches.finish()? {
+            let (j, s, i) = entry?;
+            let s = f64::from_bits(s);
+            match &mut best {
+                Some((bj, bs, bi)) if *bj == j => {
+                    if is_better((s, i), Some((*bs, *bi))) {
+                        (*bs, *bi) = (s, i);
+                    }
+                }
+                _ => {
+                    if let Some(found) = best.replace((j, s, i)) {
+                        report(found)?;
                     }
                 }
             }
         }
-        drop(keys);
-        // Each file is reported once, against the most similar earlier file
-        // it was compared with.
-        for (j, found) in best.into_iter().enumerate() {
-            let Some((s, i)) = found else { continue };
-            out.push(CorpusFinding {
-                path: files[j].path.clone(),
-                rule: INFO.id,
-                severity: Severity::Warning,
-                message: format!(
-                    "about {:.0}% similar to {} (MinHash estimate of shared word {}-grams)",
-                    s * 100.0,
-                    files[i].path,
-                    config.near_duplicates.shingle
-                ),
-                related: vec![files[i].path.clone()],
-            });
+        if let Some(found) = best {
+            report(found)?;
         }
+        Ok(())
     }
 }
 
-/// The estimated similarity of two files' texts; `None` for exact
-/// duplicates (left to `duplicate-files`) and texts without words.
-fn estimate(a: &FileSummary, b: &FileSummary) -> Option<f64> {
-    let (a, b) = (a.text.as_ref()?, b.text.as_ref()?);
-    if a.hash == b.hash && a.len == b.len {
-        return None;
+/// The LSH bucket being read: its key, its first file (with its signature
+/// once needed) and the last [`NEIGHBOURS`] files after it.
+struct Bucket {
+    key: (u8, u64),
+    first: (u32, Option<Signature>),
+    recent: VecDeque<(u32, Signature)>,
+}
+
+/// The highest estimate; among equals, the first file.
+fn is_better((s, i): (f64, u32), best: Option<(f64, u32)>) -> bool {
+    best.is_none_or(|(b, k)| s > b || (s == b && i < k))
+}
+
+/// The hash of band `band` of a signature.
+fn band_hash(sig: &[u32], band: usize) -> u64 {
+    let mut bytes = [0u8; ROWS * 4];
+    for (chunk, r) in bytes.chunks_mut(4).zip(&sig[band * ROWS..][..ROWS]) {
+        chunk.copy_from_slice(&r.to_le_bytes());
     }
-    Some(similarity(a.minhash.as_ref()?, b.minhash.as_ref()?))
+    xxhash_rust::xxh3::xxh3_64(&bytes)
 }
 
 #[cfg(test)]
