@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Throughput and memory benchmark of the fettle binary on a generated corpus.
 #
-#   bench/run.sh [--mb N] [--big-mb N] [--runs N] [--sample-mb N] [--dir DIR] [--keep] [--no-ftfy]
+#   bench/run.sh [--mb N] [--big-mb N] [--many N] [--runs N] [--sample-mb N] [--dir DIR] [--keep] [--no-ftfy]
 #
 #   --mb N         MiB of input per class (clean, damaged); default 32, use
 #                  200-500 for a real measurement
 #   --big-mb N     also clean one damaged file of N MiB and report its memory
 #                  multiple (1000 for the 1 GB test; the file size limit is
 #                  raised for it); default 0 (skip)
+#   --many N       small files for peak RSS against the number of files
+#                  (checked 1,000, 2,000, 4,000, ... at a time); default
+#                  16000, 0 to skip
 #   --runs N       runs per measurement, best is reported; default 3
 #   --sample-mb N  MiB of small files timed with ftfy (slow); default 8
 #   --dir DIR      build the corpus here (default: a new temporary directory)
@@ -22,11 +25,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MB=32 BIG_MB=0 RUNS=3 SAMPLE_MB=8 DIR="" KEEP=0 FTFY=1
+MB=32 BIG_MB=0 MANY=16000 RUNS=3 SAMPLE_MB=8 DIR="" KEEP=0 FTFY=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --mb) MB=$2; shift 2 ;;
     --big-mb) BIG_MB=$2; shift 2 ;;
+    --many) MANY=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --sample-mb) SAMPLE_MB=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
@@ -137,23 +141,31 @@ for class in clean damaged; do
   done
 done
 
-# Peak RSS must not grow with the number of files: check 1, 2, 4, ... of the
-# 500-file folders of small files, one thread.
-echo
-echo "peak RSS by number of files (check, clean/small, 1 thread):"
-mapfile -t folders < <(find "$DIR/clean/small" -mindepth 1 -maxdepth 1 -type d | sort)
-n=1
-while :; do
-  [ "$n" -gt "${#folders[@]}" ] && n=${#folders[@]}
-  files=$(find "${folders[@]:0:$n}" -type f | wc -l)
+# Peak RSS must not grow with the number of files: check 1,000, 2,000,
+# 4,000, ... of the --many small files (500 per folder; every tenth an exact
+# copy and every tenth a near copy, so the corpus rules have findings), one
+# core, human and JSON output.
+if [ "$MANY" -gt 0 ]; then
+  echo
+  target/release/examples/bench_corpus --out "$DIR" --mb 0 --many "$MANY" | sed 's/^/# /'
+  echo "peak RSS by number of files (check, one core):"
+  mapfile -t folders < <(find "$DIR/many" -mindepth 1 -maxdepth 1 -type d | sort)
+  n=2
   RUNS_SAVED=$RUNS RUNS=1
-  best_of "${ONE[@]}" "$FETTLE" check "${folders[@]:0:$n}"
+  while :; do
+    [ "$n" -gt "${#folders[@]}" ] && n=${#folders[@]}
+    files=$(find "${folders[@]:0:$n}" -type f | wc -l)
+    best_of "${ONE[@]}" "$FETTLE" check "${folders[@]:0:$n}"
+    human=$RSS_KB
+    best_of "${ONE[@]}" "$FETTLE" check --format json "${folders[@]:0:$n}"
+    printf '  %6d files %7.1f MB input: peak RSS %6.1f MB (human), %6.1f MB (json)\n' "$files" \
+      "$(awk -v b="$(bytes_of "${folders[@]:0:$n}")" 'BEGIN{print b/1e6}')" \
+      "$(awk -v k="$human" 'BEGIN{print k/1024}')" "$(awk -v k="$RSS_KB" 'BEGIN{print k/1024}')"
+    [ "$n" -ge "${#folders[@]}" ] && break
+    n=$((n * 2))
+  done
   RUNS=$RUNS_SAVED
-  printf '  %6d files %8.1f MB input: peak RSS %6.1f MB\n' "$files" \
-    "$(awk -v b="$(bytes_of "${folders[@]:0:$n}")" 'BEGIN{print b/1e6}')" "$(awk -v k="$RSS_KB" 'BEGIN{print k/1024}')"
-  [ "$n" -ge "${#folders[@]}" ] && break
-  n=$((n * 2))
-done
+fi
 
 # ftfy on a sample of the same files, one thread, against fettle check on
 # the same sample, one thread.

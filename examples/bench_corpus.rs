@@ -14,7 +14,11 @@
 //! - `clean.sample`, `damaged.sample`: lists of small files adding up to
 //!   `--sample-mb`, for timing slower tools on a representative subset;
 //! - with `--big-mb N`: `big/big.txt`, one damaged file of N MiB (layout junk
-//!   and mixed encodings), for the single-large-file memory test.
+//!   and mixed encodings), for the single-large-file memory test;
+//! - with `--many N`: `many/NNN/*.txt`, N small files (1–4 KiB of clean
+//!   prose, 500 per folder), every tenth an exact copy of the one before and
+//!   every tenth but five a near copy, for peak memory against the number
+//!   of files (with the corpus rules finding something to remember).
 //!
 //! Sizes are MiB of input bytes per class. The same `--seed` gives the same
 //! corpus.
@@ -34,6 +38,7 @@ struct Args {
     mb: usize,
     sample_mb: usize,
     big_mb: usize,
+    many: usize,
     seed: u64,
 }
 
@@ -43,6 +48,7 @@ fn parse_args() -> Args {
         mb: 32,
         sample_mb: 8,
         big_mb: 0,
+        many: 0,
         seed: 5,
     };
     let mut it = std::env::args().skip(1);
@@ -58,6 +64,7 @@ fn parse_args() -> Args {
                 args.sample_mb = value().parse().unwrap_or_else(|_| usage("--sample-mb N"))
             }
             "--big-mb" => args.big_mb = value().parse().unwrap_or_else(|_| usage("--big-mb N")),
+            "--many" => args.many = value().parse().unwrap_or_else(|_| usage("--many N")),
             "--seed" => args.seed = value().parse().unwrap_or_else(|_| usage("--seed N")),
             _ => usage(&format!("unknown argument {a}")),
         }
@@ -70,7 +77,9 @@ fn parse_args() -> Args {
 
 fn usage(message: &str) -> ! {
     eprintln!("bench_corpus: {message}");
-    eprintln!("usage: bench_corpus --out DIR [--mb N] [--sample-mb N] [--big-mb N] [--seed N]");
+    eprintln!(
+        "usage: bench_corpus --out DIR [--mb N] [--sample-mb N] [--big-mb N] [--many N] [--seed N]"
+    );
     std::process::exit(2);
 }
 
@@ -127,6 +136,30 @@ fn main() -> std::io::Result<()> {
             sample.len(),
             sample_bytes as f64 / MIB as f64
         );
+    }
+
+    if args.many > 0 {
+        let mut previous = String::new();
+        for n in 0..args.many {
+            let text = match n % 10 {
+                9 => previous.clone(),
+                4 => {
+                    // The one before with its first line changed.
+                    let rest = previous.split_once('\n').map_or("", |(_, rest)| rest);
+                    format!("A new first line for copy {n}.\n{rest}")
+                }
+                _ => {
+                    let size = 1024 + (rng.next() % (3 * 1024) as u64) as usize;
+                    corpus::clean_text(&paras, size, &mut rng)
+                }
+            };
+            write(
+                &args.out.join(format!("many/{:03}/{n:06}.txt", n / 500)),
+                text.as_bytes(),
+            )?;
+            previous = text;
+        }
+        println!("many: {} small files", args.many);
     }
 
     if args.big_mb > 0 {
