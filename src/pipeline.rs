@@ -79,7 +79,7 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
     };
     let facts = TextFacts::of(&decoded.text);
     let line_endings = LineEndings::count_with(&decoded.text, &facts);
-    let (output, edits, findings) = clean_with_facts(&decoded, config, facts);
+    let (output, edits, findings) = clean_with_facts(&decoded, config, facts, line_endings);
     Processed::Text(Box::new(TextResult {
         line_endings,
         decoded,
@@ -91,14 +91,17 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
 
 /// Run the repair, normalize and validate rules on decoded text.
 pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, Vec<Finding>) {
-    clean_with_facts(decoded, config, TextFacts::of(&decoded.text))
+    let facts = TextFacts::of(&decoded.text);
+    let line_endings = LineEndings::count_with(&decoded.text, &facts);
+    clean_with_facts(decoded, config, facts, line_endings)
 }
 
-/// [`clean_decoded`], given the facts of the decoded text.
+/// [`clean_decoded`], given the facts and line endings of the decoded text.
 fn clean_with_facts(
     decoded: &Decoded,
     config: &Config,
     mut facts: TextFacts,
+    input_line_endings: LineEndings,
 ) -> (String, Vec<Edit>, Vec<Finding>) {
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
@@ -115,6 +118,7 @@ fn clean_with_facts(
             log: &log,
             facts,
             input_facts,
+            input_line_endings,
             shared: &shared,
         };
         rule.run(log.current(), &ctx, &mut out);

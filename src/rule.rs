@@ -1,7 +1,7 @@
 //! The rule interface every repair, normalize and validate rule implements.
 
 use crate::config::Config;
-use crate::decode::Decoded;
+use crate::decode::{Decoded, LineEndings};
 use crate::edit::{EditLog, Fix};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
@@ -53,6 +53,9 @@ pub struct Context<'a> {
     /// The facts of the text as found (`decoded.text`), for rules about the
     /// input.
     pub input_facts: TextFacts,
+    /// The line endings of the text as found, counted once by the pipeline
+    /// (the report shows them too).
+    pub input_line_endings: LineEndings,
     /// Lazily computed views of the current text ([`Context::paragraphs`]).
     pub shared: &'a Shared,
 }

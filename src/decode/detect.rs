@@ -54,6 +54,19 @@ pub fn count_non_ascii(bytes: &[u8]) -> usize {
     n + chunks.remainder().iter().filter(|&&b| b >= 0x80).count()
 }
 
+/// How many bytes are at or above 0xC0 (lead bytes of multi-byte UTF-8
+/// sequences), eight at a time: bits 7 and 6 both set, found by moving bit 6
+/// of every byte onto its bit 7.
+pub fn count_lead_bytes(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        n += (w & (w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b >= 0xC0).count()
+}
+
 /// The end of the detection window for bytes whose first non-ASCII byte is
 /// at `first`.
 pub fn window_end(bytes: &[u8], first: usize) -> usize {
@@ -121,7 +134,7 @@ impl Guess {
 
 /// Decide the encoding of BOM-less, non-binary bytes.
 pub fn detect(bytes: &[u8]) -> Guess {
-    let Some(first) = bytes.iter().position(|&b| b >= 0x80) else {
+    let Some(first) = next_non_ascii(bytes, 0) else {
         if has_iso2022_escapes(bytes) {
             return Guess::certain(ISO_2022_JP, Method::Escape);
         }
@@ -222,9 +235,9 @@ fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
 /// (how the repair stage will read a mixed file).
 fn mixed_cost(bytes: &[u8]) -> f32 {
     let mut text = String::with_capacity(bytes.len() + 16);
-    for chunk in bytes.utf8_chunks() {
-        text.push_str(chunk.valid());
-        let (legacy, _) = WINDOWS_1252.decode_without_bom_handling(chunk.invalid());
+    for (valid, bad) in super::utf8_runs(bytes) {
+        text.push_str(super::valid_str(valid));
+        let (legacy, _) = WINDOWS_1252.decode_without_bom_handling(bad);
         text.push_str(&legacy);
     }
     super::plausible::text_cost(&text)
@@ -350,7 +363,7 @@ fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<Str
 /// How plausible `bytes` (from the first non-ASCII byte) are in `encoding`,
 /// as a cost: what the corpus prior compares against the detector's choice.
 pub fn cost_in(bytes: &[u8], encoding: &'static Encoding) -> f32 {
-    let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
+    let first = next_non_ascii(bytes, 0).unwrap_or(0);
     let end = window_end(bytes, first);
     candidate_cost(&bytes[first.saturating_sub(1)..end], encoding).0
 }
@@ -503,12 +516,9 @@ fn has_iso2022_escapes(bytes: &[u8]) -> bool {
 fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
-    for chunk in bytes.utf8_chunks() {
-        // Lead bytes of multi-byte sequences; a plain count over a slice,
-        // which the compiler vectorizes.
-        let valid = chunk.valid().as_bytes();
-        valid_multibyte += valid.iter().filter(|&&b| b >= 0xC0).count();
-        invalid += usize::from(!chunk.invalid().is_empty());
+    for (valid, bad) in super::utf8_runs(bytes) {
+        valid_multibyte += count_lead_bytes(valid);
+        invalid += usize::from(!bad.is_empty());
     }
     (valid_multibyte, invalid)
 }
@@ -597,6 +607,16 @@ mod tests {
         assert_eq!(nul_pattern(&utf32), Some(BomKind::Utf32Be));
         // NULs at both parities: binary, not UTF-16.
         assert_eq!(nul_pattern(b"ab\0\0cd\0e\0\0fg\0\0hi\0j\0k"), None);
+    }
+
+    #[test]
+    fn lead_bytes_counted() {
+        let bytes: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        for start in 0..16 {
+            let slice = &bytes[start..];
+            let plain = slice.iter().filter(|&&b| b >= 0xC0).count();
+            assert_eq!(count_lead_bytes(slice), plain);
+        }
     }
 
     #[test]

@@ -330,6 +330,42 @@ pub fn with_encoding(
     }
 }
 
+/// The valid runs of `bytes` and the invalid sequence after each, exactly
+/// as [`<[u8]>::utf8_chunks`] gives them (the invalid part is empty only at
+/// the end); the valid runs as bytes, which [`valid_str`] makes strings.
+///
+/// Found with [`std::str::from_utf8`], whose validation skips ASCII a word
+/// at a time, where the chunk iterator goes byte by byte: a legacy file is
+/// mostly ASCII between its invalid bytes, and this walk over every byte is
+/// a good part of its detection.
+pub fn utf8_runs(bytes: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (valid, bad) = match std::str::from_utf8(rest) {
+            Ok(_) => (rest.len(), 0),
+            // A sequence cut off by the end (no `error_len`) is invalid to
+            // the end, as for `utf8_chunks`.
+            Err(e) => (
+                e.valid_up_to(),
+                e.error_len().unwrap_or(rest.len() - e.valid_up_to()),
+            ),
+        };
+        let (valid, after) = rest.split_at(valid);
+        let (bad, next) = after.split_at(bad);
+        rest = next;
+        Some((valid, bad))
+    })
+}
+
+/// A valid run of [`utf8_runs`] as a string. It is validated again: cheap
+/// next to the walk, and no `unsafe`.
+pub fn valid_str(run: &[u8]) -> &str {
+    std::str::from_utf8(run).expect("a valid run of utf8_runs")
+}
+
 fn decode_utf8(body: &[u8]) -> (String, Vec<InvalidBytes>) {
     if let Ok(text) = std::str::from_utf8(body) {
         return (text.to_owned(), Vec::new());
@@ -337,10 +373,9 @@ fn decode_utf8(body: &[u8]) -> (String, Vec<InvalidBytes>) {
     let mut text = String::with_capacity(body.len() + 16);
     let mut invalid = Vec::new();
     let mut raw = 0;
-    for chunk in body.utf8_chunks() {
-        text.push_str(chunk.valid());
-        raw += chunk.valid().len();
-        let bad = chunk.invalid();
+    for (valid, bad) in utf8_runs(body) {
+        text.push_str(valid_str(valid));
+        raw += valid.len();
         if !bad.is_empty() {
             invalid.push(InvalidBytes {
                 offset: text.len(),
@@ -487,6 +522,25 @@ impl LineEndings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `utf8_runs` cuts bytes exactly as `utf8_chunks` does.
+        #[test]
+        fn utf8_runs_are_utf8_chunks(bytes in proptest::collection::vec(prop_oneof![
+            3 => 0x20u8..0x7f,
+            1 => 0x80u8..0xc0,
+            1 => 0xc0u8..=0xff,
+            1 => any::<u8>(),
+        ], 0..80)) {
+            let chunks: Vec<(&[u8], &[u8])> = bytes
+                .utf8_chunks()
+                .map(|c| (c.valid().as_bytes(), c.invalid()))
+                .collect();
+            let runs: Vec<(&[u8], &[u8])> = utf8_runs(&bytes).collect();
+            prop_assert_eq!(runs, chunks);
+        }
+    }
 
     fn text(bytes: &[u8]) -> Decoded {
         match decode(bytes, None) {

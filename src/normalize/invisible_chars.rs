@@ -42,8 +42,18 @@ impl Rule for InvisibleChars {
         let bytes = text.as_bytes();
         let mut i = 0;
         // Only the bytes in CANDIDATE can start a character this rule removes;
-        // everything else is skipped without decoding.
-        while let Some(found) = bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+        // everything else is skipped without decoding. Without C0 controls
+        // and DEL (the facts rule them out) those are C2, E2 and EF, which
+        // memchr finds a vector at a time.
+        let only_lead = !ctx.facts.controls;
+        let next = |from: &[u8]| {
+            if only_lead {
+                memchr::memchr3(0xC2, 0xE2, 0xEF, from)
+            } else {
+                from.iter().position(|&b| CANDIDATE[b as usize])
+            }
+        };
+        while let Some(found) = next(&bytes[i..]) {
             let at = i + found;
             let c = text[at..]
                 .chars()

@@ -31,16 +31,19 @@ impl Rule for Nfc {
     }
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
-        if !ctx.facts.maybe_unnormalized || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        if !ctx.facts.maybe_unnormalized {
             return;
         }
         // An ASCII character never composes with what precedes it, so NFC
         // can be applied to each run of non-ASCII characters together with
-        // the one character before it, giving small, local edits.
+        // the one character before it, giving small, local edits. For the
+        // same reason the text is quick-checked run by run, not whole (an
+        // ASCII character resets the check: combining class 0, always NFC),
+        // and the ASCII between runs is skipped eight bytes at a time.
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let Some(first) = bytes[i..].iter().position(|&b| b >= 0x80) else {
+            let Some(first) = first_non_ascii(&bytes[i..]) else {
                 break;
             };
             let run_start = i + first;
@@ -63,4 +66,22 @@ impl Rule for Nfc {
             i = run_end;
         }
     }
+}
+
+/// The offset of the first byte at or above 0x80, eight bytes at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let high = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(at + high.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b >= 0x80)
+        .map(|i| at + i)
 }

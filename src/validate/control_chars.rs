@@ -57,8 +57,18 @@ impl Rule for ControlChars {
         // Controls are ASCII bytes or C2 80..C2 9F: skip everything else fast.
         let candidate =
             |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2;
+        // Without C0 controls and DEL (the facts rule them out) a candidate
+        // is the byte C2, which memchr finds a vector at a time.
+        let only_c2 = !ctx.facts.controls;
+        let next = |from: &[u8]| {
+            if only_c2 {
+                memchr::memchr(0xC2, from)
+            } else {
+                from.iter().position(|&b| candidate(b))
+            }
+        };
         let mut i = 0;
-        while let Some(skip) = bytes[i..].iter().position(|&b| candidate(b)) {
+        while let Some(skip) = next(&bytes[i..]) {
             i += skip;
             let at = i;
             let mut chars = Vec::new();

@@ -17,7 +17,6 @@
 //! ## Fix safety
 //! Reports only; `line-endings` normalizes.
 
-use crate::decode::LineEndings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 
@@ -78,7 +77,7 @@ impl Rule for MixedLineEndings {
             return;
         }
         let input = &ctx.decoded.text;
-        let c = LineEndings::count(input);
+        let c = ctx.input_line_endings;
         let mut found: Vec<(Style, usize)> = [
             (Style::Lf, c.lf),
             (Style::Crlf, c.crlf),
