@@ -440,8 +440,18 @@ impl Printer for Tee<'_> {
     ) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.file(report, texts))
     }
-    fn corpus(&mut self, findings: &[crate::report::CorpusFinding]) -> io::Result<()> {
-        self.0.iter_mut().try_for_each(|p| p.corpus(findings))
+    /// One printer gets the stream; several get a copy each, in memory.
+    fn corpus(&mut self, findings: crate::report::CorpusFindings) -> io::Result<()> {
+        use crate::report::CorpusFindings;
+        match self.0.as_mut_slice() {
+            [one] => one.corpus(findings),
+            printers => {
+                let findings = findings.into_vec()?;
+                printers
+                    .iter_mut()
+                    .try_for_each(|p| p.corpus(CorpusFindings::from_vec(findings.clone())))
+            }
+        }
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.finish(summary))

@@ -5,13 +5,21 @@
 //! "summary": Summary}`; see
 //! README "JSON report" for every field.
 
-use super::{CorpusFinding, FileReport, Printer, Summary, Texts, SCHEMA_VERSION};
+//!
+//! Streams: each file's report is written when it comes, and the corpus
+//! findings one by one as they are read back (the same bytes as
+//! serializing the whole array at once), so memory does not grow with the
+//! number of files or findings.
+
+use super::{CorpusFindings, FileReport, Printer, Summary, Texts, SCHEMA_VERSION};
 use std::io::{self, Write};
 
 pub struct JsonPrinter<W: Write> {
     out: W,
+    /// Nothing written yet.
     first: bool,
-    corpus: Vec<CorpusFinding>,
+    /// The `corpus` array is written.
+    corpus: bool,
 }
 
 impl<W: Write> JsonPrinter<W> {
@@ -19,16 +27,24 @@ impl<W: Write> JsonPrinter<W> {
         JsonPrinter {
             out,
             first: true,
-            corpus: Vec::new(),
+            corpus: false,
         }
+    }
+
+    /// Write the document's opening if nothing is written yet.
+    fn open(&mut self) -> io::Result<()> {
+        if self.first {
+            write!(self.out, "{{\"version\":{SCHEMA_VERSION},\"files\":[")?;
+            self.first = false;
+        }
+        Ok(())
     }
 }
 
 impl<W: Write> Printer for JsonPrinter<W> {
     fn file(&mut self, report: &FileReport, _texts: Option<&Texts>) -> io::Result<()> {
         if self.first {
-            write!(self.out, "{{\"version\":{SCHEMA_VERSION},\"files\":[")?;
-            self.first = false;
+            self.open()?;
         } else {
             self.out.write_all(b",")?;
         }
@@ -36,17 +52,25 @@ impl<W: Write> Printer for JsonPrinter<W> {
         self.out.write_all(b"\n")
     }
 
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
-        self.corpus.extend_from_slice(findings);
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
+        self.open()?;
+        self.out.write_all(b"],\"corpus\":[")?;
+        for (i, f) in findings.enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut self.out, &f?)?;
+        }
+        self.out.write_all(b"]")?;
+        self.corpus = true;
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        if self.first {
-            write!(self.out, "{{\"version\":{SCHEMA_VERSION},\"files\":[")?;
+        if !self.corpus {
+            self.open()?;
+            self.out.write_all(b"],\"corpus\":[]")?;
         }
-        self.out.write_all(b"],\"corpus\":")?;
-        serde_json::to_writer(&mut self.out, &self.corpus)?;
         self.out.write_all(b",\n\"summary\":")?;
         serde_json::to_writer(&mut self.out, summary)?;
         self.out.write_all(b"}\n")?;
