@@ -77,3 +77,56 @@ impl<W: Write> Printer for JsonPrinter<W> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use crate::report::CorpusFinding;
+
+    fn finding(path: &str, related: &[&str]) -> CorpusFinding {
+        CorpusFinding {
+            path: path.to_string(),
+            rule: "duplicate-files",
+            severity: Severity::Warning,
+            message: "identical to \"a\\b\" é".to_string(),
+            related: related.iter().map(|r| r.to_string()).collect(),
+            ignore_file: Default::default(),
+        }
+    }
+
+    fn print(corpus: Option<Vec<CorpusFinding>>) -> String {
+        let mut out = Vec::new();
+        let mut printer = JsonPrinter::new(&mut out);
+        if let Some(findings) = corpus {
+            printer.corpus(CorpusFindings::from_vec(findings)).unwrap();
+        }
+        printer.finish(&Summary::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The streamed `corpus` array has the bytes of the array serialized
+    /// at once.
+    #[test]
+    fn corpus_array_streamed_as_serialized_at_once() {
+        let summary = serde_json::to_string(&Summary::default()).unwrap();
+        for findings in [
+            vec![],
+            vec![finding("b", &["a"])],
+            vec![
+                finding("b", &["a"]),
+                finding("c", &[]),
+                finding("d", &["a", "b"]),
+            ],
+        ] {
+            let whole = serde_json::to_string(&findings).unwrap();
+            assert_eq!(
+                print(Some(findings)),
+                format!(
+                    "{{\"version\":1,\"files\":[],\"corpus\":{whole},\n\"summary\":{summary}}}\n"
+                )
+            );
+        }
+        assert_eq!(print(None), print(Some(vec![])));
+    }
+}
