@@ -4,7 +4,6 @@
 //! `{"version": 1, "files": [FileReport…], "corpus": [CorpusFinding…],
 //! "summary": Summary}`; see
 //! README "JSON report" for every field.
-
 //!
 //! Streams: each file's report is written when it comes, and the corpus
 //! findings one by one as they are read back (the same bytes as
