@@ -440,18 +440,31 @@ impl Printer for Tee<'_> {
     ) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.file(report, texts))
     }
-    /// One printer gets the stream; several get a copy each, in memory.
+    /// Printers that show only counts get the counts; if one printer
+    /// reads the findings it gets the stream, if several, a copy each.
     fn corpus(&mut self, findings: crate::report::CorpusFindings) -> io::Result<()> {
         use crate::report::CorpusFindings;
-        match self.0.as_mut_slice() {
-            [one] => one.corpus(findings),
-            printers => {
-                let findings = findings.into_vec()?;
-                printers
-                    .iter_mut()
-                    .try_for_each(|p| p.corpus(CorpusFindings::from_vec(findings.clone())))
-            }
+        let counts = findings.counts().clone();
+        let readers = self.0.iter().filter(|p| p.reads_corpus_findings()).count();
+        let (mut stream, all) = if readers > 1 {
+            (None, Some(findings.into_vec()?))
+        } else {
+            (Some(findings), None)
+        };
+        for p in &mut self.0 {
+            let given = if !p.reads_corpus_findings() {
+                CorpusFindings::counts_only(counts.clone())
+            } else if let Some(all) = &all {
+                CorpusFindings::from_vec(all.clone())
+            } else {
+                stream.take().expect("one reader")
+            };
+            p.corpus(given)?;
         }
+        Ok(())
+    }
+    fn reads_corpus_findings(&self) -> bool {
+        self.0.iter().any(|p| p.reads_corpus_findings())
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.finish(summary))

@@ -136,6 +136,10 @@ impl<W: Write> Printer for HumanPrinter<W> {
         Ok(())
     }
 
+    fn reads_corpus_findings(&self) -> bool {
+        self.list_findings
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         writeln!(
             self.out,

@@ -318,6 +318,12 @@ pub trait Printer {
     fn corpus(&mut self, _findings: CorpusFindings) -> io::Result<()> {
         Ok(())
     }
+    /// Does [`Printer::corpus`] read the findings, not only their counts?
+    /// (When several printers share a run, those that do not are given
+    /// the counts alone, and the findings need not be held in memory.)
+    fn reads_corpus_findings(&self) -> bool {
+        true
+    }
     /// Called once after the last file.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// Does this printer need the texts (costs memory)?

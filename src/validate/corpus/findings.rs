@@ -64,6 +64,14 @@ impl CorpusFindings {
         }
     }
 
+    /// Counts without the findings: for a printer that shows only counts.
+    pub fn counts_only(counts: CorpusCounts) -> Self {
+        CorpusFindings {
+            counts,
+            findings: Box::new(std::iter::empty()),
+        }
+    }
+
     pub fn counts(&self) -> &CorpusCounts {
         &self.counts
     }
