@@ -440,8 +440,31 @@ impl Printer for Tee<'_> {
     ) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.file(report, texts))
     }
-    fn corpus(&mut self, findings: &[crate::report::CorpusFinding]) -> io::Result<()> {
-        self.0.iter_mut().try_for_each(|p| p.corpus(findings))
+    /// Printers that show only counts get the counts; if one printer
+    /// reads the findings it gets the stream, if several, a copy each.
+    fn corpus(&mut self, findings: crate::report::CorpusFindings) -> io::Result<()> {
+        use crate::report::CorpusFindings;
+        let counts = findings.counts().clone();
+        let readers = self.0.iter().filter(|p| p.reads_corpus_findings()).count();
+        let (mut stream, all) = if readers > 1 {
+            (None, Some(findings.into_vec()?))
+        } else {
+            (Some(findings), None)
+        };
+        for p in &mut self.0 {
+            let given = if !p.reads_corpus_findings() {
+                CorpusFindings::counts_only(counts.clone())
+            } else if let Some(all) = &all {
+                CorpusFindings::from_vec(all.clone())
+            } else {
+                stream.take().expect("one reader")
+            };
+            p.corpus(given)?;
+        }
+        Ok(())
+    }
+    fn reads_corpus_findings(&self) -> bool {
+        self.0.iter().any(|p| p.reads_corpus_findings())
     }
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.0.iter_mut().try_for_each(|p| p.finish(summary))

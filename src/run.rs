@@ -170,8 +170,8 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
     progress.finish();
     if with_corpus {
         let findings = corpus_findings(spool, options, &policy)?;
-        summary.add_corpus(&findings);
-        printer.corpus(&findings)?;
+        summary.add_corpus(findings.counts());
+        printer.corpus(findings)?;
     }
     printer.finish(&summary)?;
     Ok(summary)
@@ -194,34 +194,18 @@ fn work_or_report_panic(work: impl FnOnce(Input) -> Processed1, input: Input) ->
 /// its summary for the corpus rules.
 type Processed1 = (FileReport, Option<(String, String)>, Option<FileSummary>);
 
-/// Run the corpus rules and pass their findings through the policy.
+/// Run the corpus rules, passing each finding through the policy as it is
+/// found; the survivors come back sorted by path, as a stream.
 fn corpus_findings(
     spool: corpus::Spool,
     options: &Options,
     policy: &Policy,
-) -> Result<Vec<corpus::CorpusFinding>> {
+) -> Result<corpus::CorpusFindings> {
     let files = spool
         .finish()
         .context("cannot sort the corpus summaries in a temporary file")?;
-    let mut findings = corpus::run(&files, &options.config)
-        .context("cannot read the corpus summaries back from a temporary file")?;
-    findings.retain_mut(|f| {
-        let markers = policy::Markers::file_only(std::mem::take(&mut f.ignore_file));
-        match policy::judge(
-            &policy.for_path(&f.path),
-            &markers,
-            f.rule,
-            f.severity,
-            None,
-        ) {
-            Some(s) => {
-                f.severity = s;
-                true
-            }
-            None => false,
-        }
-    });
-    Ok(findings)
+    corpus::run(&files, &options.config, &mut |f| f.judge(policy))
+        .context("corpus rules: cannot read or write their temporary files")
 }
 
 /// A progress bar on stderr, for people waiting at a terminal: it appears

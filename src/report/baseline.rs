@@ -16,7 +16,7 @@
 //! diff or review page still shows the whole file).
 
 use super::groups::encoding_change;
-use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFinding, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -211,7 +211,10 @@ impl Printer for BaselinePrinter<'_> {
         self.inner.file(&report, texts)
     }
 
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+    /// Collects the findings: it counts them per (path, rule) before it
+    /// knows which to pass on (and the baseline holds every count anyway).
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
+        let findings = findings.into_vec()?;
         let mut now: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         for f in findings.iter().filter(|f| f.severity >= Severity::Warning) {
             *now.entry((f.path.as_str(), f.rule)).or_insert(0) += 1;
@@ -225,7 +228,7 @@ impl Printer for BaselinePrinter<'_> {
                 .insert(rule.to_string(), n);
         }
         let kept: Vec<CorpusFinding> = match self.known.as_ref() {
-            None => findings.to_vec(),
+            None => findings.clone(),
             Some(known) => {
                 let was = |path: &str, rule: &str| {
                     known
@@ -260,8 +263,9 @@ impl Printer for BaselinePrinter<'_> {
                     .collect()
             }
         };
-        self.filtered.add_corpus(&kept);
-        self.inner.corpus(&kept)
+        let kept = CorpusFindings::from_vec(kept);
+        self.filtered.add_corpus(kept.counts());
+        self.inner.corpus(kept)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

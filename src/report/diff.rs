@@ -1,7 +1,7 @@
 //! `check --diff`: unified diffs of what `clean` would do. Stdout carries the
 //! patch and nothing else; the summary goes to stderr.
 
-use super::{CorpusFinding, FileReport, Printer, Summary, Texts};
+use super::{CorpusFindings, FileReport, Printer, Summary, Texts};
 use similar::TextDiff;
 use std::io::{self, Write};
 
@@ -41,8 +41,9 @@ impl<W: Write> Printer for DiffPrinter<W> {
     }
 
     /// Corpus findings have no diff: they go to stderr, like the summary.
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
         for f in findings {
+            let f = f?;
             eprintln!(
                 "{}: {} {}: {}",
                 f.path,

@@ -9,7 +9,7 @@
 //! complete list belongs in `--format markdown` or `--format json`.
 
 use super::groups::{encoding_change, group_edits, is_damage, quote};
-use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -174,10 +174,11 @@ impl<W: Write> Printer for GithubPrinter<W> {
 
     /// Corpus findings (duplicates, name collisions, outliers) annotate the
     /// file they name, under the same caps (the corpus counts as one file).
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
         let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
         let mut printed = 0;
         for f in findings {
+            let f = f?;
             let n = per_rule.entry(f.rule).or_insert(0);
             *n += 1;
             if *n > PER_RULE || printed >= PER_FILE || self.printed >= TOTAL {

@@ -15,7 +15,7 @@
 //! of `default-src 'none'`: it fetches nothing when viewed.
 
 use super::groups::{encoding_change, is_damage};
-use super::{CorpusFinding, EditRecord, FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFindings, EditRecord, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
 use std::collections::BTreeMap;
@@ -743,13 +743,15 @@ impl<W: Write> Printer for HtmlPrinter<W> {
     }
 
     /// Corpus findings: one section before the files' ends, filterable by rule.
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
-        if findings.is_empty() {
+    /// The page is one document, built in memory: every finding is in it.
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
+        if findings.counts().total == 0 {
             return Ok(());
         }
         let html = &mut self.body;
         html.push_str("<section class=\"file corpus\" data-path=\"\"><h2>Corpus findings</h2>\n<ul class=\"findings\">\n");
         for f in findings {
+            let f = f?;
             self.by_rule.entry(f.rule).or_default().1 += 1;
             let related = if f.related.is_empty() {
                 String::new()

@@ -1,7 +1,7 @@
 //! The default, human-readable output: a line per file, details on request,
 //! a total at the end.
 
-use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -109,22 +109,20 @@ impl<W: Write> Printer for HumanPrinter<W> {
         Ok(())
     }
 
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
-        if findings.is_empty() {
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
+        let counts = findings.counts();
+        if counts.total == 0 {
             return Ok(());
-        }
-        let mut counts = BTreeMap::new();
-        for f in findings {
-            *counts.entry(f.rule).or_insert(0) += 1;
         }
         writeln!(
             self.out,
             "corpus: {} findings ({})",
-            findings.len(),
-            counts_text(&counts)
+            counts.total,
+            counts_text(&counts.by_rule)
         )?;
         if self.list_findings {
             for f in findings {
+                let f = f?;
                 writeln!(
                     self.out,
                     "  {}: {} {}: {}",
@@ -136,6 +134,10 @@ impl<W: Write> Printer for HumanPrinter<W> {
             }
         }
         Ok(())
+    }
+
+    fn reads_corpus_findings(&self) -> bool {
+        self.list_findings
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {

@@ -7,7 +7,7 @@
 //! under GitHub's 1 MiB step-summary limit; the counts are always complete.
 
 use super::groups::{encoding_change, is_damage, quote};
-use super::{CorpusFinding, FileReport, Printer, Status, Summary, Texts};
+use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -141,12 +141,11 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
         Ok(())
     }
 
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
-        self.corpus_count += findings.len();
-        for f in findings
-            .iter()
-            .take(REPAIR_ROWS.saturating_sub(self.corpus.len()))
-        {
+    /// Reads only the findings it shows (the first `REPAIR_ROWS`).
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
+        self.corpus_count += findings.counts().total;
+        for f in findings.take(REPAIR_ROWS.saturating_sub(self.corpus.len())) {
+            let f = f?;
             let mut message = text(&f.message);
             if !f.related.is_empty() {
                 let related: Vec<String> = f.related.iter().map(|p| code(p)).collect();

@@ -26,7 +26,7 @@ use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineScan};
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
-pub use crate::validate::corpus::CorpusFinding;
+pub use crate::validate::corpus::{CorpusCounts, CorpusFinding, CorpusFindings};
 use compact_str::CompactString;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -279,12 +279,14 @@ impl Summary {
         }
     }
 
-    pub fn add_corpus(&mut self, findings: &[CorpusFinding]) {
-        self.findings += findings.len();
-        self.corpus_findings += findings.len();
-        for f in findings {
-            *self.findings_by_rule.entry(f.rule).or_insert(0) += 1;
-            *self.findings_by_severity.entry(f.severity).or_insert(0) += 1;
+    pub fn add_corpus(&mut self, counts: &CorpusCounts) {
+        self.findings += counts.total;
+        self.corpus_findings += counts.total;
+        for (rule, n) in &counts.by_rule {
+            *self.findings_by_rule.entry(rule).or_insert(0) += n;
+        }
+        for (severity, n) in &counts.by_severity {
+            *self.findings_by_severity.entry(*severity).or_insert(0) += n;
         }
     }
 
@@ -309,9 +311,18 @@ pub trait Printer {
     /// Called once per file, in sorted path order.
     fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()>;
     /// Called once after the last file with the corpus rules' findings
-    /// (sorted by path), when the corpus rules ran.
-    fn corpus(&mut self, _findings: &[CorpusFinding]) -> io::Result<()> {
+    /// (sorted by path), when the corpus rules ran. They come as a stream
+    /// read back from disk, so that memory does not grow with their number:
+    /// print them one by one where the format allows (their counts are
+    /// known up front); `findings.into_vec()` collects them.
+    fn corpus(&mut self, _findings: CorpusFindings) -> io::Result<()> {
         Ok(())
+    }
+    /// Does [`Printer::corpus`] read the findings, not only their counts?
+    /// (When several printers share a run, those that do not are given
+    /// the counts alone, and the findings need not be held in memory.)
+    fn reads_corpus_findings(&self) -> bool {
+        true
     }
     /// Called once after the last file.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;

@@ -21,7 +21,7 @@
 use super::groups::{
     encoding_change, group_edits, is_damage, rule_description, rule_doc, EditGroup,
 };
-use super::{visible, CorpusFinding, FileReport, Printer, Status, Summary, Texts};
+use super::{visible, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -298,8 +298,10 @@ impl<W: Write> Printer for SarifPrinter<W> {
 
     /// Corpus findings: a result on the file they name (no region), the
     /// other files involved as `relatedLocations`.
-    fn corpus(&mut self, findings: &[CorpusFinding]) -> io::Result<()> {
+    /// Streams the findings; the results kept are capped at `MAX_RESULTS`.
+    fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
         for f in findings {
+            let f = f?;
             let related: Vec<Value> = f
                 .related
                 .iter()

@@ -14,7 +14,7 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, Files};
+use super::{CorpusFinding, CorpusRule, Files, Sink};
 use crate::config::Config;
 use crate::rule::{RuleInfo, Stage};
 use std::io;
@@ -37,7 +37,7 @@ impl CorpusRule for CaseCollision {
     /// (folded path, file, path) for every file, sorted (an external sort,
     /// in bounded memory): colliding paths are neighbours, the first in path
     /// order leading.
-    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
         let mut by_key = files.sorter::<(String, u32, String)>();
         for f in files.iter() {
             let (i, f) = f?;
@@ -66,7 +66,7 @@ impl CorpusRule for CaseCollision {
                         &INFO,
                         message,
                         vec![other.clone()],
-                    ));
+                    ))?;
                 }
                 _ => first = Some((key, path)),
             }

@@ -23,7 +23,7 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, Files};
+use super::{CorpusFinding, CorpusRule, Files, Sink};
 use crate::config::Config;
 use crate::rule::{RuleInfo, Stage};
 use std::io;
@@ -42,7 +42,7 @@ impl CorpusRule for DuplicateFiles {
         &INFO
     }
 
-    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
         let mut by_text = files.sorter::<(u128, u64, u32)>();
         for f in files.iter() {
             let (i, f) = f?;
@@ -64,7 +64,7 @@ impl CorpusRule for DuplicateFiles {
                         &INFO,
                         message,
                         vec![kept.clone()],
-                    ));
+                    ))?;
                 }
                 _ => first = Some((hash, len, files.get(i)?.path)),
             }

@@ -18,7 +18,7 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, Files};
+use super::{CorpusFinding, CorpusRule, Files, Sink};
 use crate::config::Config;
 use crate::rule::{RuleInfo, Stage};
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ impl CorpusRule for EncodingOutlier {
 
     /// Two passes: count the encodings of the non-ASCII texts, then list
     /// the files not in the major one.
-    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for f in files.iter() {
             match f?.1.text {
@@ -66,7 +66,7 @@ impl CorpusRule for EncodingOutlier {
                     "decoded as {} ({}) while {n} of {total} non-ASCII files are {major}",
                     t.encoding, t.method,
                 );
-                out.push(CorpusFinding::warning(&f, &INFO, message, Vec::new()));
+                out.push(CorpusFinding::warning(&f, &INFO, message, Vec::new()))?;
             }
         }
         Ok(())

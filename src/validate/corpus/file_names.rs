@@ -19,7 +19,7 @@
 //! ## Fix safety
 //! Reports only.
 
-use super::{CorpusFinding, CorpusRule, Files};
+use super::{CorpusFinding, CorpusRule, Files, Sink};
 use crate::config::Config;
 use crate::rule::{RuleInfo, Stage};
 use std::io;
@@ -87,7 +87,7 @@ impl CorpusRule for FileNames {
         &INFO
     }
 
-    fn run(&self, files: &Files, _config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
         for f in files.iter() {
             let (_, f) = f?;
             let mut found = Vec::new();
@@ -106,7 +106,7 @@ impl CorpusRule for FileNames {
                     &INFO,
                     found.join("; "),
                     Vec::new(),
-                ));
+                ))?;
             }
         }
         Ok(())

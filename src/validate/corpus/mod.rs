@@ -6,20 +6,23 @@
 //! of 64 × 4 bytes when `near-duplicates` is on, the file's `fettle:
 //! ignore-file` markers) and pushes it to a [`Spool`], which keeps it on
 //! disk, not in memory. After the last file, every enabled [`CorpusRule`]
-//! runs on the spooled summaries ([`Files`], in path order) and returns
-//! [`CorpusFinding`]s, which go through the same policy (severity,
-//! overrides, markers) as per-file findings and are printed by
-//! `Printer::corpus` (a `corpus` array in the JSON report).
+//! runs on the spooled summaries ([`Files`], in path order) and emits
+//! [`CorpusFinding`]s into a [`Sink`], which puts them through the same
+//! policy (severity, overrides, markers) as per-file findings and sorts the
+//! survivors by path on disk; `Printer::corpus` reads them back as a stream
+//! ([`CorpusFindings`]; a `corpus` array in the JSON report).
 //!
-//! Memory does not grow with the number of files: every rule is one or two
-//! passes over the files plus group-bys done by an external sort
-//! ([`sort::Sorter`]), each keeping at most [`spool::BUDGET`] bytes in
-//! memory; see [`spool`].
+//! Memory grows neither with the number of files nor with the number of
+//! findings: every rule is one or two passes over the files plus group-bys
+//! done by an external sort ([`sort::Sorter`]), each keeping at most
+//! [`spool::BUDGET`] bytes in memory (see [`spool`]), and so is the sort of
+//! the findings (see [`findings`]).
 
 pub mod case_collision;
 pub mod duplicate_files;
 pub mod encoding_outlier;
 pub mod file_names;
+pub mod findings;
 pub mod near_duplicates;
 pub mod sort;
 pub mod spool;
@@ -28,11 +31,12 @@ use crate::config::Config;
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
 use crate::rule::RuleInfo;
-use crate::validate::policy::RuleSet;
+use crate::validate::policy::{self, Policy, RuleSet};
 use serde::Serialize;
 use std::io;
 use std::path::Path;
 
+pub use findings::{CorpusCounts, CorpusFindings, Sink};
 pub use spool::{Files, Spool};
 
 /// What a corpus rule knows about one file.
@@ -134,14 +138,34 @@ impl CorpusFinding {
             ignore_file: file.ignore_file.clone(),
         }
     }
+
+    /// Apply `policy` (and the file's `ignore-file` markers): `false` drops
+    /// the finding, else its severity is the policy's.
+    pub fn judge(&mut self, policy: &Policy) -> bool {
+        let markers = policy::Markers::file_only(std::mem::take(&mut self.ignore_file));
+        match policy::judge(
+            &policy.for_path(&self.path),
+            &markers,
+            self.rule,
+            self.severity,
+            None,
+        ) {
+            Some(s) => {
+                self.severity = s;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// A rule that runs once on every file's summary.
 pub trait CorpusRule: Send + Sync {
     fn info(&self) -> &'static RuleInfo;
     /// `files` are in path order; the rule's memory must not grow with
-    /// their number (read them in passes, group with `files.sorter()`).
-    fn run(&self, files: &Files, config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()>;
+    /// their number (read them in passes, group with `files.sorter()`) nor
+    /// with the number of its findings (push each to `out` when found).
+    fn run(&self, files: &Files, config: &Config, out: &mut Sink) -> io::Result<()>;
 }
 
 /// Corpus rules, in the order their findings are listed.
@@ -158,16 +182,21 @@ pub fn any_enabled(config: &Config) -> bool {
     RULES.iter().any(|r| config.enabled(r.info()))
 }
 
-/// Run every enabled corpus rule; findings sorted by path, then rule order.
-pub fn run(files: &Files, config: &Config) -> io::Result<Vec<CorpusFinding>> {
-    let mut out = Vec::new();
+/// Run every enabled corpus rule; the findings `judge` keeps (it may change
+/// their severity), sorted by path, then rule order, then emission order.
+/// They are sorted under the memory budget of `files`.
+pub fn run(
+    files: &Files,
+    config: &Config,
+    judge: &mut dyn FnMut(&mut CorpusFinding) -> bool,
+) -> io::Result<CorpusFindings> {
+    let mut out = Sink::new(files.budget(), judge);
     for rule in RULES {
         if config.enabled(rule.info()) {
             rule.run(files, config, &mut out)?;
         }
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    out.finish()
 }
 
 #[cfg(test)]
@@ -239,6 +268,9 @@ mod tests {
                 Some((&text, "windows-1252")),
             ));
         }
+        // A file with findings of three rules.
+        let text = format!("{} ü", words(100, 50));
+        files.push(summary("legacy/copy?.txt", Some((&text, "windows-1252"))));
         files.push(summary("names/what?.txt", Some(("x", "UTF-8"))));
         files.push(summary("names/Story.txt", Some(("y", "UTF-8"))));
         files.push(summary("names/story.txt", Some(("z", "UTF-8"))));
@@ -252,22 +284,47 @@ mod tests {
         files
     }
 
-    fn findings(budget: usize) -> Vec<CorpusFinding> {
+    /// The findings of every rule on [`corpus`] under `policy`, streamed
+    /// through a sink of `budget` bytes; and, for comparison, the findings
+    /// as the rules emitted them, before the policy.
+    fn findings(budget: usize, policy: &Policy) -> (Vec<CorpusFinding>, Vec<CorpusFinding>) {
         let mut spool = Spool::with_budget(budget);
         for f in corpus() {
             spool.push(f).unwrap();
         }
         let files = spool.finish().unwrap();
-        assert_eq!(files.len(), 353);
-        run(&files, &Config::default()).unwrap()
+        assert_eq!(files.len(), 354);
+        let mut emitted = Vec::new();
+        let mut judge = |f: &mut CorpusFinding| {
+            emitted.push(f.clone());
+            f.judge(policy)
+        };
+        let found = run(&files, &Config::default(), &mut judge).unwrap();
+        let counts = found.counts().clone();
+        let found = found.into_vec().unwrap();
+        assert_eq!(&counts, CorpusFindings::from_vec(found.clone()).counts());
+        (found, emitted)
     }
 
-    /// With a budget of one byte every record of every sort goes through a
-    /// run on disk and several levels of merges; with 8 KiB, a few runs;
-    /// the findings are those of the all-in-memory path.
+    /// What the findings were before they were streamed: every emitted
+    /// finding judged, then a stable sort by path.
+    fn judged_and_sorted(emitted: &[CorpusFinding], policy: &Policy) -> Vec<CorpusFinding> {
+        let mut out: Vec<CorpusFinding> = emitted
+            .iter()
+            .cloned()
+            .filter_map(|mut f| f.judge(policy).then_some(f))
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+
+    /// With a budget of one byte every record of every sort (the findings'
+    /// too) goes through a run on disk and several levels of merges; with
+    /// 8 KiB, a few runs; the findings are those of the all-in-memory path.
     #[test]
     fn spilled_sorts_find_the_same() {
-        let in_memory = findings(usize::MAX);
+        let policy = Policy::new(&Config::default()).unwrap();
+        let (in_memory, emitted) = findings(usize::MAX, &policy);
         for rule in RULES {
             let n = in_memory
                 .iter()
@@ -277,12 +334,55 @@ mod tests {
         }
         let near = in_memory.iter().filter(|f| f.rule == "near-duplicates");
         assert_eq!(near.count(), 299, "each draft but the first, once");
-        let marked = in_memory
+        // The file's marker silences its duplicate-files finding.
+        let marked = |f: &CorpusFinding| f.path == "copies/marked.txt";
+        assert!(emitted.iter().any(marked));
+        assert!(!in_memory.iter().any(marked));
+        assert_eq!(in_memory, judged_and_sorted(&emitted, &policy));
+        assert_eq!(findings(1, &policy).0, in_memory);
+        assert_eq!(findings(8 << 10, &policy).0, in_memory);
+    }
+
+    /// The policy is applied as findings are emitted, before the sort: the
+    /// findings it drops never reach the sort, the others carry their new
+    /// severity, and the order is that of judging everything in memory
+    /// and sorting by path, stably (for one path: rule order, then the
+    /// order the rule emitted them).
+    #[test]
+    fn policy_applies_before_the_spilled_sort() {
+        let config = Config::parse(
+            "[severity]\nencoding-outlier = \"error\"\n\
+             [[overrides]]\npaths = [\"names/**\"]\nignore = [\"case-collision\"]\n",
+        )
+        .unwrap();
+        let policy = Policy::new(&config).unwrap();
+        let (in_memory, emitted) = findings(usize::MAX, &policy);
+        let expected = judged_and_sorted(&emitted, &policy);
+        assert_eq!(in_memory, expected);
+        assert!(emitted.iter().any(|f| f.rule == "case-collision"));
+        assert!(!expected.iter().any(|f| f.rule == "case-collision"));
+        let outliers: Vec<_> = expected
             .iter()
-            .find(|f| f.path == "copies/marked.txt")
-            .unwrap();
-        assert_eq!(marked.ignore_file.rules, ["duplicate-files"]);
-        assert_eq!(findings(1), in_memory);
-        assert_eq!(findings(8 << 10), in_memory);
+            .filter(|f| f.rule == "encoding-outlier")
+            .collect();
+        assert!(!outliers.is_empty());
+        assert!(outliers.iter().all(|f| f.severity == Severity::Error));
+        // A path with findings of several rules: in rule order.
+        let copy: Vec<_> = expected
+            .iter()
+            .filter(|f| f.path == "legacy/copy?.txt")
+            .map(|f| (f.rule, f.severity))
+            .collect();
+        assert_eq!(
+            copy,
+            [
+                ("duplicate-files", Severity::Warning),
+                ("encoding-outlier", Severity::Error),
+                ("file-names", Severity::Warning)
+            ]
+        );
+        for budget in [1, 300, 8 << 10] {
+            assert_eq!(findings(budget, &policy).0, expected, "budget {budget}");
+        }
     }
 }

@@ -66,7 +66,7 @@
 //! Reports only.
 
 use super::spool::Signature;
-use super::{CorpusFinding, CorpusRule, Files};
+use super::{CorpusFinding, CorpusRule, Files, Sink};
 use crate::config::Config;
 use crate::rule::{RuleInfo, Stage};
 use std::collections::VecDeque;
@@ -713,7 +713,7 @@ impl CorpusRule for NearDuplicates {
     /// length), to keep the first of each group of exact duplicates; band
     /// keys, to find the LSH buckets and compare their members; candidate
     /// matches by file, to keep each file's best.
-    fn run(&self, files: &Files, config: &Config, out: &mut Vec<CorpusFinding>) -> io::Result<()> {
+    fn run(&self, files: &Files, config: &Config, out: &mut Sink) -> io::Result<()> {
         let threshold = config.near_duplicates.threshold;
         // Only the first file of a group of exact duplicates takes part: a
         // near-copy of `a` is not reported again against `a`'s copies.
@@ -792,7 +792,7 @@ impl CorpusRule for NearDuplicates {
                 s * 100.0,
                 config.near_duplicates.shingle
             );
-            out.push(CorpusFinding::warning(&f, &INFO, message, vec![kept]));
+            out.push(CorpusFinding::warning(&f, &INFO, message, vec![kept]))?;
             Ok(())
         };
         for entry in matches.finish()? {

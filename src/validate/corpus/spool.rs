@@ -186,6 +186,11 @@ impl Files {
         self.len == 0
     }
 
+    /// Bytes of records a sorter keeps in memory.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
     /// A sorter for a rule, under the same memory budget.
     pub fn sorter<T: Record>(&self) -> Sorter<T> {
         Sorter::new(self.budget)
