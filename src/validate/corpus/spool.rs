@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 
 /// Bytes of records a sorter keeps in memory before it spills to disk.
-pub const BUDGET: usize = 2 << 20;
+pub const BUDGET: usize = 512 << 10;
 
 /// One spooled file: path, push order (ties of equal paths keep it), the
 /// rest of its summary encoded.
