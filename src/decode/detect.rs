@@ -305,22 +305,31 @@ pub fn family(guess: &'static Encoding) -> Vec<&'static Encoding> {
 }
 
 /// Byte → class tables for every single-byte encoding, built once.
-fn tables() -> &'static [ByteClasses] {
-    static TABLES: OnceLock<Vec<ByteClasses>> = OnceLock::new();
-    TABLES.get_or_init(|| {
+/// The single-byte encodings with a class table: the families and the
+/// siblings (some appear in two families; the first wins).
+fn table_encodings() -> &'static [&'static Encoding] {
+    static ENCODINGS: OnceLock<Vec<&'static Encoding>> = OnceLock::new();
+    ENCODINGS.get_or_init(|| {
         [
             CYRILLIC, WESTERN, CENTRAL, BALTIC, TURKISH, GREEK, HEBREW, ARABIC,
         ]
         .iter()
-        .flat_map(|l| l.iter())
-        .chain([&ISO_8859_8_I, &ISO_8859_14, &WINDOWS_1258, &WINDOWS_874])
-        .map(|e| ByteClasses::new(e))
+        .flat_map(|l| l.iter().copied())
+        .chain([ISO_8859_8_I, ISO_8859_14, WINDOWS_1258, WINDOWS_874])
         .collect()
     })
 }
 
+/// The class table of `encoding`, built the first time it is needed: a run
+/// usually meets a few of these encodings, and building all of them costs
+/// more than checking a small collection.
 fn table(encoding: &'static Encoding) -> Option<&'static ByteClasses> {
-    tables().iter().find(|t| t.encoding == encoding)
+    const MAX: usize = 40;
+    static TABLES: [OnceLock<ByteClasses>; MAX] = [const { OnceLock::new() }; MAX];
+    let encodings = table_encodings();
+    debug_assert!(encodings.len() <= MAX);
+    let i = encodings.iter().position(|e| *e == encoding)?;
+    Some(TABLES[i].get_or_init(|| ByteClasses::new(encoding)))
 }
 
 /// Plausibility cost of `bytes` decoded with `encoding`, and the decoded text
