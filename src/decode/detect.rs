@@ -304,7 +304,6 @@ pub fn family(guess: &'static Encoding) -> Vec<&'static Encoding> {
     out
 }
 
-/// Byte → class tables for every single-byte encoding, built once.
 /// The single-byte encodings with a class table: the families and the
 /// siblings (some appear in two families; the first wins).
 fn table_encodings() -> &'static [&'static Encoding] {
@@ -428,6 +427,17 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     }
     let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
     for &encoding in &members {
+        // A single-byte sibling is compared by table before its cost is
+        // worked out: a duplicate's cost would not be used.
+        if let Some(ta) = table(encoding) {
+            let same = kept.iter().any(|(k, _)| {
+                let tb = table(k.encoding).unwrap();
+                (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+            });
+            if same {
+                continue;
+            }
+        }
         let (cost, text) = candidate_cost(bytes, encoding);
         let same = kept.iter().any(|(k, ktext)| match (&text, ktext) {
             (Some(a), Some(b)) => a == b,
