@@ -229,15 +229,17 @@ fn fix_words(
     words: &[(usize, usize, u8)],
     order: &[Page],
 ) -> (Vec<Fix>, [usize; Page::ALL.len()]) {
-    let mut fixes = Vec::new();
+    // Sized for every word once: growing them cost more than the room.
+    let mut fixes = Vec::with_capacity(words.len());
     let mut tentative = Vec::new();
     let mut counts = [0usize; Page::ALL.len()];
     let mut pool = Pool::default();
     // A word's repair depends only on its text: repeated words (`â€™s`,
     // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start
     // (kept in `found`).
-    let mut found: Vec<Found> = Vec::new();
-    let mut seen: FxHashMap<&str, Option<WordFix>> = FxHashMap::default();
+    let mut found: Vec<Found> = Vec::with_capacity(words.len());
+    let mut seen: FxHashMap<&str, Option<WordFix>> =
+        FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
     for &(start, end, pages) in words {
         let w = seen
             .entry(&text[start..end])
