@@ -238,12 +238,23 @@ fn looks_english(text: &str) -> bool {
     while i <= bytes.len() {
         let b = bytes.get(i).copied().unwrap_or(b' ');
         let letter = if b < 0x80 {
-            i += 1;
             if b.is_ascii_alphabetic() {
-                len += 1;
-                k = (k << 8) | u32::from(b | 0x20);
+                // The whole run of ASCII letters at once. The key matters
+                // only for a word of one run of at most four letters.
+                let start = i;
+                i += 1;
+                while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                    i += 1;
+                }
+                len += i - start;
+                if i - start <= 4 {
+                    for &c in &bytes[start..i] {
+                        k = (k << 8) | u32::from(c | 0x20);
+                    }
+                }
                 continue;
             }
+            i += 1;
             false
         } else {
             let c = text[i..].chars().next().expect("a character");
