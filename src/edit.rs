@@ -572,6 +572,10 @@ pub struct LineScan<'a> {
     chars: usize,
 }
 
+/// Steps of at most this many bytes are read byte by byte by
+/// [`LineScan::line_col`]; longer ones with `memchr` and a character count.
+const SHORT: usize = 64;
+
 impl<'a> LineScan<'a> {
     pub fn new(text: &'a str) -> Self {
         LineScan {
@@ -590,6 +594,21 @@ impl<'a> LineScan<'a> {
             *self = LineScan::new(self.text);
         }
         let read = &self.text.as_bytes()[self.at..end];
+        if read.len() <= SHORT && self.text.is_char_boundary(end) {
+            // A short step (offsets close together): newlines and
+            // characters counted in one pass over the bytes.
+            for (i, &b) in read.iter().enumerate() {
+                if b == b'\n' {
+                    self.line += 1;
+                    self.start = self.at + i + 1;
+                    self.chars = 0;
+                } else {
+                    self.chars += usize::from(b & 0xC0 != 0x80);
+                }
+            }
+            self.at = end;
+            return (self.line + 1, self.chars + 1);
+        }
         let mut newlines = memchr::memchr_iter(b'\n', read);
         if let Some(first) = newlines.next() {
             let (more, last) = newlines.fold((0, first), |(n, _), i| (n + 1, i));
@@ -726,6 +745,26 @@ mod tests {
         log.apply("two", vec![Fix::new(1..2, " ", Confidence::Certain)]);
         assert_eq!(log.current(), "a b");
         assert!(log.edits().is_empty());
+    }
+
+    /// Short steps (read byte by byte) and long ones (`memchr`) agree with
+    /// the index, at and between character boundaries.
+    #[test]
+    fn line_scan_short_and_long_steps() {
+        let t = "ab\n\u{e9}cd \u{2019}x\n\n".repeat(40) + &"y\u{e9}".repeat(100);
+        let idx = LineIndex::new(&t);
+        for step in [1, 3, 7, 40, 63, 64, 65, 130, 500] {
+            let mut scan = LineScan::new(&t);
+            let mut offset = 0;
+            while offset <= t.len() + 1 {
+                assert_eq!(
+                    scan.line_col(offset),
+                    idx.line_col(&t, offset),
+                    "{step} {offset}"
+                );
+                offset += step;
+            }
+        }
     }
 
     #[test]

@@ -136,7 +136,15 @@ fn clean_with_facts(
         findings.append(&mut out.input_findings);
         if !out.fixes.is_empty() {
             for fix in &out.fixes {
-                facts = facts.union(TextFacts::of(&fix.replacement));
+                // Printable ASCII, tab and LF have no facts: most
+                // replacements (`\n`, deletions) need no scan.
+                let plain = fix
+                    .replacement
+                    .bytes()
+                    .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n'));
+                if !plain {
+                    facts = facts.union(TextFacts::of(&fix.replacement));
+                }
             }
             log.apply(rule.info().id, out.fixes);
             shared = Shared::default();

@@ -304,23 +304,31 @@ pub fn family(guess: &'static Encoding) -> Vec<&'static Encoding> {
     out
 }
 
-/// Byte → class tables for every single-byte encoding, built once.
-fn tables() -> &'static [ByteClasses] {
-    static TABLES: OnceLock<Vec<ByteClasses>> = OnceLock::new();
-    TABLES.get_or_init(|| {
+/// The single-byte encodings with a class table: the families and the
+/// siblings (some appear in two families; the first wins).
+fn table_encodings() -> &'static [&'static Encoding] {
+    static ENCODINGS: OnceLock<Vec<&'static Encoding>> = OnceLock::new();
+    ENCODINGS.get_or_init(|| {
         [
             CYRILLIC, WESTERN, CENTRAL, BALTIC, TURKISH, GREEK, HEBREW, ARABIC,
         ]
         .iter()
-        .flat_map(|l| l.iter())
-        .chain([&ISO_8859_8_I, &ISO_8859_14, &WINDOWS_1258, &WINDOWS_874])
-        .map(|e| ByteClasses::new(e))
+        .flat_map(|l| l.iter().copied())
+        .chain([ISO_8859_8_I, ISO_8859_14, WINDOWS_1258, WINDOWS_874])
         .collect()
     })
 }
 
+/// The class table of `encoding`, built the first time it is needed: a run
+/// usually meets a few of these encodings, and building all of them costs
+/// more than checking a small collection.
 fn table(encoding: &'static Encoding) -> Option<&'static ByteClasses> {
-    tables().iter().find(|t| t.encoding == encoding)
+    const MAX: usize = 40;
+    static TABLES: [OnceLock<ByteClasses>; MAX] = [const { OnceLock::new() }; MAX];
+    let encodings = table_encodings();
+    debug_assert!(encodings.len() <= MAX);
+    let i = encodings.iter().position(|e| *e == encoding)?;
+    Some(TABLES[i].get_or_init(|| ByteClasses::new(encoding)))
 }
 
 /// Plausibility cost of `bytes` decoded with `encoding`, and the decoded text
@@ -419,6 +427,17 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     }
     let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
     for &encoding in &members {
+        // A single-byte sibling is compared by table before its cost is
+        // worked out: a duplicate's cost would not be used.
+        if let Some(ta) = table(encoding) {
+            let same = kept.iter().any(|(k, _)| {
+                let tb = table(k.encoding).unwrap();
+                (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+            });
+            if same {
+                continue;
+            }
+        }
         let (cost, text) = candidate_cost(bytes, encoding);
         let same = kept.iter().any(|(k, ktext)| match (&text, ktext) {
             (Some(a), Some(b)) => a == b,

@@ -254,16 +254,27 @@ impl ByteClasses {
     pub fn new(encoding: &'static Encoding) -> Self {
         let mut chars = ['\0'; 256];
         let mut classes = [Class::Control; 256];
-        for b in 0..=255u8 {
-            let one = [b];
-            let (text, malformed) = encoding.decode_without_bom_handling(&one);
-            let c = if malformed {
-                '\u{fffd}'
-            } else {
-                text.chars().next().unwrap_or('\u{fffd}')
-            };
-            chars[b as usize] = c;
-            classes[b as usize] = classify(c);
+        // A single-byte encoding decodes every byte to one character (U+FFFD
+        // where it maps none): all 256 bytes are decoded in one call.
+        let all: [u8; 256] = std::array::from_fn(|b| b as u8);
+        let (text, _) = encoding.decode_without_bom_handling(&all);
+        if encoding.is_single_byte() && text.chars().count() == 256 {
+            for (slot, c) in chars.iter_mut().zip(text.chars()) {
+                *slot = c;
+            }
+        } else {
+            for b in 0..=255u8 {
+                let one = [b];
+                let (text, malformed) = encoding.decode_without_bom_handling(&one);
+                chars[b as usize] = if malformed {
+                    '\u{fffd}'
+                } else {
+                    text.chars().next().unwrap_or('\u{fffd}')
+                };
+            }
+        }
+        for (class, &c) in classes.iter_mut().zip(&chars) {
+            *class = classify(c);
         }
         let mut kinds: Vec<Class> = Vec::new();
         let mut ids = [0u8; 256];
@@ -336,6 +347,54 @@ impl ByteClasses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decoding the 256 bytes at once gives what decoding each alone does.
+    #[test]
+    fn one_call_decoding_agrees_byte_by_byte() {
+        use encoding_rs::*;
+        for enc in [
+            WINDOWS_1250,
+            WINDOWS_1251,
+            WINDOWS_1252,
+            WINDOWS_1253,
+            WINDOWS_1254,
+            WINDOWS_1255,
+            WINDOWS_1256,
+            WINDOWS_1257,
+            WINDOWS_1258,
+            WINDOWS_874,
+            ISO_8859_2,
+            ISO_8859_3,
+            ISO_8859_4,
+            ISO_8859_5,
+            ISO_8859_6,
+            ISO_8859_7,
+            ISO_8859_8,
+            ISO_8859_8_I,
+            ISO_8859_10,
+            ISO_8859_13,
+            ISO_8859_14,
+            ISO_8859_15,
+            ISO_8859_16,
+            KOI8_R,
+            KOI8_U,
+            IBM866,
+            MACINTOSH,
+            X_MAC_CYRILLIC,
+        ] {
+            let t = ByteClasses::new(enc);
+            for b in 0..=255u8 {
+                let one = [b];
+                let (text, malformed) = enc.decode_without_bom_handling(&one);
+                let c = if malformed {
+                    '\u{fffd}'
+                } else {
+                    text.chars().next().unwrap_or('\u{fffd}')
+                };
+                assert_eq!(t.chars[b as usize], c, "{} {b:#x}", enc.name());
+            }
+        }
+    }
 
     #[test]
     fn wrong_case_and_symbols_cost_more() {

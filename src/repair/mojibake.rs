@@ -119,7 +119,26 @@ fn words(text: &str) -> Vec<(usize, usize, u8)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
+    let mut hit: Option<usize> = None;
     while pos < bytes.len() {
+        // Words without two non-ASCII characters in a row (or one before a
+        // space) hold no sequence: skip to the word of the next place where
+        // they are. No word before it is read across a space (a join needs
+        // a non-ASCII character before the space), so every word boundary
+        // stays where it was.
+        let hit = match hit {
+            Some(h) if h >= pos => h,
+            _ => match next_adjacent_non_ascii(bytes, pos) {
+                Some(h) => *hit.insert(h),
+                None => break,
+            },
+        };
+        if let Some(w) = bytes[pos..hit]
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace())
+        {
+            pos += w;
+        }
         let Some(hi) = first_non_ascii(&bytes[pos..]) else {
             break;
         };
@@ -142,6 +161,23 @@ fn words(text: &str) -> Vec<(usize, usize, u8)> {
         pos = end;
     }
     out
+}
+
+/// The first offset at or after `from` of a non-ASCII byte followed by the
+/// first byte of a non-ASCII character or by a space: where a word may hold
+/// a lead followed by a continuation (see `sequence_pages`).
+fn next_adjacent_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let hit = |a: u8, b: u8| (a >= 0x80) & ((b >= 0xC0) | (b == b' '));
+    // Thirty-two pairs at a time, in a form the compiler turns into vector
+    // compares: a lone `’` between ASCII letters does not stop the scan.
+    let mut i = from;
+    while let (Some(a), Some(b)) = (bytes.get(i..i + 32), bytes.get(i + 1..i + 33)) {
+        if a.iter().zip(b).fold(false, |any, (&x, &y)| any | hit(x, y)) {
+            break;
+        }
+        i += 32;
+    }
+    (i..bytes.len().saturating_sub(1)).find(|&j| hit(bytes[j], bytes[j + 1]))
 }
 
 /// The offset of the first byte at or above 0x80, eight bytes at a time.
@@ -193,15 +229,17 @@ fn fix_words(
     words: &[(usize, usize, u8)],
     order: &[Page],
 ) -> (Vec<Fix>, [usize; Page::ALL.len()]) {
-    let mut fixes = Vec::new();
+    // Sized for every word once: growing them cost more than the room.
+    let mut fixes = Vec::with_capacity(words.len());
     let mut tentative = Vec::new();
     let mut counts = [0usize; Page::ALL.len()];
     let mut pool = Pool::default();
     // A word's repair depends only on its text: repeated words (`â€™s`,
     // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start
     // (kept in `found`).
-    let mut found: Vec<Found> = Vec::new();
-    let mut seen: FxHashMap<&str, Option<WordFix>> = FxHashMap::default();
+    let mut found: Vec<Found> = Vec::with_capacity(words.len());
+    let mut seen: FxHashMap<&str, Option<WordFix>> =
+        FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
     for &(start, end, pages) in words {
         let w = seen
             .entry(&text[start..end])
@@ -845,4 +883,71 @@ fn lossy_space_candidates(text: &str) -> impl Iterator<Item = (usize, &'static s
             _ => None,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `words` without skipping to the next adjacent non-ASCII characters:
+    /// every word with a non-ASCII character is read.
+    fn words_slow(text: &str) -> Vec<(usize, usize, u8)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let Some(hi) = first_non_ascii(&bytes[pos..]) else {
+                break;
+            };
+            let at = pos + hi;
+            let start = bytes[..at]
+                .iter()
+                .rposition(|b| b.is_ascii_whitespace())
+                .map_or(0, |i| i + 1)
+                .max(pos);
+            let mut end = word_end(bytes, at);
+            while end < bytes.len() && end - start < 200 && joins_across(text, end) {
+                end = word_end(bytes, end + 1);
+            }
+            let pages = sequence_pages(text[start..end].chars());
+            if pages != 0 {
+                out.push((start, end, pages));
+            }
+            pos = end;
+        }
+        out
+    }
+
+    #[test]
+    fn words_examples() {
+        for text in [
+            "don\u{e2}\u{20ac}\u{2122}t stop",
+            "voil\u{c3} le caf\u{e9} \u{c3}\u{a9}t\u{e9}",
+            "\u{e2} \u{20ac} x \u{c5} veices",
+            "caf\u{e9} na\u{ef}ve don\u{2019}t",
+            "\u{c3}\u{fffd}x\n\u{e9}\u{e9}",
+        ] {
+            assert_eq!(words(text), words_slow(text), "{text:?}");
+        }
+        // Long ASCII stretches (scanned in blocks) around a sequence.
+        for at in 0..70 {
+            let text = format!("{}r\u{c3}\u{a9}gime {}", "a".repeat(at), "b ".repeat(40));
+            assert_eq!(words(&text), words_slow(&text), "{at}");
+            assert_eq!(words(&text).len(), 1, "{at}");
+        }
+        assert!(words("na\u{ef}ve don\u{2019}t, \u{201c}yes\u{201d}").is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn words_agree(chars in proptest::collection::vec(prop_oneof![
+            3 => proptest::sample::select(vec!['a', 'b', ' ', ' ', '\n', '\t', '?', '.']),
+            2 => proptest::sample::select(vec!['\u{c3}', '\u{c2}', '\u{e2}', '\u{20ac}', '\u{2122}',
+                '\u{a9}', '\u{e9}', '\u{c5}', '\u{2019}', '\u{fffd}', '\u{93}', '\u{410}', '\u{1f600}']),
+        ], 0..80)) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(words(&text), words_slow(&text));
+        }
+    }
 }

@@ -67,8 +67,18 @@ impl Rule for MixedQuotes {
         let mut seen = [[(0usize, None::<usize>); 2]; KINDS.len()];
         let bytes = input.as_bytes();
         for at in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
-            let Some(c) = input[at..].chars().next() else {
-                continue;
+            // The curly quotes are E2 80 98..9D: other characters starting
+            // with E2 (dashes, ellipsis) are passed over without decoding.
+            let c = match bytes[at] {
+                b'"' => '"',
+                b'\'' => '\'',
+                _ => match bytes.get(at + 1..at + 3) {
+                    Some([0x80, 0x98]) => '\u{2018}',
+                    Some([0x80, 0x99]) => '\u{2019}',
+                    Some([0x80, 0x9C]) => '\u{201c}',
+                    Some([0x80, 0x9D]) => '\u{201d}',
+                    _ => continue,
+                },
             };
             for (kind, slots) in KINDS.iter().zip(&mut seen) {
                 let slot = if c == kind.straight {

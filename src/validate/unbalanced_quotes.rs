@@ -37,15 +37,19 @@ static INFO: RuleInfo = RuleInfo {
 const MAX_QUOTED_LINES: usize = 40;
 
 /// Straight `"`, `“` and `”` in a paragraph. `“` and `”` are E2 80 9C and
-/// E2 80 9D in UTF-8: only `"` and the byte E2 are looked at.
+/// E2 80 9D in UTF-8: only `"` and the last bytes 9C and 9D are looked at
+/// (not E2, which every `’` and `—` starts with), and the two bytes before
+/// them checked. `s` starts and ends at character boundaries, so a sequence
+/// is either wholly in it or not at all.
 fn quote_counts(s: &str) -> (usize, usize, usize) {
     let bytes = s.as_bytes();
     let mut counts = (0, 0, 0);
-    for at in memchr::memchr2_iter(b'"', 0xE2, bytes) {
-        match bytes[at..] {
-            [b'"', ..] => counts.0 += 1,
-            [0xE2, 0x80, 0x9C, ..] => counts.1 += 1,
-            [0xE2, 0x80, 0x9D, ..] => counts.2 += 1,
+    for at in memchr::memchr3_iter(b'"', 0x9C, 0x9D, bytes) {
+        let lead = at >= 2 && bytes[at - 2..at] == [0xE2, 0x80];
+        match bytes[at] {
+            b'"' => counts.0 += 1,
+            0x9C if lead => counts.1 += 1,
+            0x9D if lead => counts.2 += 1,
             _ => {}
         }
     }
