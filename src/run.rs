@@ -323,19 +323,11 @@ fn process_file(
             with_corpus.then(|| FileSummary::new(path, report.path.clone(), None, &options.config));
         (report, None, summary)
     };
-    let size = match fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => return unread(FileReport::error(name, 0, format!("cannot read: {e}"))),
-    };
-    let limit = options.config.decode.max_file_size;
-    if size > limit {
-        let message =
-            format!("file is {size} bytes, over the limit of {limit} bytes (--max-file-size or [decode] max-file-size)");
-        return unread(FileReport::error(name, size, message));
-    }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return unread(FileReport::error(name, size, format!("cannot read: {e}"))),
+    // One open, one fstat, one read: the size limit is checked on the open
+    // file, before anything is read.
+    let (size, bytes) = match read_within(path, options.config.decode.max_file_size) {
+        Ok(read) => read,
+        Err((size, message)) => return unread(FileReport::error(name, size, message)),
     };
     let mut processed = pipeline::process_owned(bytes, &options.config, options.forced, prior);
     let markers = match &mut processed {
@@ -359,6 +351,35 @@ fn process_file(
         _ => None,
     };
     (report, texts, file_summary)
+}
+
+/// The size and bytes of the file at `path`, or its size (0 when unknown)
+/// and why it was not read: unreadable, or over `limit` bytes.
+fn read_within(path: &Path, limit: u64) -> std::result::Result<(u64, Vec<u8>), (u64, String)> {
+    use std::io::Read;
+    let file = fs::File::open(path).map_err(|e| (0, format!("cannot read: {e}")))?;
+    let size = file
+        .metadata()
+        .map_err(|e| (0, format!("cannot read: {e}")))?
+        .len();
+    if size > limit {
+        return Err((
+            size,
+            format!("file is {size} bytes, over the limit of {limit} bytes (--max-file-size or [decode] max-file-size)"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // A file growing while it is read stops at the limit too.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| (size, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err((
+            bytes.len() as u64,
+            format!("file grew past the limit of {limit} bytes while being read"),
+        ));
+    }
+    Ok((size, bytes))
 }
 
 fn act(path: &Path, processed: &Processed, report: &FileReport, action: &Action) -> Result<()> {
