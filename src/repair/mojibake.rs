@@ -142,25 +142,31 @@ fn words(text: &str) -> Vec<(usize, usize, u8)> {
         let Some(hi) = first_non_ascii(&bytes[pos..]) else {
             break;
         };
-        let at = pos + hi;
-        let start = bytes[..at]
-            .iter()
-            .rposition(|b| b.is_ascii_whitespace())
-            .map_or(0, |i| i + 1)
-            .max(pos);
-        let mut end = word_end(bytes, at);
-        // A space may be a lost 0xA0 byte inside a sequence (`â €` is
-        // U+2800, `Å veices` is `Šveices`): read across it.
-        while end < bytes.len() && end - start < 200 && joins_across(text, end) {
-            end = word_end(bytes, end + 1);
-        }
-        let pages = sequence_pages(text[start..end].chars());
+        let (start, end, pages) = word_around(text, pos, pos + hi);
         if pages != 0 {
             out.push((start, end, pages));
         }
         pos = end;
     }
     out
+}
+
+/// The word holding the non-ASCII character at `at`, starting no earlier
+/// than `pos`, with its `sequence_pages`.
+fn word_around(text: &str, pos: usize, at: usize) -> (usize, usize, u8) {
+    let bytes = text.as_bytes();
+    let start = bytes[..at]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1)
+        .max(pos);
+    let mut end = word_end(bytes, at);
+    // A space may be a lost 0xA0 byte inside a sequence (`â €` is
+    // U+2800, `Å veices` is `Šveices`): read across it.
+    while end < bytes.len() && end - start < 200 && joins_across(text, end) {
+        end = word_end(bytes, end + 1);
+    }
+    (start, end, sequence_pages(text[start..end].chars()))
 }
 
 /// The first offset at or after `from` of a non-ASCII byte followed by the
@@ -900,17 +906,7 @@ mod tests {
             let Some(hi) = first_non_ascii(&bytes[pos..]) else {
                 break;
             };
-            let at = pos + hi;
-            let start = bytes[..at]
-                .iter()
-                .rposition(|b| b.is_ascii_whitespace())
-                .map_or(0, |i| i + 1)
-                .max(pos);
-            let mut end = word_end(bytes, at);
-            while end < bytes.len() && end - start < 200 && joins_across(text, end) {
-                end = word_end(bytes, end + 1);
-            }
-            let pages = sequence_pages(text[start..end].chars());
+            let (start, end, pages) = word_around(text, pos, pos + hi);
             if pages != 0 {
                 out.push((start, end, pages));
             }
