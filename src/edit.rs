@@ -697,46 +697,51 @@ mod tests {
         assert_eq!(many, [0, 5, 10]);
     }
 
-    /// Fixes made in place give the same text and edits as the general way.
-    #[test]
-    fn in_place_agrees() {
-        let mut state = 3u64;
-        let mut next = move |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % n
-        };
-        let pieces = ["a", "b", " ", "\n", "\r\n", "\u{e9}", "\u{2019}", "xyz"];
-        for _ in 0..300 {
-            let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
+    proptest::proptest! {
+        /// Fixes made in place give the same text and edits as the general
+        /// way, over six rounds of up to three fixes each.
+        #[test]
+        fn in_place_agrees(
+            text in proptest::collection::vec(0..PIECES.len(), 0..60),
+            rounds in proptest::collection::vec(
+                proptest::collection::vec(
+                    (
+                        proptest::arbitrary::any::<proptest::sample::Index>(),
+                        proptest::arbitrary::any::<proptest::sample::Index>(),
+                        0..PIECES.len(),
+                        proptest::bool::weighted(1.0 / 3.0),
+                    ),
+                    0..4,
+                ),
+                6,
+            ),
+        ) {
+            let text: String = text.into_iter().map(|i| PIECES[i]).collect();
             let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text));
-            for round in 0..6 {
+            for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
                 let bounds: Vec<usize> = (0..=current.len())
                     .filter(|&i| current.is_char_boundary(i))
                     .collect();
-                let mut fixes = Vec::new();
-                for _ in 0..next(4) {
-                    let a = bounds[next(bounds.len())];
-                    let b = bounds[next(bounds.len())];
-                    let replacement = pieces[next(pieces.len())];
-                    let replacement = if next(3) == 0 { "" } else { replacement };
-                    fixes.push(Fix::new(
-                        a.min(b)..a.max(b),
-                        replacement,
-                        Confidence::Likely,
-                    ));
-                }
+                let fixes: Vec<Fix> = picks
+                    .into_iter()
+                    .map(|(a, b, piece, empty)| {
+                        let (a, b) = (*a.get(&bounds), *b.get(&bounds));
+                        let replacement = if empty { "" } else { PIECES[piece] };
+                        Fix::new(a.min(b)..a.max(b), replacement, Confidence::Likely)
+                    })
+                    .collect();
                 let rule = ["one", "two", "three"][round % 3];
                 fast.apply_with(rule, fixes.clone(), true);
                 slow.apply_with(rule, fixes, false);
-                assert_eq!(fast.current(), slow.current());
-                assert_eq!(fast.edits(), slow.edits());
+                proptest::prop_assert_eq!(fast.current(), slow.current());
+                proptest::prop_assert_eq!(fast.edits(), slow.edits());
                 check(&fast);
             }
         }
     }
+
+    const PIECES: [&str; 8] = ["a", "b", " ", "\n", "\r\n", "\u{e9}", "\u{2019}", "xyz"];
 
     #[test]
     fn fix_undone_by_later_rule_disappears() {
