@@ -164,11 +164,22 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli) {
         Ok(code) => ExitCode::from(code),
+        // The reader of stdout went away (`fettle check | head`): nothing
+        // is wrong with the input, and there is no one left to tell.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_ERROR),
         Err(e) => {
             eprintln!("fettle: error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn options(common: &Common, action: Action) -> Result<Options> {

@@ -436,3 +436,33 @@ fn many_files_keep_their_order_on_two_threads() {
         assert!(!text.contains(" \n"), "{name} was not cleaned");
     }
 }
+
+/// `fettle check | head`: when the reader goes away, fettle stops quietly
+/// (no "Broken pipe" error message) with exit code 2, the output being
+/// incomplete.
+#[test]
+fn a_closed_stdout_stops_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    // Far more output than a pipe buffers, so fettle is still writing when
+    // the reader goes away.
+    for i in 0..3000 {
+        fs::write(dir.path().join(format!("{i:04}.txt")), "trailing  \r\n").unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fettle"))
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("0000.txt"), "{first}");
+    // The reader is dropped here: stdout is closed.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
+}
