@@ -1,11 +1,11 @@
 //! Time each stage and rule of the pipeline over a list of files, one thread:
-//! `cargo run --release --example stage_times -- FILE...` (repeats 5 times,
-//! keeps each rule's minimum). Mirrors `pipeline::clean_with_facts`.
+//! `cargo run --release --example stage_times -- FILE...` (7 rounds, keeps
+//! each step's minimum). The rule loop is the pipeline's own
+//! (`pipeline::clean_decoded_observed`); each step is the time since the
+//! previous one.
 use fettle::config::Config;
 use fettle::decode::{self, Sniffed};
-use fettle::edit::EditLog;
-use fettle::facts::TextFacts;
-use fettle::rule::{Context, Outcome, Shared};
+use fettle::pipeline::{self, Step};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -19,43 +19,27 @@ fn main() {
     for _ in 0..7 {
         let mut t: BTreeMap<String, Duration> = BTreeMap::new();
         for bytes in &files {
-            let now = Instant::now();
+            let mut last = Instant::now();
             let Sniffed::Text(decoded) = decode::decode_owned(bytes.clone(), None) else {
                 continue;
             };
-            *t.entry("0 decode".into()).or_default() += now.elapsed();
-            let now = Instant::now();
-            let mut facts = TextFacts::of(&decoded.text);
-            *t.entry("0 facts".into()).or_default() += now.elapsed();
-            let input_line_endings = fettle::decode::LineEndings::count_with(&decoded.text, &facts);
-            let mut log = EditLog::borrowed(&decoded.text);
-            let input_facts = facts;
-            let mut shared = Shared::default();
-            for (k, rule) in fettle::rules::all().enumerate() {
-                let now = Instant::now();
-                let mut out = Outcome::default();
-                let ctx = Context {
-                    config: &config,
-                    decoded: &decoded,
-                    log: &log,
-                    facts,
-                    input_facts,
-                    input_line_endings,
-                    shared: &shared,
-                };
-                rule.run(log.current(), &ctx, &mut out);
-                *t.entry(format!("{k:02} {}", rule.info().id)).or_default() += now.elapsed();
-                let now = Instant::now();
-                if !out.fixes.is_empty() {
-                    for fix in &out.fixes {
-                        facts = facts.union(TextFacts::of(&fix.replacement));
+            *t.entry("0 decode".into()).or_default() += last.elapsed();
+            last = Instant::now();
+            // Rules numbered in pipeline order, so that they print in it.
+            let mut k = 0;
+            let mut observe = |id: &'static str, step: Step| {
+                let key = match step {
+                    Step::Facts => "0 facts".to_string(),
+                    Step::Ran => {
+                        k += 1;
+                        format!("{k:02} {id}")
                     }
-                    log.apply(rule.info().id, out.fixes);
-                    shared = Shared::default();
-                }
-                *t.entry(format!("{k:02} {} apply", rule.info().id))
-                    .or_default() += now.elapsed();
-            }
+                    Step::Applied => format!("{k:02} {id} apply"),
+                };
+                *t.entry(key).or_default() += last.elapsed();
+                last = Instant::now();
+            };
+            pipeline::clean_decoded_observed(&decoded, &config, &mut observe);
         }
         for (k, v) in t {
             let e = best.entry(k).or_insert(v);

@@ -79,7 +79,8 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
     };
     let facts = TextFacts::of(&decoded.text);
     let line_endings = LineEndings::count_with(&decoded.text, &facts);
-    let (output, edits, findings) = clean_with_facts(&decoded, config, facts, line_endings);
+    let (output, edits, findings) =
+        clean_with_facts(&decoded, config, facts, line_endings, &mut |_, _| {});
     Processed::Text(Box::new(TextResult {
         line_endings,
         decoded,
@@ -91,17 +92,42 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
 
 /// Run the repair, normalize and validate rules on decoded text.
 pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, Vec<Finding>) {
-    let facts = TextFacts::of(&decoded.text);
-    let line_endings = LineEndings::count_with(&decoded.text, &facts);
-    clean_with_facts(decoded, config, facts, line_endings)
+    clean_decoded_observed(decoded, config, &mut |_, _| {})
 }
 
-/// [`clean_decoded`], given the facts and line endings of the decoded text.
+/// A point of the rule loop reached, for [`clean_decoded_observed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The decoded text's facts and line endings are known.
+    Facts,
+    /// The rule has run.
+    Ran,
+    /// The rule's findings are placed and its fixes applied.
+    Applied,
+}
+
+/// [`clean_decoded`], calling `observe` at each [`Step`] with the rule's id
+/// (`"facts"` for [`Step::Facts`]): `examples/stage_times.rs` times the
+/// steps through it.
+pub fn clean_decoded_observed(
+    decoded: &Decoded,
+    config: &Config,
+    observe: &mut dyn FnMut(&'static str, Step),
+) -> (String, Vec<Edit>, Vec<Finding>) {
+    let facts = TextFacts::of(&decoded.text);
+    let line_endings = LineEndings::count_with(&decoded.text, &facts);
+    observe("facts", Step::Facts);
+    clean_with_facts(decoded, config, facts, line_endings, observe)
+}
+
+/// [`clean_decoded_observed`], given the facts and line endings of the
+/// decoded text.
 fn clean_with_facts(
     decoded: &Decoded,
     config: &Config,
     mut facts: TextFacts,
     input_line_endings: LineEndings,
+    observe: &mut dyn FnMut(&'static str, Step),
 ) -> (String, Vec<Edit>, Vec<Finding>) {
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
@@ -122,6 +148,7 @@ fn clean_with_facts(
             shared: &shared,
         };
         rule.run(log.current(), &ctx, &mut out);
+        observe(rule.info().id, Step::Ran);
         if !out.findings.is_empty() {
             let mut starts: Vec<usize> = out.findings.iter().map(|f| f.start).collect();
             let mut ends: Vec<usize> = out.findings.iter().map(|f| f.end).collect();
@@ -149,6 +176,7 @@ fn clean_with_facts(
             log.apply(rule.info().id, out.fixes);
             shared = Shared::default();
         }
+        observe(rule.info().id, Step::Applied);
     }
     findings.sort_by_key(|f| (f.start, f.end));
     let (output, edits) = log.into_output();
