@@ -483,6 +483,9 @@ impl Printer for Tee<'_> {
     fn wants_texts(&self) -> bool {
         self.0.iter().any(|p| p.wants_texts())
     }
+    fn wants_edit_positions(&self) -> bool {
+        self.0.iter().any(|p| p.wants_edit_positions())
+    }
 }
 
 #[cfg(test)]

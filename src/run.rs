@@ -101,7 +101,10 @@ const WINDOW: usize = 256;
 /// as every earlier file has been printed. There is no barrier between
 /// groups of files, so the cores stay busy until the last file.
 pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Result<Summary> {
-    let wants_texts = printer.wants_texts();
+    let wants = Wants {
+        texts: printer.wants_texts(),
+        edit_positions: printer.wants_edit_positions(),
+    };
     let prior = if options.config.decode.corpus_prior && options.forced.is_none() {
         corpus_prior(&inputs, options)
     } else {
@@ -119,14 +122,9 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
             None,
             with_corpus.then(|| FileSummary::new(&path, display(&path), None, &options.config)),
         ),
-        Input::File(path) => process_file(
-            &path,
-            options,
-            prior.as_ref(),
-            &policy,
-            wants_texts,
-            with_corpus,
-        ),
+        Input::File(path) => {
+            process_file(&path, options, prior.as_ref(), &policy, wants, with_corpus)
+        }
     };
     let mut print = |(report, texts, file_summary): Processed1| -> Result<()> {
         summary.add(&report);
@@ -309,12 +307,21 @@ fn corpus_prior(inputs: &Inputs, options: &Options) -> Option<CorpusPrior> {
     prior
 }
 
+/// What the printer needs of each file besides its report.
+#[derive(Clone, Copy)]
+struct Wants {
+    /// The input and output texts.
+    texts: bool,
+    /// The line and column of each edit.
+    edit_positions: bool,
+}
+
 fn process_file(
     path: &Path,
     options: &Options,
     prior: Option<&CorpusPrior>,
     policy: &Policy,
-    wants_texts: bool,
+    wants: Wants,
     with_corpus: bool,
 ) -> Processed1 {
     let name = display(path);
@@ -341,13 +348,13 @@ fn process_file(
         s.ignore_file = markers.file;
         s
     });
-    let mut report = FileReport::from_processed(name, size, &processed);
+    let mut report = FileReport::from_processed(name, size, &mut processed, wants.edit_positions);
     if let Err(e) = act(path, &processed, &report, &options.action) {
         report.status = Status::Error;
         report.error = Some(format!("{e:#}"));
     }
     let texts = match processed {
-        Processed::Text(t) if wants_texts => Some((t.decoded.text, t.output)),
+        Processed::Text(t) if wants.texts => Some((t.decoded.text, t.output)),
         _ => None,
     };
     (report, texts, file_summary)

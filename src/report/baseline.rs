@@ -190,6 +190,9 @@ impl Printer for BaselinePrinter<'_> {
     fn wants_texts(&self) -> bool {
         self.inner.wants_texts()
     }
+    fn wants_edit_positions(&self) -> bool {
+        self.inner.wants_edit_positions()
+    }
 
     fn file(&mut self, r: &FileReport, texts: Option<&Texts>) -> io::Result<()> {
         if matches!(r.status, Status::Error | Status::Binary) {

@@ -29,6 +29,10 @@ impl<W: Write> Printer for DiffPrinter<W> {
     fn wants_texts(&self) -> bool {
         true
     }
+    /// The patch is made from the texts.
+    fn wants_edit_positions(&self) -> bool {
+        false
+    }
 
     fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()> {
         if let Some(t) = texts {

@@ -35,6 +35,11 @@ fn counts_text(counts: &BTreeMap<&'static str, usize>) -> String {
 }
 
 impl<W: Write> Printer for HumanPrinter<W> {
+    /// A file's line counts its edits by rule; findings have their own
+    /// positions.
+    fn wants_edit_positions(&self) -> bool {
+        false
+    }
     fn file(&mut self, r: &FileReport, _texts: Option<&Texts>) -> io::Result<()> {
         let out = &mut self.out;
         match r.status {
@@ -180,6 +185,9 @@ impl<W: Write> DetectPrinter<W> {
 }
 
 impl<W: Write> Printer for DetectPrinter<W> {
+    fn wants_edit_positions(&self) -> bool {
+        false
+    }
     fn file(&mut self, r: &FileReport, _texts: Option<&Texts>) -> io::Result<()> {
         let out = &mut self.out;
         match (&r.encoding, r.status) {
