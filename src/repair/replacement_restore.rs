@@ -1139,7 +1139,11 @@ mod tests {
             assert!(is_common_word(word_key(w)), "{w}");
         }
         for w in ["thee", "an", "b", "zz", "with"] {
-            assert_eq!(is_common_word(word_key(w)), COMMON_WORDS.contains(&w), "{w}");
+            assert_eq!(
+                is_common_word(word_key(w)),
+                COMMON_WORDS.contains(&w),
+                "{w}"
+            );
         }
     }
 
@@ -1158,7 +1162,12 @@ mod tests {
         // The 20,000-word limit falls inside a block: French after it does
         // not count.
         for pad in 0..70 {
-            let t = format!("{}{}{}", "x".repeat(pad), english.repeat(2000), french.repeat(9000));
+            let t = format!(
+                "{}{}{}",
+                "x".repeat(pad),
+                english.repeat(2000),
+                french.repeat(9000)
+            );
             assert_eq!(looks_english(&t), looks_english_slow(&t), "{pad}");
         }
         let long = format!("{} the a", "abc".repeat(50));
