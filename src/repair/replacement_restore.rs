@@ -204,21 +204,21 @@ fn looks_english(text: &str) -> bool {
         if let (0, Some(letters)) = (len, bytes.get(i..i + 64).and_then(ascii_letters)) {
             // A letter followed by a non-letter, within the block.
             let mut ends = letters & !(letters >> 1) & !(1 << 63);
+            if words + ends.count_ones() as usize >= 20_000 {
+                // The last words to count end in this block: one at a time.
+                while words < 20_000 && ends != 0 {
+                    let j = ends.trailing_zeros() as usize;
+                    ends &= ends - 1;
+                    words += 1;
+                    common += usize::from(common_word_ending_at(bytes, letters, i, j));
+                }
+                break 'scan;
+            }
+            words += ends.count_ones() as usize;
             while ends != 0 {
                 let j = ends.trailing_zeros() as usize;
                 ends &= ends - 1;
-                // No word runs into the block: no letter is before it.
-                let n = (letters << (63 - j)).leading_ones() as usize;
-                words += 1;
-                if n <= 4 {
-                    let k = bytes[i + j + 1 - n..=i + j]
-                        .iter()
-                        .fold(0u32, |k, &c| (k << 8) | u32::from(c | 0x20));
-                    common += usize::from(is_common_word(k));
-                }
-                if words == 20_000 {
-                    break 'scan;
-                }
+                common += usize::from(common_word_ending_at(bytes, letters, i, j));
             }
             // The word at the block's end, if any, is read from its start.
             let tail = letters.leading_ones() as usize;
@@ -267,6 +267,22 @@ fn looks_english(text: &str) -> bool {
         }
     }
     words >= 3 && common * 6 >= words
+}
+
+/// Is the word ending at byte `j` of the block at `i` (whose ASCII letters
+/// are `letters`, no word running into the block) a common word? Without a
+/// branch on its length, which is unpredictable.
+fn common_word_ending_at(bytes: &[u8], letters: u64, i: usize, j: usize) -> bool {
+    let n = (letters << (63 - j)).leading_ones();
+    let end = i + j + 1;
+    // The four bytes up to the word's end (the word and what is before it).
+    let last4 = match bytes.get(end.wrapping_sub(4)..end) {
+        Some(b) => u32::from_be_bytes(b.try_into().expect("4 bytes")),
+        None => bytes[..end].iter().fold(0, |k, &c| (k << 8) | u32::from(c)),
+    };
+    // Its `word_key` if it has at most four letters (`n` is at least 1).
+    let k = (last4 | 0x2020_2020) & (u32::MAX >> (32 - 8 * n.min(4)));
+    (n <= 4) & is_common_word(k)
 }
 
 /// A lowercase ASCII word of up to four letters, packed into a `u32`.
@@ -1041,6 +1057,22 @@ mod tests {
     /// `looks_english` as it was: byte by byte, with a linear search of the
     /// common words.
     fn looks_english_slow(text: &str) -> bool {
+        /// Is the word ending at byte `j` of the block at `i` (whose ASCII letters
+        /// are `letters`, no word running into the block) a common word? Without a
+        /// branch on its length, which is unpredictable.
+        fn common_word_ending_at(bytes: &[u8], letters: u64, i: usize, j: usize) -> bool {
+            let n = (letters << (63 - j)).leading_ones();
+            let end = i + j + 1;
+            // The four bytes up to the word's end (the word and what is before it).
+            let last4 = match bytes.get(end.wrapping_sub(4)..end) {
+                Some(b) => u32::from_be_bytes(b.try_into().expect("4 bytes")),
+                None => bytes[..end].iter().fold(0, |k, &c| (k << 8) | u32::from(c)),
+            };
+            // Its `word_key` if it has at most four letters (`n` is at least 1).
+            let k = (last4 | 0x2020_2020) & (u32::MAX >> (32 - 8 * n.min(4)));
+            (n <= 4) & is_common_word(k)
+        }
+
         /// A lowercase ASCII word of up to four letters, packed into a `u32`.
         const fn key(w: &str) -> u32 {
             let b = w.as_bytes();
