@@ -1057,22 +1057,6 @@ mod tests {
     /// `looks_english` as it was: byte by byte, with a linear search of the
     /// common words.
     fn looks_english_slow(text: &str) -> bool {
-        /// Is the word ending at byte `j` of the block at `i` (whose ASCII letters
-        /// are `letters`, no word running into the block) a common word? Without a
-        /// branch on its length, which is unpredictable.
-        fn common_word_ending_at(bytes: &[u8], letters: u64, i: usize, j: usize) -> bool {
-            let n = (letters << (63 - j)).leading_ones();
-            let end = i + j + 1;
-            // The four bytes up to the word's end (the word and what is before it).
-            let last4 = match bytes.get(end.wrapping_sub(4)..end) {
-                Some(b) => u32::from_be_bytes(b.try_into().expect("4 bytes")),
-                None => bytes[..end].iter().fold(0, |k, &c| (k << 8) | u32::from(c)),
-            };
-            // Its `word_key` if it has at most four letters (`n` is at least 1).
-            let k = (last4 | 0x2020_2020) & (u32::MAX >> (32 - 8 * n.min(4)));
-            (n <= 4) & is_common_word(k)
-        }
-
         /// A lowercase ASCII word of up to four letters, packed into a `u32`.
         const fn key(w: &str) -> u32 {
             let b = w.as_bytes();
