@@ -240,36 +240,80 @@ fn fix_words(
     let mut tentative = Vec::new();
     let mut counts = [0usize; Page::ALL.len()];
     let mut pool = Pool::default();
-    // A word's repair depends only on its text: repeated words (`â€™s`,
-    // `Ã¢â‚¬Å“I`) are worked out once, in offsets from the word's start
-    // (kept in `found`).
-    let mut found: Vec<Found> = Vec::with_capacity(words.len());
-    let mut seen: FxHashMap<&str, Option<WordFix>> =
-        FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
-    for &(start, end, pages) in words {
-        let w = seen
-            .entry(&text[start..end])
-            .or_insert_with(|| fix_word(&text[start..end], pages, order, &mut pool, &mut found));
-        if let Some(w) = w {
-            let moved = found[w.fixes.clone()].iter().map(|f| {
-                let mut buf = [0; 4];
-                let c: &str = f.c.encode_utf8(&mut buf);
-                Fix::new(f.start + start..f.end + start, c, f.confidence)
-            });
-            if w.tentative {
-                tentative.extend(moved);
-            } else {
-                fixes.extend(moved);
-                for (i, count) in counts.iter_mut().enumerate() {
-                    *count += usize::from(w.votes & (1 << i) != 0);
+    MEMOS.with_borrow_mut(|memos| {
+        let memo = Memo::for_order(memos, order);
+        for &(start, end, pages) in words {
+            let word = &text[start..end];
+            let w = match memo.seen.get(word) {
+                Some(w) => w,
+                None => {
+                    let w = fix_word(word, pages, order, &mut pool, &mut memo.found);
+                    memo.seen.entry(word.into()).or_insert(w)
+                }
+            };
+            if let Some(w) = w {
+                let moved = memo.found[w.fixes.clone()].iter().map(|f| {
+                    let mut buf = [0; 4];
+                    let c: &str = f.c.encode_utf8(&mut buf);
+                    Fix::new(f.start + start..f.end + start, c, f.confidence)
+                });
+                if w.tentative {
+                    tentative.extend(moved);
+                } else {
+                    fixes.extend(moved);
+                    for (i, count) in counts.iter_mut().enumerate() {
+                        *count += usize::from(w.votes & (1 << i) != 0);
+                    }
                 }
             }
         }
-    }
+    });
     if fixes.len() >= 2 {
         fixes.append(&mut tentative);
     }
     (fixes, counts)
+}
+
+thread_local! {
+    /// The repairs worked out on this thread, one memo per order of pages.
+    static MEMOS: std::cell::RefCell<Vec<Memo>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A word's repair depends only on its text and the order the pages are
+/// tried in: repeated words (`â€™s`, `Ã¢â‚¬Å“I`), within a text and from
+/// text to text, are worked out once. The fixes are kept in offsets from
+/// the word's start.
+struct Memo {
+    order: Vec<Page>,
+    seen: FxHashMap<Box<str>, Option<WordFix>>,
+    /// The changes the `WordFix`es of `seen` point into.
+    found: Vec<Found>,
+}
+
+impl Memo {
+    /// Words kept at most; the memo starts afresh beyond (bounds its memory).
+    const MAX_WORDS: usize = 1 << 16;
+
+    /// The memo of `order`, made empty if it grew too large.
+    fn for_order<'a>(memos: &'a mut Vec<Memo>, order: &[Page]) -> &'a mut Memo {
+        let i = match memos.iter().position(|m| m.order == order) {
+            Some(i) => i,
+            None => {
+                memos.push(Memo {
+                    order: order.to_vec(),
+                    seen: FxHashMap::default(),
+                    found: Vec::new(),
+                });
+                memos.len() - 1
+            }
+        };
+        let memo = &mut memos[i];
+        if memo.seen.len() >= Self::MAX_WORDS {
+            memo.seen.clear();
+            memo.found.clear();
+        }
+        memo
+    }
 }
 
 /// Vectors of pieces, reused from word to word instead of allocated anew.
@@ -933,6 +977,52 @@ mod tests {
             assert_eq!(words(&text).len(), 1, "{at}");
         }
         assert!(words("na\u{ef}ve don\u{2019}t, \u{201c}yes\u{201d}").is_empty());
+    }
+
+    /// `fix_words` with a cold memo (a fresh thread), as a list of
+    /// comparable tuples.
+    fn fix_words_cold(text: &str, order: &[Page]) -> (Vec<(Range<usize>, String)>, Vec<usize>) {
+        std::thread::scope(|s| s.spawn(|| fix_words_here(text, order)).join().unwrap())
+    }
+
+    fn fix_words_here(text: &str, order: &[Page]) -> (Vec<(Range<usize>, String)>, Vec<usize>) {
+        let (fixes, counts) = fix_words(text, &words(text), order);
+        let fixes = fixes
+            .into_iter()
+            .map(|f| (f.range, format!("{} {:?}", f.replacement, f.confidence)))
+            .collect();
+        (fixes, counts.to_vec())
+    }
+
+    #[test]
+    fn memo_changes_nothing() {
+        let texts = [
+            "Kingâ€™s donâ€™t â€œyesâ€? rÃ©gime",
+            "donâ€™t rÃ©gime Ã¢â‚¬Å“I Ð¿Ñ€Ð¸Ð²ÐµÑ‚ Kingâ€™s",
+            "Ð¿Ñ€Ð¸Ð²ÐµÑ‚ Ð¼Ð¸Ñ€ rÃ©gime",
+        ];
+        let mut cyrillic_first = Page::ALL.to_vec();
+        cyrillic_first.retain(|p| *p != Page::Windows1251);
+        cyrillic_first.insert(0, Page::Windows1251);
+        let orders = [Page::ALL.to_vec(), cyrillic_first];
+        // One thread, its memo warmed by every text and order in turn.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                for _ in 0..2 {
+                    for text in texts {
+                        for order in &orders {
+                            assert_eq!(
+                                fix_words_here(text, order),
+                                fix_words_cold(text, order),
+                                "{text} {order:?}"
+                            );
+                        }
+                    }
+                }
+            })
+            .join()
+            .unwrap()
+        });
     }
 
     proptest! {

@@ -188,44 +188,6 @@ fn restore_to_fixpoint(
 /// dash. Judged by the share of very common English words among the first
 /// 20,000 (runs of letters).
 fn looks_english(text: &str) -> bool {
-    /// A lowercase ASCII word of up to four letters, packed into a `u32`.
-    const fn key(w: &str) -> u32 {
-        let b = w.as_bytes();
-        let mut k = 0u32;
-        let mut i = 0;
-        while i < b.len() {
-            k = (k << 8) | b[i] as u32;
-            i += 1;
-        }
-        k
-    }
-    /// Sorted (the order does not matter to the lookup).
-    const COMMON: [u32; 32] = {
-        let words = [
-            "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i",
-            "you", "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on",
-            "as", "my", "me", "this", "they", "we", "so",
-        ];
-        let mut keys = [0u32; 32];
-        let mut i = 0;
-        while i < words.len() {
-            keys[i] = key(words[i]);
-            i += 1;
-        }
-        // Insertion sort (const).
-        let mut i = 1;
-        while i < keys.len() {
-            let mut j = i;
-            while j > 0 && keys[j - 1] > keys[j] {
-                let t = keys[j];
-                keys[j] = keys[j - 1];
-                keys[j - 1] = t;
-                j -= 1;
-            }
-            i += 1;
-        }
-        keys
-    };
     let mut words = 0usize;
     let mut common = 0usize;
     // The current word: its length in bytes and, while it is ASCII and at
@@ -235,7 +197,36 @@ fn looks_english(text: &str) -> bool {
     let mut ascii = true;
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i <= bytes.len() {
+    'scan: while i <= bytes.len() {
+        // Sixty-four ASCII bytes at a time between words: the words that end
+        // in them are found in a bit mask of their letters (one pass over
+        // the bytes, where byte by byte most time went to the branches).
+        if let (0, Some(letters)) = (len, bytes.get(i..i + 64).and_then(ascii_letters)) {
+            // A letter followed by a non-letter, within the block.
+            let mut ends = letters & !(letters >> 1) & !(1 << 63);
+            if words + ends.count_ones() as usize >= 20_000 {
+                // The last words to count end in this block: one at a time.
+                while words < 20_000 && ends != 0 {
+                    let j = ends.trailing_zeros() as usize;
+                    ends &= ends - 1;
+                    words += 1;
+                    common += usize::from(common_word_ending_at(bytes, letters, i, j));
+                }
+                break 'scan;
+            }
+            words += ends.count_ones() as usize;
+            while ends != 0 {
+                let j = ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                common += usize::from(common_word_ending_at(bytes, letters, i, j));
+            }
+            // The word at the block's end, if any, is read from its start.
+            let tail = letters.leading_ones() as usize;
+            if tail < 64 {
+                i += 64 - tail;
+                continue;
+            }
+        }
         let b = bytes.get(i).copied().unwrap_or(b' ');
         let letter = if b < 0x80 {
             if b.is_ascii_alphabetic() {
@@ -266,9 +257,7 @@ fn looks_english(text: &str) -> bool {
             ascii = false;
         } else if len > 0 {
             words += 1;
-            // All 32 keys compared at once (vector compares): faster than
-            // a binary search's unpredictable branches.
-            if ascii && len <= 4 && COMMON.iter().fold(false, |any, &c| any | (c == k)) {
+            if ascii && len <= 4 && is_common_word(k) {
                 common += 1;
             }
             if words == 20_000 {
@@ -278,6 +267,88 @@ fn looks_english(text: &str) -> bool {
         }
     }
     words >= 3 && common * 6 >= words
+}
+
+/// Is the word ending at byte `j` of the block at `i` (whose ASCII letters
+/// are `letters`, no word running into the block) a common word? Without a
+/// branch on its length, which is unpredictable.
+fn common_word_ending_at(bytes: &[u8], letters: u64, i: usize, j: usize) -> bool {
+    let n = (letters << (63 - j)).leading_ones();
+    let end = i + j + 1;
+    // The four bytes up to the word's end (the word and what is before it).
+    let last4 = match bytes.get(end.wrapping_sub(4)..end) {
+        Some(b) => u32::from_be_bytes(b.try_into().expect("4 bytes")),
+        None => bytes[..end].iter().fold(0, |k, &c| (k << 8) | u32::from(c)),
+    };
+    // Its `word_key` if it has at most four letters (`n` is at least 1).
+    let k = (last4 | 0x2020_2020) & (u32::MAX >> (32 - 8 * n.min(4)));
+    (n <= 4) & is_common_word(k)
+}
+
+/// A lowercase ASCII word of up to four letters, packed into a `u32`.
+const fn word_key(w: &str) -> u32 {
+    let b = w.as_bytes();
+    let mut k = 0u32;
+    let mut i = 0;
+    while i < b.len() {
+        k = (k << 8) | b[i] as u32;
+        i += 1;
+    }
+    k
+}
+
+/// The very common English words `looks_english` counts.
+const COMMON_WORDS: [&str; 32] = [
+    "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i", "you", "his",
+    "her", "for", "with", "not", "but", "be", "had", "have", "at", "on", "as", "my", "me", "this",
+    "they", "we", "so",
+];
+
+/// Where a key goes in `COMMON_SLOTS`: the multiplier sends each common word
+/// to a slot of its own (a perfect hash, checked when the table is built).
+const fn common_slot(k: u32) -> usize {
+    (k.wrapping_mul(0x1610_e359) >> 26) as usize
+}
+
+/// The keys of `COMMON_WORDS`, each in its `common_slot`; 0 (no word's key)
+/// elsewhere.
+const COMMON_SLOTS: [u32; 64] = {
+    let mut slots = [0u32; 64];
+    let mut i = 0;
+    while i < COMMON_WORDS.len() {
+        let k = word_key(COMMON_WORDS[i]);
+        assert!(slots[common_slot(k)] == 0, "two common words share a slot");
+        slots[common_slot(k)] = k;
+        i += 1;
+    }
+    slots
+};
+
+/// Is `k` the `word_key` of one of `COMMON_WORDS`? (`k` is not 0.)
+fn is_common_word(k: u32) -> bool {
+    COMMON_SLOTS[common_slot(k)] == k
+}
+
+/// The ASCII letters of a block of 64 bytes as a bit mask (bit `j` for byte
+/// `j`); `None` if the block holds a byte outside ASCII.
+fn ascii_letters(block: &[u8]) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut any = 0u64;
+    let mut letters = 0u64;
+    for (n, chunk) in block.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        any |= x;
+        // Per byte (each below 0x80 when the block is used, so no carry
+        // crosses bytes): the high bit is set from 'a' on, and from '{' on;
+        // ASCII letters are those in between once lowercased.
+        let lower = x | (0x20 * ONES);
+        let letter =
+            lower.wrapping_add(0x1F * ONES) & !lower.wrapping_add(0x05 * ONES) & (0x80 * ONES);
+        // Gather the eight high bits into a byte, byte 0 to bit 0.
+        let bits = ((letter >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) & 0xFF;
+        letters |= bits << (8 * n);
+    }
+    (any & (0x80 * ONES) == 0).then_some(letters)
 }
 
 /// Paragraph spans: blocks between blank lines of hard-wrapped lines (every
@@ -975,5 +1046,159 @@ fn candidates(text: &str, at: usize, english: &dyn Fn() -> bool, out: &mut Vec<C
     }
     if !run_before && !run_after && pl && p.is_some_and(|c| !c.is_ascii_digit()) && n == Some('.') {
         out.push(cand('…', -1.0, Neutral));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `looks_english` as it was: byte by byte, with a linear search of the
+    /// common words.
+    fn looks_english_slow(text: &str) -> bool {
+        /// A lowercase ASCII word of up to four letters, packed into a `u32`.
+        const fn key(w: &str) -> u32 {
+            let b = w.as_bytes();
+            let mut k = 0u32;
+            let mut i = 0;
+            while i < b.len() {
+                k = (k << 8) | b[i] as u32;
+                i += 1;
+            }
+            k
+        }
+        /// Sorted (the order does not matter to the lookup).
+        const COMMON: [u32; 32] = {
+            let words = [
+                "the", "and", "of", "to", "a", "in", "is", "was", "he", "she", "it", "that", "i",
+                "you", "his", "her", "for", "with", "not", "but", "be", "had", "have", "at", "on",
+                "as", "my", "me", "this", "they", "we", "so",
+            ];
+            let mut keys = [0u32; 32];
+            let mut i = 0;
+            while i < words.len() {
+                keys[i] = key(words[i]);
+                i += 1;
+            }
+            // Insertion sort (const).
+            let mut i = 1;
+            while i < keys.len() {
+                let mut j = i;
+                while j > 0 && keys[j - 1] > keys[j] {
+                    let t = keys[j];
+                    keys[j] = keys[j - 1];
+                    keys[j - 1] = t;
+                    j -= 1;
+                }
+                i += 1;
+            }
+            keys
+        };
+        let mut words = 0usize;
+        let mut common = 0usize;
+        // The current word: its length in bytes and, while it is ASCII and at
+        // most four letters long, its lowercase key.
+        let mut len = 0usize;
+        let mut k = 0u32;
+        let mut ascii = true;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i <= bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(b' ');
+            let letter = if b < 0x80 {
+                if b.is_ascii_alphabetic() {
+                    // The whole run of ASCII letters at once. The key matters
+                    // only for a word of one run of at most four letters.
+                    let start = i;
+                    i += 1;
+                    while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                        i += 1;
+                    }
+                    len += i - start;
+                    if i - start <= 4 {
+                        for &c in &bytes[start..i] {
+                            k = (k << 8) | u32::from(c | 0x20);
+                        }
+                    }
+                    continue;
+                }
+                i += 1;
+                false
+            } else {
+                let c = text[i..].chars().next().expect("a character");
+                i += c.len_utf8();
+                c.is_alphabetic()
+            };
+            if letter {
+                len += 2;
+                ascii = false;
+            } else if len > 0 {
+                words += 1;
+                // All 32 keys compared at once (vector compares): faster than
+                // a binary search's unpredictable branches.
+                if ascii && len <= 4 && COMMON.iter().fold(false, |any, &c| any | (c == k)) {
+                    common += 1;
+                }
+                if words == 20_000 {
+                    break;
+                }
+                (len, k, ascii) = (0, 0, true);
+            }
+        }
+        words >= 3 && common * 6 >= words
+    }
+
+    #[test]
+    fn common_words_are_found() {
+        for w in COMMON_WORDS {
+            assert!(is_common_word(word_key(w)), "{w}");
+        }
+        for w in ["thee", "an", "b", "zz", "with"] {
+            assert_eq!(
+                is_common_word(word_key(w)),
+                COMMON_WORDS.contains(&w),
+                "{w}"
+            );
+        }
+    }
+
+    #[test]
+    fn looks_english_examples() {
+        let english = "The cat sat on the mat, and it was happy. ";
+        let french = "Le chat \u{e9}tait assis sur le tapis, heureux. ";
+        for text in [english, french] {
+            for n in [0, 1, 2, 3, 10, 600, 3000] {
+                let t = text.repeat(n);
+                assert_eq!(looks_english(&t), looks_english_slow(&t), "{n}");
+            }
+        }
+        assert!(looks_english(&english.repeat(10)));
+        assert!(!looks_english(&french.repeat(10)));
+        // The 20,000-word limit falls inside a block: French after it does
+        // not count.
+        for pad in 0..70 {
+            let t = format!(
+                "{}{}{}",
+                "x".repeat(pad),
+                english.repeat(2000),
+                french.repeat(9000)
+            );
+            assert_eq!(looks_english(&t), looks_english_slow(&t), "{pad}");
+        }
+        let long = format!("{} the a", "abc".repeat(50));
+        assert_eq!(looks_english(&long), looks_english_slow(&long));
+    }
+
+    proptest! {
+        #[test]
+        fn looks_english_agrees(parts in proptest::collection::vec(prop_oneof![
+            4 => proptest::sample::select(vec!["the", "The", "a", "of", "SO", "thee", "abcdefgh", "x"]),
+            4 => proptest::sample::select(vec![" ", ", ", ".\n", "-", "'", "  "]),
+            1 => proptest::sample::select(vec!["\u{e9}", "\u{2019}", "\u{fffd}", "\u{416}", "7"]),
+        ], 0..200)) {
+            let text: String = parts.concat();
+            prop_assert_eq!(looks_english(&text), looks_english_slow(&text));
+        }
     }
 }
