@@ -9,6 +9,12 @@
 //! ```
 //!
 //! Criterion prints MiB/s for every benchmark (`thrpt`).
+//!
+//! Criterion runs each input many times on one thread, and `mojibake`
+//! remembers the words it has repaired on a thread (see `fix_words`): after
+//! the first iteration its figures, and the pipeline's on mojibake, are for
+//! words seen before. `bench/run.sh` (fresh processes) and
+//! `examples/eval.rs` (a fresh thread per round) time it cold.
 
 #[path = "support/corpus.rs"]
 mod corpus;
