@@ -244,20 +244,25 @@ fn decode_cow(
 /// `bytes` as a string if they are valid UTF-8, else the bytes back with the
 /// length of their valid prefix.
 ///
-/// Checked with simdutf8, several times faster than `std` on non-ASCII text,
-/// and with the same answer (its `compat` flavour stops at the first error
-/// and says where, as `std` does).
+/// Checked with simdutf8, twice as fast as `std` over the damaged corpus
+/// (more on non-ASCII text), with the same answer: its `compat` flavour
+/// stops at the first error and says where, as `std` does.
 fn utf8_string(bytes: Cow<[u8]>) -> Result<String, (Cow<[u8]>, usize)> {
-    match simdutf8::compat::from_utf8(&bytes) {
-        Ok(text) if matches!(bytes, Cow::Borrowed(_)) => Ok(text.to_owned()),
-        Ok(_) => {
-            let Cow::Owned(v) = bytes else { unreachable!() };
-            // SAFETY: simdutf8 has just found `v` valid UTF-8; checking it
-            // again with `String::from_utf8` would double the cost of
-            // decoding a UTF-8 file.
-            Ok(unsafe { String::from_utf8_unchecked(v) })
-        }
-        Err(e) => Err((bytes, e.valid_up_to())),
+    match bytes {
+        Cow::Borrowed(b) => match simdutf8::compat::from_utf8(b) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(e) => Err((Cow::Borrowed(b), e.valid_up_to())),
+        },
+        Cow::Owned(v) => match simdutf8::compat::from_utf8(&v) {
+            // SAFETY: simdutf8 has just found `v` valid UTF-8. Checking it
+            // again with `String::from_utf8` would cost more than simdutf8
+            // did (std: 6 ms over the damaged corpus, simdutf8: 3 ms).
+            Ok(_) => Ok(unsafe { String::from_utf8_unchecked(v) }),
+            Err(e) => {
+                let valid_up_to = e.valid_up_to();
+                Err((Cow::Owned(v), valid_up_to))
+            }
+        },
     }
 }
 
