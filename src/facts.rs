@@ -33,83 +33,110 @@ pub struct TextFacts {
     pub maybe_unnormalized: bool,
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+/// Bit `k` set: byte `k` of `block` may set a fact — a byte below 0x20
+/// (controls, CR, and the harmless tab and LF, which are rare enough not to
+/// be worth excluding), DEL, or the lead byte of a character that may be
+/// special (0xC2: U+0080..U+00BF, and 0xCC on: U+0300 and up). Continuation
+/// bytes and the leads 0xC3..0xCB (U+00C0..U+02FF, which set no fact but
+/// `non_ascii`) are not marked, so each marked byte starts a character.
+/// Every byte is also OR-ed into `high`, for `non_ascii`.
+///
+/// Written as plain loops over a fixed 32-byte block that the compiler turns
+/// into vector compares; the marks are gathered into a bit mask eight bytes
+/// at a time by one multiplication.
+#[inline(always)]
+fn special_mask(block: &[u8; 32], high: &mut [u8; 32]) -> u32 {
+    let mut flags = [0u8; 32];
+    for ((flag, &c), h) in flags.iter_mut().zip(block).zip(high.iter_mut()) {
+        // Below 0x20 or from 0xCC on: one unsigned compare once 0x20 is
+        // moved to zero.
+        let special = (c.wrapping_sub(0x20) >= 0xcc - 0x20) | (c == 0x7f) | (c == 0xc2);
+        *flag = if special { 0x80 } else { 0 };
+        *h |= c;
+    }
+    if flags.iter().fold(0, |a, &f| a | f) == 0 {
+        return 0;
+    }
+    let mut mask = 0u32;
+    for (q, word) in flags.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        // Moves bit 7 of byte j to bit 56 + j; no two partial products
+        // overlap, so nothing carries.
+        mask |= ((w.wrapping_mul(0x0002_0408_1020_4081) >> 56) as u32) << (q * 8);
+    }
+    mask
+}
 
 impl TextFacts {
     /// Scan `text` once.
+    ///
+    /// Thirty-two bytes at a time: a vector test marks the bytes that may set
+    /// a fact ([`special_mask`]), and only those are looked at, one character
+    /// each. Most of a text is plain ASCII, and most of the rest is Latin
+    /// letters, which set no fact.
     pub fn of(text: &str) -> Self {
         let b = text.as_bytes();
         let mut f = TextFacts::default();
-        let mut i = 0;
-        while i < b.len() {
-            // Thirty-two printable ASCII bytes at a time, in a form the
-            // compiler turns into vector compares: most of a text is plain
-            // ASCII between line ends.
-            if let Some(block) = b.get(i..i + 32) {
-                if !block
-                    .iter()
-                    .fold(false, |any, &c| any | !(0x20..0x7f).contains(&c))
-                {
-                    i += 32;
-                    continue;
-                }
+        let mut high = [0u8; 32];
+        let mut blocks = b.chunks_exact(32);
+        let mut at = 0;
+        for block in &mut blocks {
+            let block = block.try_into().expect("32 bytes");
+            let mut marks = special_mask(block, &mut high);
+            while marks != 0 {
+                f.note(b, at + marks.trailing_zeros() as usize);
+                marks &= marks - 1;
             }
-            // Eight printable ASCII bytes at a time: no byte >= 0x80, < 0x20
-            // or == 0x7F (the usual bit tricks). Otherwise the scan jumps to
-            // the first byte flagged: the lowest flag is exact (the borrows
-            // that cause false alarms only run upwards), so the bytes before
-            // it are printable ASCII. A line ending or a non-ASCII character
-            // then costs one step of the byte-by-byte path below, not eight.
-            if let Some(word) = b.get(i..i + 8) {
-                let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-                let below_space = w.wrapping_sub(0x20 * LO) & !w;
-                let del = (w ^ (0x7f * LO)).wrapping_sub(LO) & !(w ^ (0x7f * LO));
-                let flags = (w | below_space | del) & HI;
-                if flags == 0 {
-                    i += 8;
-                    continue;
-                }
-                i += flags.trailing_zeros() as usize / 8;
-            }
-            let c = b[i];
-            if c < 0x80 {
-                match c {
-                    b'\r' => f.cr = true,
-                    b'\t' | b'\n' => {}
-                    0..=0x1f | 0x7f => f.controls = true,
-                    _ => {}
-                }
-                i += 1;
-                continue;
-            }
-            f.non_ascii = true;
-            let (b1, b2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
-            match (c, b1, b2) {
-                (0xc2, Some(0x85), _) => {
-                    f.unicode_newlines = true;
-                    f.c1_controls = true;
-                }
-                (0xc2, Some(0x80..=0x9f), _) => f.c1_controls = true,
-                (0xc2, Some(0xa0), _) => f.nbsp = true,
-                (0xc2, Some(0xad), _) => f.invisible = true,
-                // U+0080..U+02FF: NFC, combining class 0.
-                (0xc2..=0xcb, _, _) => {}
-                (0xe2, Some(0x80), Some(0x8b..=0x8f)) => f.invisible = true,
-                (0xe2, Some(0x80), Some(0xa8 | 0xa9)) => f.unicode_newlines = true,
-                (0xe2, Some(0x81), Some(0xa0)) => f.invisible = true,
-                (0xe2, Some(0x80), Some(0x82..=0xbf)) | (0xe2, Some(0x81), Some(0x80..=0xaf)) => {}
-                (0xef, Some(0xbb), Some(0xbf)) => f.invisible = true,
-                (0xef, Some(0xbf), Some(0xbd)) => f.replacement = true,
-                _ => f.maybe_unnormalized = true,
-            }
-            i += match c {
-                0xc0..=0xdf => 2,
-                0xe0..=0xef => 3,
-                _ => 4,
-            };
+            at += 32;
         }
+        let rest = blocks.remainder();
+        if !rest.is_empty() {
+            // Padded with spaces, which are never marked.
+            let mut block = [b' '; 32];
+            block[..rest.len()].copy_from_slice(rest);
+            let mut marks = special_mask(&block, &mut high);
+            while marks != 0 {
+                f.note(b, at + marks.trailing_zeros() as usize);
+                marks &= marks - 1;
+            }
+        }
+        f.non_ascii = high.iter().fold(0, |a, &h| a | h) >= 0x80;
         f
+    }
+
+    /// The facts the character starting at `b[i]` sets (for a byte that
+    /// [`special_mask`] marked).
+    #[inline(always)]
+    fn note(&mut self, b: &[u8], i: usize) {
+        let f = self;
+        let c = b[i];
+        if c < 0x80 {
+            match c {
+                b'\r' => f.cr = true,
+                b'\t' | b'\n' => {}
+                _ => f.controls = true,
+            }
+            return;
+        }
+        let (b1, b2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+        match (c, b1, b2) {
+            (0xc2, Some(0x85), _) => {
+                f.unicode_newlines = true;
+                f.c1_controls = true;
+            }
+            (0xc2, Some(0x80..=0x9f), _) => f.c1_controls = true,
+            (0xc2, Some(0xa0), _) => f.nbsp = true,
+            (0xc2, Some(0xad), _) => f.invisible = true,
+            // U+0080..U+02FF: NFC, combining class 0.
+            (0xc2..=0xcb, _, _) => {}
+            (0xe2, Some(0x80), Some(0x8b..=0x8f)) => f.invisible = true,
+            (0xe2, Some(0x80), Some(0xa8 | 0xa9)) => f.unicode_newlines = true,
+            (0xe2, Some(0x81), Some(0xa0)) => f.invisible = true,
+            (0xe2, Some(0x80), Some(0x82..=0xbf)) | (0xe2, Some(0x81), Some(0x80..=0xaf)) => {}
+            (0xef, Some(0xbb), Some(0xbf)) => f.invisible = true,
+            (0xef, Some(0xbf), Some(0xbd)) => f.replacement = true,
+            _ => f.maybe_unnormalized = true,
+        }
     }
 
     /// Both texts' facts: what a text may contain after `other` was put in.
@@ -177,7 +204,8 @@ mod tests {
     #[test]
     fn one_special_anywhere_in_a_long_line() {
         for special in [
-            "\r", "\x01", "\x7f", "\u{85}", "\u{a0}", "\u{200b}", "\u{fffd}", "\u{301}", "\u{e9}",
+            "\r", "\n", "\t", "\x01", "\x1f", "\x7f", "\u{85}", "\u{bf}", "\u{c0}", "\u{2ff}",
+            "\u{300}", "\u{a0}", "\u{200b}", "\u{fffd}", "\u{301}", "\u{e9}",
         ] {
             for at in 0..80 {
                 let text = format!("{}{special}{}", "x".repeat(at), "y".repeat(80 - at));
@@ -206,9 +234,10 @@ mod tests {
             1 => proptest::char::range('\0', '\u{7f}'),
             1 => proptest::sample::select(vec!['\u{80}', '\u{85}', '\u{9f}', '\u{a0}', '\u{ad}', '\u{e9}', '\u{2000}', '\u{2019}',
                 '\u{200b}', '\u{200d}', '\u{200f}', '\u{2028}', '\u{2060}', '\u{2070}', '\u{feff}',
-                '\u{fffd}', '\u{301}', '\u{1f600}', '\u{4e2d}']),
+                '\u{fffd}', '\u{301}', '\u{1f600}', '\u{4e2d}', '\u{bf}', '\u{c0}', '\u{2ff}',
+                '\u{300}', '\u{7ff}', '\u{2001}', '\u{206f}', '\u{2070}', '\u{ffff}']),
             1 => any::<char>(),
-        ], 0..64)) {
+        ], 0..100)) {
             let text: String = chars.into_iter().collect();
             prop_assert_eq!(TextFacts::of(&text), slow(&text));
         }

@@ -43,28 +43,15 @@ pub const WINDOW: usize = 64 * 1024;
 pub const WINDOW_MIN: usize = 16 * 1024;
 pub const WINDOW_EVIDENCE: usize = 4096;
 
-/// How many bytes are at or above 0x80, eight at a time.
+/// How many bytes are at or above 0x80.
 pub fn count_non_ascii(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut n = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        n += (w & 0x8080_8080_8080_8080).count_ones() as usize;
-    }
-    n + chunks.remainder().iter().filter(|&&b| b >= 0x80).count()
+    super::count_bytes(bytes, |b| b >= 0x80)
 }
 
 /// How many bytes are at or above 0xC0 (lead bytes of multi-byte UTF-8
-/// sequences), eight at a time: bits 7 and 6 both set, found by moving bit 6
-/// of every byte onto its bit 7.
+/// sequences).
 pub fn count_lead_bytes(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut n = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        n += (w & (w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
-    }
-    n + chunks.remainder().iter().filter(|&&b| b >= 0xC0).count()
+    super::count_bytes(bytes, |b| b >= 0xc0)
 }
 
 /// The end of the detection window for bytes whose first non-ASCII byte is
@@ -134,21 +121,24 @@ impl Guess {
 
 /// Decide the encoding of BOM-less, non-binary bytes.
 pub fn detect(bytes: &[u8]) -> Guess {
-    let Some(first) = next_non_ascii(bytes, 0) else {
-        if has_iso2022_escapes(bytes) {
-            return Guess::certain(ISO_2022_JP, Method::Escape);
-        }
-        return Guess::certain(UTF_8, Method::Utf8);
-    };
-    if std::str::from_utf8(&bytes[first..]).is_ok() {
-        return Guess::certain(UTF_8, Method::Utf8);
+    match simdutf8::compat::from_utf8(bytes) {
+        Ok(_) if is_iso2022_jp(bytes) => Guess::certain(ISO_2022_JP, Method::Escape),
+        Ok(_) => Guess::certain(UTF_8, Method::Utf8),
+        Err(e) => detect_invalid(bytes, e.valid_up_to()),
     }
+}
+
+/// [`detect`] for bytes that are not valid UTF-8, whose first `valid_up_to`
+/// bytes are.
+pub fn detect_invalid(bytes: &[u8], valid_up_to: usize) -> Guess {
+    let first = next_non_ascii(bytes, 0).expect("invalid UTF-8 is not ASCII");
     let mixed = Guess {
         confidence: Confidence::Likely,
         score: 0.9,
         ..Guess::certain(UTF_8, Method::Utf8Mixed)
     };
-    let (valid_multibyte, invalid) = utf8_counts(bytes);
+    let (valid_multibyte, invalid) = utf8_counts(&bytes[valid_up_to..]);
+    let valid_multibyte = valid_multibyte + count_lead_bytes(&bytes[..valid_up_to]);
     if valid_multibyte >= 4 && valid_multibyte >= 2 * invalid {
         return mixed;
     }
@@ -157,11 +147,13 @@ pub fn detect(bytes: &[u8]) -> Guess {
     let (chardet, assessed) = chardet_guess(window, end == bytes.len());
     // Scoring looks one byte back for the pair ending at the first non-ASCII byte.
     let context = &bytes[first.saturating_sub(1)..end];
-    let legacy = refine(context, chardet, assessed);
+    let (legacy, legacy_cost) = refine(context, chardet, assessed);
     // A UTF-8 file with chapters in Windows-1252 has fewer valid sequences
     // than the rule above asks for; let the two readings compete on how
-    // plausible the text they give is.
-    if valid_multibyte >= 2 && mixed_cost(context) <= cost_in(bytes, legacy.encoding) {
+    // plausible the text they give is. (`legacy_cost` is what
+    // `cost_in(bytes, legacy.encoding)` would work out again: the same
+    // window, the same encoding.)
+    if valid_multibyte >= 2 && mixed_cost(context) <= legacy_cost {
         return mixed;
     }
     legacy
@@ -403,51 +395,74 @@ fn fit(cost: f32, n: usize) -> f32 {
     1.0 / (1.0 + (average / 0.75).powi(4))
 }
 
-/// Pick among chardetng's guess and its siblings.
-fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
+/// Pick among chardetng's guess and its siblings; with the winner's cost.
+fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> (Guess, f32) {
     let members = family(chardet);
     let multibyte = table(chardet).is_none();
     // Distinct decodings only: a sibling that maps every byte present the
     // same way as an earlier one is the same candidate.
     let mut present = [false; 128];
     if !multibyte {
+        // Every byte of a word that holds a non-ASCII one is marked, without
+        // a branch per byte; the ASCII marks are not used.
+        let mut seen = [false; 256];
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
             let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if w & 0x8080_8080_8080_8080 == 0 {
-                continue;
-            }
-            for &b in chunk.iter().filter(|&&b| b >= 0x80) {
-                present[(b - 0x80) as usize] = true;
+            if w & 0x8080_8080_8080_8080 != 0 {
+                for &b in chunk {
+                    seen[usize::from(b)] = true;
+                }
             }
         }
-        for &b in chunks.remainder().iter().filter(|&&b| b >= 0x80) {
-            present[(b - 0x80) as usize] = true;
+        for &b in chunks.remainder() {
+            seen[usize::from(b)] = true;
         }
+        present.copy_from_slice(&seen[128..]);
     }
     let mut kept: Vec<(Candidate, Option<String>)> = Vec::new();
-    for &encoding in &members {
-        // A single-byte sibling is compared by table before its cost is
-        // worked out: a duplicate's cost would not be used.
-        if let Some(ta) = table(encoding) {
-            let same = kept.iter().any(|(k, _)| {
-                let tb = table(k.encoding).unwrap();
-                (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
-            });
-            if same {
-                continue;
+    let tables: Option<Vec<&ByteClasses>> = members.iter().map(|&e| table(e)).collect();
+    if let Some(tables) = tables {
+        // Single-byte siblings: told apart by table alone, then costed in
+        // one walk over the bytes (what the loop below does one by one).
+        let mut distinct: Vec<&ByteClasses> = Vec::new();
+        for ta in tables {
+            let same = distinct
+                .iter()
+                .any(|tb| (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128]));
+            if !same {
+                distinct.push(ta);
             }
         }
-        let (cost, text) = candidate_cost(bytes, encoding);
-        let same = kept.iter().any(|(k, ktext)| match (&text, ktext) {
-            (Some(a), Some(b)) => a == b,
-            _ => {
-                let (ta, tb) = (table(encoding).unwrap(), table(k.encoding).unwrap());
-                (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+        let costs = ByteClasses::costs(&distinct, bytes);
+        for (t, cost) in distinct.iter().zip(costs) {
+            let encoding = t.encoding;
+            kept.push((Candidate { encoding, cost }, None));
+        }
+    } else {
+        for &encoding in &members {
+            // A single-byte sibling is compared by table before its cost is
+            // worked out: a duplicate's cost would not be used.
+            if let Some(ta) = table(encoding) {
+                let same = kept.iter().any(|(k, _)| {
+                    let tb = table(k.encoding).unwrap();
+                    (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+                });
+                if same {
+                    continue;
+                }
             }
-        });
-        if !same {
-            kept.push((Candidate { encoding, cost }, text));
+            let (cost, text) = candidate_cost(bytes, encoding);
+            let same = kept.iter().any(|(k, ktext)| match (&text, ktext) {
+                (Some(a), Some(b)) => a == b,
+                _ => {
+                    let (ta, tb) = (table(encoding).unwrap(), table(k.encoding).unwrap());
+                    (0..128).all(|i| !present[i] || ta.chars[i + 128] == tb.chars[i + 128])
+                }
+            });
+            if !same {
+                kept.push((Candidate { encoding, cost }, text));
+            }
         }
     }
     let n = non_ascii(bytes, multibyte);
@@ -498,14 +513,15 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> Guess {
     } else {
         Confidence::Guess
     };
-    Guess {
+    let guess = Guess {
         encoding: kept[best].0.encoding,
         method: Method::Guess,
         confidence,
         score,
         runner_up,
         ambiguous,
-    }
+    };
+    (guess, kept[best].0.cost)
 }
 
 /// Pure ASCII with ISO-2022-JP escapes: the one valid UTF-8 that
@@ -532,14 +548,63 @@ fn has_iso2022_escapes(bytes: &[u8]) -> bool {
 /// `A4 D5 A4 EB` holds `D5 A4` and `EB A4 B5`), but in it the invalid
 /// stretches always outnumber the accidental valid ones; below that ratio the
 /// mixed reading must also read better than the legacy guess.
+///
+/// The stretches are those of [`super::utf8_runs`] (and `utf8_chunks`); they
+/// are found here by hopping from one non-ASCII byte to the next and reading
+/// the sequence that starts there, which in a legacy file, whose runs are
+/// short, costs a fraction of validating run after run.
 fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
-    for (valid, bad) in super::utf8_runs(bytes) {
-        valid_multibyte += count_lead_bytes(valid);
-        invalid += usize::from(!bad.is_empty());
+    let mut i = 0;
+    while let Some(at) = next_non_ascii(bytes, i) {
+        match utf8_sequence(&bytes[at..]) {
+            Ok(len) => {
+                valid_multibyte += 1;
+                i = at + len;
+            }
+            Err(len) => {
+                invalid += 1;
+                i = at + len;
+            }
+        }
     }
     (valid_multibyte, invalid)
+}
+
+/// The UTF-8 sequence at the start of `bytes` (whose first byte is not
+/// ASCII): `Ok(length)` if it is valid, else `Err(length)` of the invalid
+/// stretch, as `utf8_chunks` cuts it: the lead byte and the continuation
+/// bytes that fit it (a maximal subpart), or everything if the sequence is
+/// cut off by the end.
+fn utf8_sequence(bytes: &[u8]) -> Result<usize, usize> {
+    // The lead's length and the range its first continuation byte must be
+    // in (narrower after E0, ED, F0 and F4: no overlong forms, surrogates
+    // or code points above U+10FFFF).
+    let (len, second) = match bytes[0] {
+        0xc2..=0xdf => (2, 0x80..=0xbf),
+        0xe0 => (3, 0xa0..=0xbf),
+        0xe1..=0xec | 0xee..=0xef => (3, 0x80..=0xbf),
+        0xed => (3, 0x80..=0x9f),
+        0xf0 => (4, 0x90..=0xbf),
+        0xf1..=0xf3 => (4, 0x80..=0xbf),
+        0xf4 => (4, 0x80..=0x8f),
+        _ => return Err(1),
+    };
+    for k in 1..len {
+        let Some(&b) = bytes.get(k) else {
+            return Err(bytes.len());
+        };
+        let fits = if k == 1 {
+            second.contains(&b)
+        } else {
+            (0x80..=0xbf).contains(&b)
+        };
+        if !fits {
+            return Err(k);
+        }
+    }
+    Ok(len)
 }
 
 /// UTF-16 or UTF-32 without a BOM, told by where the NUL bytes fall.
@@ -636,6 +701,37 @@ mod tests {
             let plain = slice.iter().filter(|&&b| b >= 0xC0).count();
             assert_eq!(count_lead_bytes(slice), plain);
         }
+    }
+
+    proptest::proptest! {
+        /// `utf8_counts` counts what walking `utf8_runs` finds.
+        #[test]
+        fn utf8_counts_agree_with_runs(bytes in proptest::collection::vec(proptest::prop_oneof![
+            3 => 0x20u8..0x7f,
+            2 => 0x80u8..0xc0,
+            2 => 0xc0u8..=0xff,
+            1 => proptest::prelude::any::<u8>(),
+        ], 0..80)) {
+            let mut valid = 0;
+            let mut invalid = 0;
+            for (v, bad) in super::super::utf8_runs(&bytes) {
+                valid += count_lead_bytes(v);
+                invalid += usize::from(!bad.is_empty());
+            }
+            proptest::prop_assert_eq!(utf8_counts(&bytes), (valid, invalid));
+        }
+    }
+
+    #[test]
+    fn utf8_sequences() {
+        assert_eq!(utf8_sequence("é".as_bytes()), Ok(2));
+        assert_eq!(utf8_sequence("€".as_bytes()), Ok(3));
+        assert_eq!(utf8_sequence("😀".as_bytes()), Ok(4));
+        assert_eq!(utf8_sequence(b"\xe9t"), Err(1));
+        assert_eq!(utf8_sequence(b"\xe0\x80\x80"), Err(1));
+        assert_eq!(utf8_sequence(b"\xe2\x82x"), Err(2));
+        assert_eq!(utf8_sequence(b"\xf0\x9f\x98"), Err(3));
+        assert_eq!(utf8_sequence(b"\xed\xa0\x80"), Err(1));
     }
 
     #[test]
