@@ -120,10 +120,8 @@ pub struct EditLog<'a> {
     spare: String,
     /// Sorted by `start`, non-overlapping.
     edits: Vec<Edit>,
-    /// Buffers of the last change, reused likewise: the edits before it, and
-    /// the spans `apply` sorts.
+    /// The buffer of the edits before the last change, reused likewise.
     spare_edits: Vec<Edit>,
-    items: Vec<(Range<usize>, Item)>,
 }
 
 impl<'a> EditLog<'a> {
@@ -134,7 +132,6 @@ impl<'a> EditLog<'a> {
             spare: String::new(),
             edits: Vec::new(),
             spare_edits: Vec::new(),
-            items: Vec::new(),
         }
     }
 
@@ -146,7 +143,6 @@ impl<'a> EditLog<'a> {
             spare: String::new(),
             edits: Vec::new(),
             spare_edits: Vec::new(),
-            items: Vec::new(),
         }
     }
 
@@ -226,11 +222,14 @@ impl<'a> EditLog<'a> {
     /// [`Self::apply`]; `in_place`: a few fixes may be made in place.
     fn apply_with(&mut self, rule: &'static str, mut fixes: Vec<Fix>, in_place: bool) {
         let current: &str = self.current.as_deref().unwrap_or(&self.original);
-        fixes.retain(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
+        fixes.retain(|f| !is_noop(current, f));
         if fixes.is_empty() {
             return;
         }
-        fixes.sort_by_key(|f| (f.range.start, f.range.end));
+        // Rules mostly propose their fixes in order: checked, not re-sorted.
+        if !fixes.is_sorted_by_key(|f| (f.range.start, f.range.end)) {
+            fixes.sort_by_key(|f| (f.range.start, f.range.end));
+        }
         for f in &fixes {
             debug_assert!(
                 current.is_char_boundary(f.range.start),
@@ -251,142 +250,140 @@ impl<'a> EditLog<'a> {
         }
         let current: &str = self.current.as_deref().unwrap_or(&self.original);
 
-        // Old edits and new fixes as spans of the current text, in one sorted
-        // list; at equal spans an old edit comes first. Both are sorted
-        // already (old edits do not overlap, new fixes were sorted above):
-        // they are merged.
+        // Old edits (as spans of the current text) and new fixes are taken in
+        // one sorted order, at equal spans an old edit first, without being
+        // listed: both are sorted already. A cluster is a run of them in
+        // that order each overlapping the ones before it.
         let mut olds = std::mem::take(&mut self.edits);
-        let mut items = emptied(std::mem::take(&mut self.items), olds.len() + news.len());
-        let mut shift: isize = 0;
-        let mut n = 0;
-        for e in &olds {
-            let cs = (e.start as isize + shift) as usize;
-            shift += growth(e);
-            let span = cs..cs + e.after.len();
-            while let Some(f) = news.get(n) {
-                if (f.range.start, f.range.end) >= (span.start, span.end) {
-                    break;
-                }
-                items.push((f.range.clone(), Item::New(n)));
-                n += 1;
-            }
-            items.push((span, Item::Old));
-        }
-        items.extend(
-            news[n..]
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (f.range.clone(), Item::New(n + i))),
+        let mut edits = emptied(
+            std::mem::take(&mut self.spare_edits),
+            olds.len() + news.len(),
         );
-        debug_assert!(items.is_sorted_by_key(|(r, item)| (
-            r.start,
-            r.end,
-            matches!(item, Item::New(_))
-        )));
-
-        // Each old edit is in exactly one cluster, in order: they are taken
-        // from `olds` one by one.
-        let mut edits = emptied(std::mem::take(&mut self.spare_edits), items.len());
-        let mut taken = olds.drain(..);
+        // The new text's length is known: it is sized once, never regrown.
+        let grown: isize = news
+            .iter()
+            .map(|f| f.replacement.len() as isize - f.range.len() as isize)
+            .sum();
+        let size = current.len().saturating_add_signed(grown);
         let mut text = std::mem::take(&mut self.spare);
         text.clear();
-        if text.capacity() < current.len() {
+        if text.capacity() < size {
             // A new buffer: growing the old one would copy its bytes.
-            text = String::with_capacity(current.len());
+            text = String::with_capacity(size);
         }
+        // Old edits are taken from the front of `taken`: the first `pending`
+        // of them are untouched, moved with the next cluster (or at the end).
+        let mut taken = olds.drain(..);
+        let mut pending = 0;
         let mut copied = 0; // how much of the current text is in `text`
-        let mut shift: isize = 0; // growth of the old edits left of the cursor
-        let mut untouched = 0; // old edits to move before the next cluster
-        let mut i = 0;
-        while i < items.len() {
-            let (mut lo, mut hi) = (items[i].0.start, items[i].0.end);
-            let first = i;
-            i += 1;
-            while i < items.len() && overlaps(&items[i].0, &(lo..hi)) {
-                lo = lo.min(items[i].0.start);
-                hi = hi.max(items[i].0.end);
-                i += 1;
+        let mut shift: isize = 0; // growth of the old edits before `pending`
+        let mut nf = 0; // the next new fix
+        while let Some(f) = news.get(nf) {
+            let rest = taken.as_slice();
+            // Old edits before the next fix and not overlapping it are alone
+            // in their clusters (the one after each is an old edit, which
+            // never overlaps, or that fix).
+            while let Some(e) = rest.get(pending) {
+                let o = span(e, shift);
+                if (o.start, o.end) > (f.range.start, f.range.end) || overlaps(&o, &f.range) {
+                    break;
+                }
+                pending += 1;
+                shift += growth(e);
             }
-            let cluster = &items[first..i];
-            if let [(_, Item::Old)] = cluster {
-                // Untouched: moved, not copied, with the next ones.
-                untouched += 1;
-                continue;
+            // The cluster: its first item is this fix or the old edit
+            // overlapping it; then items while they overlap the union.
+            let (mut j, mut s, mut m) = (pending, shift, nf);
+            let (mut lo, mut hi) = (f.range.start, f.range.end);
+            match rest.get(j).map(|e| span(e, s)) {
+                Some(o) if (o.start, o.end) <= (lo, hi) => {
+                    (lo, hi) = (o.start, o.end);
+                    s += growth(&rest[j]);
+                    j += 1;
+                }
+                _ => m += 1,
             }
-            if untouched > 0 {
-                let from = edits.len();
-                edits.extend(taken.by_ref().take(untouched));
-                shift += edits[from..].iter().map(growth).sum::<isize>();
-                untouched = 0;
+            loop {
+                let old = rest.get(j).map(|e| span(e, s));
+                let new = news.get(m).map(|f| f.range.clone());
+                let (r, is_old) = match (old, new) {
+                    (Some(o), Some(n)) if (o.start, o.end) <= (n.start, n.end) => (o, true),
+                    (_, Some(n)) => (n, false),
+                    (Some(o), None) => (o, true),
+                    (None, None) => break,
+                };
+                if !overlaps(&r, &(lo..hi)) {
+                    break;
+                }
+                lo = lo.min(r.start);
+                hi = hi.max(r.end);
+                if is_old {
+                    s += growth(&rest[j]);
+                    j += 1;
+                } else {
+                    m += 1;
+                }
             }
-            if let [(_, Item::New(n))] = cluster {
+            let n_olds = j - pending;
+            if pending > 0 {
+                edits.extend(taken.by_ref().take(pending));
+                pending = 0;
+            }
+            text.push_str(&current[copied..lo]);
+            copied = hi;
+            let start = (lo as isize - shift) as usize;
+            if n_olds == 0 && m == nf + 1 {
                 // One fix alone: its replacement is the new text.
-                let f = &mut news[*n];
-                text.push_str(&current[copied..lo]);
+                let f = &mut news[nf];
                 text.push_str(&f.replacement);
-                copied = hi;
-                let start = (lo as isize - shift) as usize;
                 let end = (hi as isize - shift) as usize;
                 edits.extend(Edit::of_fix(rule, &self.original, start..end, f));
-                continue;
-            }
-            let mut after = CompactString::default();
-            let mut at = lo;
-            let mut confidence = Confidence::Certain;
-            let mut merged: Vec<&'static str> = Vec::new();
-            let mut inside: isize = 0;
-            for (_, item) in cluster {
-                match *item {
-                    Item::New(n) => {
-                        let f = &news[n];
-                        after.push_str(&current[at..f.range.start]);
-                        after.push_str(&f.replacement);
-                        at = f.range.end;
-                        confidence = confidence.min(f.confidence);
-                    }
-                    Item::Old => {
-                        let e = taken.next().expect("an old edit per item");
-                        inside += growth(&e);
-                        confidence = confidence.min(e.confidence);
-                        for r in e.merged.iter().copied().chain([e.rule]) {
-                            if r != rule && !merged.contains(&r) {
-                                merged.push(r);
-                            }
+            } else {
+                let mut after = CompactString::default();
+                let mut at = lo;
+                let mut confidence = Confidence::Certain;
+                for f in &news[nf..m] {
+                    after.push_str(&current[at..f.range.start]);
+                    after.push_str(&f.replacement);
+                    at = f.range.end;
+                    confidence = confidence.min(f.confidence);
+                }
+                after.push_str(&current[at..hi]);
+                text.push_str(&after);
+                let mut merged: Vec<&'static str> = Vec::new();
+                for e in taken.by_ref().take(n_olds) {
+                    confidence = confidence.min(e.confidence);
+                    for r in e.merged.iter().copied().chain([e.rule]) {
+                        if r != rule && !merged.contains(&r) {
+                            merged.push(r);
                         }
                     }
                 }
+                let end = (hi as isize - s) as usize;
+                let before = &self.original[start..end];
+                if before != after {
+                    edits.push(Edit {
+                        rule,
+                        merged,
+                        start,
+                        end,
+                        before: before.into(),
+                        after,
+                        confidence,
+                    });
+                }
             }
-            after.push_str(&current[at..hi]);
-            text.push_str(&current[copied..lo]);
-            text.push_str(&after);
-            copied = hi;
-
-            let start = (lo as isize - shift) as usize;
-            let end = (hi as isize - shift - inside) as usize;
-            shift += inside;
-            let before = &self.original[start..end];
-            if before != after {
-                edits.push(Edit {
-                    rule,
-                    merged,
-                    start,
-                    end,
-                    before: before.into(),
-                    after,
-                    confidence,
-                });
-            }
+            shift = s;
+            nf = m;
         }
         text.push_str(&current[copied..]);
-        edits.extend(taken.by_ref().take(untouched));
-        debug_assert!(taken.next().is_none());
-        drop(taken);
+        debug_assert_eq!(text.len(), size);
+        edits.extend(taken);
         if let Some(old) = self.current.replace(text) {
             self.spare = old;
         }
         self.edits = edits;
         self.spare_edits = olds;
-        self.items = items;
     }
 }
 
@@ -408,10 +405,6 @@ impl EditLog<'_> {
         // them: at equal spans the old edit first) and their growth.
         let mut at = [(0usize, 0isize); FEW];
         let (mut k, mut shift) = (0, 0isize);
-        let span = |e: &Edit, shift: isize| {
-            let cs = (e.start as isize + shift) as usize;
-            cs..cs + e.after.len()
-        };
         for (n, f) in news.iter().enumerate() {
             while let Some(e) = self.edits.get(k) {
                 let s = span(e, shift);
@@ -453,11 +446,18 @@ fn emptied<T>(mut v: Vec<T>, n: usize) -> Vec<T> {
     v
 }
 
-/// An old edit (they come in order) or the new fix of that index.
-#[derive(Debug, Clone)]
-enum Item {
-    Old,
-    New(usize),
+/// The span of the current text an edit produced, given the growth of the
+/// edits before it.
+fn span(e: &Edit, shift: isize) -> Range<usize> {
+    let cs = (e.start as isize + shift) as usize;
+    cs..cs + e.after.len()
+}
+
+/// Does a fix give back what the text has there? (Lengths first: most fixes
+/// change the length.)
+fn is_noop(current: &str, f: &Fix) -> bool {
+    f.range.len() == f.replacement.len()
+        && current.get(f.range.clone()) == Some(f.replacement.as_str())
 }
 
 /// How many bytes an edit adds to the text (negative when it removes).
@@ -698,8 +698,9 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Fixes made in place give the same text and edits as the general
-        /// way, over six rounds of up to three fixes each.
+        /// Fixes made in place, and the general way, give the same text and
+        /// edits as the reference [`apply_listed`], over six rounds of up to
+        /// nine fixes each (in any order, overlapping or not).
         #[test]
         fn in_place_agrees(
             text in proptest::collection::vec(0..PIECES.len(), 0..60),
@@ -710,35 +711,206 @@ mod tests {
                         proptest::arbitrary::any::<proptest::sample::Index>(),
                         0..PIECES.len(),
                         proptest::bool::weighted(1.0 / 3.0),
+                        0..3usize,
                     ),
-                    0..4,
+                    0..10,
                 ),
                 6,
             ),
         ) {
             let text: String = text.into_iter().map(|i| PIECES[i]).collect();
-            let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text));
+            let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text.clone()));
+            let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
                 let bounds: Vec<usize> = (0..=current.len())
                     .filter(|&i| current.is_char_boundary(i))
                     .collect();
-                let fixes: Vec<Fix> = picks
+                let mut fixes: Vec<Fix> = picks
                     .into_iter()
-                    .map(|(a, b, piece, empty)| {
+                    .map(|(a, b, piece, empty, sure)| {
                         let (a, b) = (*a.get(&bounds), *b.get(&bounds));
                         let replacement = if empty { "" } else { PIECES[piece] };
-                        Fix::new(a.min(b)..a.max(b), replacement, Confidence::Likely)
+                        let levels = [Confidence::Guess, Confidence::Likely, Confidence::Certain];
+                        Fix::new(a.min(b)..a.max(b), replacement, levels[sure])
                     })
                     .collect();
                 let rule = ["one", "two", "three"][round % 3];
+                if round % 2 == 1 {
+                    // Sorted, as most rules give them.
+                    fixes.sort_by_key(|f| (f.range.start, f.range.end));
+                }
                 fast.apply_with(rule, fixes.clone(), true);
-                slow.apply_with(rule, fixes, false);
-                proptest::prop_assert_eq!(fast.current(), slow.current());
-                proptest::prop_assert_eq!(fast.edits(), slow.edits());
+                slow.apply_with(rule, fixes.clone(), false);
+                apply_listed(&mut listed, rule, fixes);
+                proptest::prop_assert_eq!(fast.current(), listed.current());
+                proptest::prop_assert_eq!(fast.edits(), listed.edits());
+                proptest::prop_assert_eq!(slow.current(), listed.current());
+                proptest::prop_assert_eq!(slow.edits(), listed.edits());
                 check(&fast);
             }
         }
+    }
+
+    /// The general way as it was first written, with a sorted list of all
+    /// old edits and new fixes: the reference the faster ways must agree with.
+    fn apply_listed(log: &mut EditLog, rule: &'static str, mut fixes: Vec<Fix>) {
+        let current: &str = log.current.as_deref().unwrap_or(&log.original);
+        fixes.retain(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
+        if fixes.is_empty() {
+            return;
+        }
+        fixes.sort_by_key(|f| (f.range.start, f.range.end));
+        for f in &fixes {
+            debug_assert!(
+                current.is_char_boundary(f.range.start),
+                "{rule}: {:?}",
+                f.range
+            );
+            debug_assert!(
+                current.is_char_boundary(f.range.end),
+                "{rule}: {:?}",
+                f.range
+            );
+        }
+        // A fix overlapping the last one kept is dropped.
+        fixes.dedup_by(|f, last| f.range.start < last.range.end || f.range == last.range);
+        let mut news = fixes;
+        let current: &str = log.current.as_deref().unwrap_or(&log.original);
+
+        // Old edits and new fixes as spans of the current text, in one sorted
+        // list; at equal spans an old edit comes first. Both are sorted
+        // already (old edits do not overlap, new fixes were sorted above):
+        // they are merged.
+        let mut olds = std::mem::take(&mut log.edits);
+        let mut items = Vec::new();
+        let mut shift: isize = 0;
+        let mut n = 0;
+        for e in &olds {
+            let cs = (e.start as isize + shift) as usize;
+            shift += growth(e);
+            let span = cs..cs + e.after.len();
+            while let Some(f) = news.get(n) {
+                if (f.range.start, f.range.end) >= (span.start, span.end) {
+                    break;
+                }
+                items.push((f.range.clone(), Item::New(n)));
+                n += 1;
+            }
+            items.push((span, Item::Old));
+        }
+        items.extend(
+            news[n..]
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.range.clone(), Item::New(n + i))),
+        );
+        debug_assert!(items.is_sorted_by_key(|(r, item)| (
+            r.start,
+            r.end,
+            matches!(item, Item::New(_))
+        )));
+
+        // Each old edit is in exactly one cluster, in order: they are taken
+        // from `olds` one by one.
+        let mut edits = Vec::new();
+        let mut taken = olds.drain(..);
+        let mut text = String::new();
+        let mut copied = 0; // how much of the current text is in `text`
+        let mut shift: isize = 0; // growth of the old edits left of the cursor
+        let mut untouched = 0; // old edits to move before the next cluster
+        let mut i = 0;
+        while i < items.len() {
+            let (mut lo, mut hi) = (items[i].0.start, items[i].0.end);
+            let first = i;
+            i += 1;
+            while i < items.len() && overlaps(&items[i].0, &(lo..hi)) {
+                lo = lo.min(items[i].0.start);
+                hi = hi.max(items[i].0.end);
+                i += 1;
+            }
+            let cluster = &items[first..i];
+            if let [(_, Item::Old)] = cluster {
+                // Untouched: moved, not copied, with the next ones.
+                untouched += 1;
+                continue;
+            }
+            if untouched > 0 {
+                let from = edits.len();
+                edits.extend(taken.by_ref().take(untouched));
+                shift += edits[from..].iter().map(growth).sum::<isize>();
+                untouched = 0;
+            }
+            if let [(_, Item::New(n))] = cluster {
+                // One fix alone: its replacement is the new text.
+                let f = &mut news[*n];
+                text.push_str(&current[copied..lo]);
+                text.push_str(&f.replacement);
+                copied = hi;
+                let start = (lo as isize - shift) as usize;
+                let end = (hi as isize - shift) as usize;
+                edits.extend(Edit::of_fix(rule, &log.original, start..end, f));
+                continue;
+            }
+            let mut after = CompactString::default();
+            let mut at = lo;
+            let mut confidence = Confidence::Certain;
+            let mut merged: Vec<&'static str> = Vec::new();
+            let mut inside: isize = 0;
+            for (_, item) in cluster {
+                match *item {
+                    Item::New(n) => {
+                        let f = &news[n];
+                        after.push_str(&current[at..f.range.start]);
+                        after.push_str(&f.replacement);
+                        at = f.range.end;
+                        confidence = confidence.min(f.confidence);
+                    }
+                    Item::Old => {
+                        let e = taken.next().expect("an old edit per item");
+                        inside += growth(&e);
+                        confidence = confidence.min(e.confidence);
+                        for r in e.merged.iter().copied().chain([e.rule]) {
+                            if r != rule && !merged.contains(&r) {
+                                merged.push(r);
+                            }
+                        }
+                    }
+                }
+            }
+            after.push_str(&current[at..hi]);
+            text.push_str(&current[copied..lo]);
+            text.push_str(&after);
+            copied = hi;
+
+            let start = (lo as isize - shift) as usize;
+            let end = (hi as isize - shift - inside) as usize;
+            shift += inside;
+            let before = &log.original[start..end];
+            if before != after {
+                edits.push(Edit {
+                    rule,
+                    merged,
+                    start,
+                    end,
+                    before: before.into(),
+                    after,
+                    confidence,
+                });
+            }
+        }
+        text.push_str(&current[copied..]);
+        edits.extend(taken.by_ref().take(untouched));
+        debug_assert!(taken.next().is_none());
+        drop(taken);
+        log.current = Some(text);
+        log.edits = edits;
+    }
+
+    /// An old edit (they come in order) or the new fix of that index.
+    enum Item {
+        Old,
+        New(usize),
     }
 
     const PIECES: [&str; 8] = ["a", "b", " ", "\n", "\r\n", "\u{e9}", "\u{2019}", "xyz"];
