@@ -693,38 +693,33 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
         let mut starts = cur & !(cur << 1 | carry);
         // The last byte of each word, in the order of the starts: the end
         // of a word begun in an earlier block is dropped, and a word running
-        // past the block ends at `cross` (127 when it runs past the next
-        // block too).
+        // past the block (the last start, without an end) ends at `cross`
+        // (127 when it runs past the next block too).
         let mut ends = cur & !(cur >> 1 | next << 63);
         let inside = (carry & cur).wrapping_neg();
         ends &= !(ends & ends.wrapping_neg() & inside);
         let cross = 63 + (!next).trailing_zeros();
-        while starts != 0 {
+        // The words that end in this block, a start and an end each: the
+        // bulk of the text, in a short loop.
+        while ends != 0 {
             let p = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            let last = if ends == 0 {
-                cross
-            } else {
-                ends.trailing_zeros()
-            } as usize;
-            ends &= ends.wrapping_sub(1);
-            let n = last + 1 - p;
-            let (mut a, mut b) = (HI, 0);
-            if n <= 16 {
-                let piece = &window[p..p + 16];
-                let [keep_a, keep_b] = KEEP[n];
-                a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
-                b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
+            let last = ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            f(match short_ascii_word(window, p, last) {
+                Some(hash) => hash,
+                None => slow_word(text, at + p, at + last + 1, &mut cache),
+            });
+        }
+        // The start left, if any, is of a word running past the block.
+        if starts != 0 {
+            let p = starts.trailing_zeros() as usize;
+            let last = cross as usize;
+            match short_ascii_word(window, p, last) {
+                Some(hash) => f(hash),
+                None if last < 127 => f(slow_word(text, at + p, at + last + 1, &mut cache)),
+                None => long = Some(long_word(text, at + p, at + 64, &mut cache)),
             }
-            let hash = if (a | b) & HI == 0 {
-                word_step(0, a, b)
-            } else if last < 127 {
-                slow_word(text, at + p, at + last + 1, &mut cache)
-            } else {
-                long = Some(long_word(text, at + p, at + 64, &mut cache));
-                continue;
-            };
-            f(hash);
         }
         carry = cur >> 63;
         cur = next;
@@ -735,8 +730,30 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
     }
 }
 
-/// The hash of the word `text[start..end]`, a character at a time.
-#[inline]
+/// The hash of the word `window[p..=last]` (`p` < 64) when it is at most 16
+/// ASCII bytes: two loads, each masked to the word's length and case-folded
+/// by one `and` ([`KEEP`]), and one multiply.
+#[inline(always)]
+fn short_ascii_word(window: &[u8; 144], p: usize, last: usize) -> Option<u64> {
+    let n = last + 1 - p;
+    if n > 16 {
+        return None;
+    }
+    let piece = &window[p..p + 16];
+    let [keep_a, keep_b] = KEEP[n];
+    let a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
+    let b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
+    if (a | b) & HI == 0 {
+        Some(word_step(0, a, b))
+    } else {
+        None
+    }
+}
+
+/// The hash of the word `text[start..end]`, a character at a time. Cold: a
+/// few words of a text, out of the way of the short ASCII words.
+#[cold]
+#[inline(never)]
 fn slow_word(text: &str, start: usize, end: usize, cache: &mut CharCache) -> u64 {
     let mut hasher = WordHasher::default();
     let mut pos = start;
