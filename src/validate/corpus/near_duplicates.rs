@@ -166,8 +166,11 @@ fn minima<const CYCLIC: bool>(text: &str, k: usize) -> Option<[u64; HASHES]> {
 struct Shingles<const CYCLIC: bool> {
     k: usize,
     /// The last word hashes, word `i` at `i % ring.len()` (a power of two,
-    /// at least k; 0 before the text).
+    /// at least k; 0 before the text), for shingles of more than 64 words.
     ring: Vec<u64>,
+    /// The same for at most 64 words (`CYCLIC`), where the ring is always
+    /// 64 words: in the stack frame, so no pointer or length to keep.
+    ring64: [u64; 64],
     /// R^k: the weight of the word leaving the polynomial after a multiply.
     out_weight: u64,
     /// The hash of the last k words.
@@ -179,9 +182,15 @@ struct Shingles<const CYCLIC: bool> {
 
 impl<const CYCLIC: bool> Shingles<CYCLIC> {
     fn new(k: usize) -> Self {
+        assert!(!CYCLIC || k <= MAX_CYCLIC, "a cyclic shingle of {k} words");
         Shingles {
             k,
-            ring: vec![0; k.next_power_of_two()],
+            ring: if CYCLIC {
+                Vec::new()
+            } else {
+                vec![0; k.next_power_of_two()]
+            },
+            ring64: [0; 64],
             out_weight: (0..k).fold(1u64, |p, _| p.wrapping_mul(ROLL)),
             rolling: 0,
             words: 0,
@@ -193,9 +202,14 @@ impl<const CYCLIC: bool> Shingles<CYCLIC> {
     /// there.
     #[inline(always)]
     fn push(&mut self, w: u64) {
-        let m = self.ring.len() - 1;
-        let leaving = self.ring[self.words.wrapping_sub(self.k) & m];
-        self.ring[self.words & m] = w;
+        let (ring, m) = if CYCLIC {
+            (&mut self.ring64[..], 63)
+        } else {
+            let m = self.ring.len() - 1;
+            (&mut self.ring[..], m)
+        };
+        let leaving = ring[self.words.wrapping_sub(self.k) & m];
+        ring[self.words & m] = w;
         self.rolling = if CYCLIC {
             // `k` is at most 64: rotate_left takes it modulo 64.
             self.rolling.rotate_left(1) ^ w ^ leaving.rotate_left(self.k as u32)
@@ -1057,9 +1071,13 @@ mod tests {
             let middle = (1..64).map(splitmix);
             let words: Vec<u64> = [ends].into_iter().chain(middle).chain([ends]).collect();
             if cyclic {
-                let mut shingles = Shingles::<true>::new(65);
-                words.iter().for_each(|&w| shingles.push(w));
-                shingles.rolling
+                // The formula itself: `Shingles` takes at most 64 words
+                // cyclically.
+                words
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
             } else {
                 let mut shingles = Shingles::<false>::new(65);
                 words.iter().for_each(|&w| shingles.push(w));
