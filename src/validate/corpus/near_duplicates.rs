@@ -941,6 +941,67 @@ fn band_hash(sig: &[u32], band: usize) -> u64 {
 mod tests {
     use super::*;
 
+    /// The signature written plainly, from [`words_slow`]: the shingle hash
+    /// recomputed from the formula of [`Shingles`] for each word, bucket and
+    /// value as in [`Shingles::add`].
+    fn signature_reference(text: &str, shingle: usize) -> Option<Box<[u32]>> {
+        let k = shingle.max(1);
+        let cyclic = k <= MAX_CYCLIC;
+        let mut ring = vec![0u64; k.next_power_of_two()];
+        let m = ring.len() - 1;
+        let (mut rolling, mut words) = (0u64, 0usize);
+        let mut mins = [u64::MAX; HASHES];
+        let add = |mins: &mut [u64; HASHES], h: u64| {
+            let h = (h ^ h >> 31).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let (bucket, value) = ((h >> 58) as usize, u64::from((h >> 26) as u32));
+            mins[bucket] = mins[bucket].min(value);
+        };
+        for w in words_slow(text) {
+            ring[words & m] = w;
+            words += 1;
+            // Words before the text count as 0.
+            let window = (0..k).map(|j| {
+                if j < words {
+                    ring[(words - 1 - j) & m]
+                } else {
+                    0
+                }
+            });
+            rolling = if cyclic {
+                window
+                    .enumerate()
+                    .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
+            } else {
+                window
+                    .rev()
+                    .fold(0u64, |h, w| h.wrapping_mul(ROLL).wrapping_add(w))
+            };
+            if words >= k {
+                add(&mut mins, rolling);
+            }
+        }
+        if words == 0 {
+            return None;
+        }
+        if words < k {
+            add(&mut mins, rolling);
+        }
+        let dense: Vec<u32> = (0..HASHES)
+            .map(|i| {
+                let (distance, j) = (0..HASHES)
+                    .map(|d| (d, (i + d) % HASHES))
+                    .find(|&(_, j)| mins[j] != u64::MAX)
+                    .expect("at least one shingle");
+                if distance == 0 {
+                    mins[j] as u32
+                } else {
+                    splitmix(mins[j] ^ (distance as u64) << 32) as u32
+                }
+            })
+            .collect();
+        Some(dense.into_boxed_slice())
+    }
+
     #[test]
     fn similar_texts_have_similar_signatures() {
         let base: String = (0..400).map(|i| format!("word{} ", i % 97 * i)).collect();
@@ -1217,6 +1278,8 @@ mod tests {
         assert_ne!(signature("short text", 5), signature("short texts", 5));
     }
 
+    use proptest::strategy::Strategy;
+
     proptest::proptest! {
         /// The block masks of [`ascii_masks`] (SSE2 on x86-64) are those of
         /// the portable code, for blocks of any bytes and of prose-like
@@ -1231,6 +1294,23 @@ mod tests {
                 let block: [u8; 64] = bytes.try_into().unwrap();
                 proptest::prop_assert_eq!(ascii_masks(&block), ascii_masks_portable(&block));
             }
+        }
+
+        /// The whole signature: texts of word-like pieces and other
+        /// characters, many blocks long, with shingles of 1 to 70 words.
+        #[test]
+        fn signatures_agree(
+            words in proptest::collection::vec(proptest::prop_oneof![
+                4 => proptest::sample::select(vec!["the", "a", "And", "of", "to", "in", "was"])
+                    .prop_map(String::from),
+                2 => "[a-zA-Z0-9]{1,20}",
+                1 => "[ -~]{0,8}",
+                1 => "[éÆß’—“”\u{a0}中Σς]{1,3}",
+            ], 0..600),
+            k in proptest::prop_oneof![1..8usize, 60..70usize],
+        ) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(signature(&text, k), signature_reference(&text, k));
         }
 
         #[test]
