@@ -43,16 +43,17 @@
 //! Cost: one pass over the cleaned text, no allocation besides the
 //! signature and a ring of the last `shingle` word hashes. The text goes 64
 //! bytes at a time: a bitmask of its word bytes (a few vector operations for
-//! ASCII, a few steps per non-ASCII character) gives the first and last
-//! byte of each word without a branch per byte; a word of up to 16 ASCII
-//! bytes is hashed from two loads and one multiply, longer or non-ASCII
-//! words a character at a time (the Unicode tables are searched once per
-//! distinct character, then remembered). About 1 ns per byte of English
-//! prose on one core (1.02 ns/byte on the 42 MB benchmark corpus with
-//! `examples/signature_bench.rs`, 2.8 ns/byte before this design), roughly
-//! 7 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages in Russian, Greek,
-//! Hebrew, Chinese, Japanese or Korean (the labelled charset corpus of
-//! `../shared/peers/charset`, decoded; 4–12 ns before);
+//! ASCII, `pmovmskb` on x86-64, a few steps per non-ASCII character) gives
+//! the first and last byte of each word without a branch per byte; a word
+//! of up to 16 ASCII bytes is hashed from two loads and one multiply, longer
+//! or non-ASCII words a character at a time (the Unicode tables are
+//! searched once per distinct character, then remembered). About 0.9 ns per
+//! byte of English prose on one core (0.89 ns/byte on the 42 MB benchmark
+//! corpus with `examples/signature_bench.rs`, 1.05 before the SSE2 masks
+//! and the loop of words that end in their block, 2.8 ns/byte before this
+//! design), roughly 6 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages
+//! in Russian, Greek, Hebrew, Chinese, Japanese or Korean (the labelled
+//! charset corpus of `../shared/peers/charset`, decoded; 4–12 ns before);
 //! then, at the end, three external sorts in bounded memory (see
 //! `spool`): (hash, length, file) to keep the first of each group of exact
 //! duplicates; (band, band hash, file), 16 per file, whose runs of equal
