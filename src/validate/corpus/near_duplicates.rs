@@ -43,16 +43,17 @@
 //! Cost: one pass over the cleaned text, no allocation besides the
 //! signature and a ring of the last `shingle` word hashes. The text goes 64
 //! bytes at a time: a bitmask of its word bytes (a few vector operations for
-//! ASCII, a few steps per non-ASCII character) gives the first and last
-//! byte of each word without a branch per byte; a word of up to 16 ASCII
-//! bytes is hashed from two loads and one multiply, longer or non-ASCII
-//! words a character at a time (the Unicode tables are searched once per
-//! distinct character, then remembered). About 1 ns per byte of English
-//! prose on one core (1.02 ns/byte on the 42 MB benchmark corpus with
-//! `examples/signature_bench.rs`, 2.8 ns/byte before this design), roughly
-//! 7 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages in Russian, Greek,
-//! Hebrew, Chinese, Japanese or Korean (the labelled charset corpus of
-//! `../shared/peers/charset`, decoded; 4–12 ns before);
+//! ASCII, `pmovmskb` on x86-64, a few steps per non-ASCII character) gives
+//! the first and last byte of each word without a branch per byte; a word
+//! of up to 16 ASCII bytes is hashed from two loads and one multiply, longer
+//! or non-ASCII words a character at a time (the Unicode tables are
+//! searched once per distinct character, then remembered). About 0.9 ns per
+//! byte of English prose on one core (0.89 ns/byte on the 42 MB benchmark
+//! corpus with `examples/signature_bench.rs`, 1.05 before the SSE2 masks
+//! and the loop of words that end in their block, 2.8 ns/byte before this
+//! design), roughly 6 ms of CPU per 6.5 MB; 2–5 ns per byte of web pages
+//! in Russian, Greek, Hebrew, Chinese, Japanese or Korean (the labelled
+//! charset corpus of `../shared/peers/charset`, decoded; 4–12 ns before);
 //! then, at the end, three external sorts in bounded memory (see
 //! `spool`): (hash, length, file) to keep the first of each group of exact
 //! duplicates; (band, band hash, file), 16 per file, whose runs of equal
@@ -166,8 +167,11 @@ fn minima<const CYCLIC: bool>(text: &str, k: usize) -> Option<[u64; HASHES]> {
 struct Shingles<const CYCLIC: bool> {
     k: usize,
     /// The last word hashes, word `i` at `i % ring.len()` (a power of two,
-    /// at least k; 0 before the text).
+    /// at least k; 0 before the text), for shingles of more than 64 words.
     ring: Vec<u64>,
+    /// The same for at most 64 words (`CYCLIC`), where the ring is always
+    /// 64 words: in the stack frame, so no pointer or length to keep.
+    ring64: [u64; 64],
     /// R^k: the weight of the word leaving the polynomial after a multiply.
     out_weight: u64,
     /// The hash of the last k words.
@@ -179,9 +183,15 @@ struct Shingles<const CYCLIC: bool> {
 
 impl<const CYCLIC: bool> Shingles<CYCLIC> {
     fn new(k: usize) -> Self {
+        assert!(!CYCLIC || k <= MAX_CYCLIC, "a cyclic shingle of {k} words");
         Shingles {
             k,
-            ring: vec![0; k.next_power_of_two()],
+            ring: if CYCLIC {
+                Vec::new()
+            } else {
+                vec![0; k.next_power_of_two()]
+            },
+            ring64: [0; 64],
             out_weight: (0..k).fold(1u64, |p, _| p.wrapping_mul(ROLL)),
             rolling: 0,
             words: 0,
@@ -193,9 +203,14 @@ impl<const CYCLIC: bool> Shingles<CYCLIC> {
     /// there.
     #[inline(always)]
     fn push(&mut self, w: u64) {
-        let m = self.ring.len() - 1;
-        let leaving = self.ring[self.words.wrapping_sub(self.k) & m];
-        self.ring[self.words & m] = w;
+        let (ring, m) = if CYCLIC {
+            (&mut self.ring64[..], 63)
+        } else {
+            let m = self.ring.len() - 1;
+            (&mut self.ring[..], m)
+        };
+        let leaving = ring[self.words.wrapping_sub(self.k) & m];
+        ring[self.words & m] = w;
         self.rolling = if CYCLIC {
             // `k` is at most 64: rotate_left takes it modulo 64.
             self.rolling.rotate_left(1) ^ w ^ leaving.rotate_left(self.k as u32)
@@ -469,11 +484,71 @@ fn block_mask_padded(text: &str, at: usize, cache: &mut CharCache) -> u64 {
 /// them (zero past the end of the text).
 #[inline]
 fn block_mask_of(text: &str, at: usize, block: &[u8; 80], cache: &mut CharCache) -> u64 {
-    // Byte by byte into flags (1: a word byte), which the compiler turns into
-    // a few vector operations.
+    let (mut mask, high) = ascii_masks(block[..64].try_into().expect("64 bytes"));
+    if high != 0 {
+        mask |= non_ascii_word_bytes(text, at, block, high, cache);
+    }
+    mask
+}
+
+/// The ASCII letters and digits of a 64-byte block, and its bytes that are
+/// not ASCII (bit `j`: byte `j`), with SSE2 (part of every x86-64): per 16
+/// bytes, two range checks and two `pmovmskb`, about 50 instructions a block
+/// instead of about 130 for [`ascii_masks_portable`], whose answers these
+/// are (tested).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn ascii_masks(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let (mut word, mut high) = (0u64, 0u64);
+    for (i, chunk) in block.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is enabled at compile time (the `cfg` above), and the
+        // unaligned load reads the 16 bytes of `chunk`.
+        let (w, h) = unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast());
+            // An unsigned range check `b - lo < len` as a signed compare:
+            // `b + (0x80 - lo) < -128 + len`.
+            let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+            let letter = _mm_cmplt_epi8(
+                _mm_add_epi8(lower, _mm_set1_epi8(0x1F)),
+                _mm_set1_epi8(-128 + 26),
+            );
+            let digit = _mm_cmplt_epi8(
+                _mm_add_epi8(x, _mm_set1_epi8(0x50)),
+                _mm_set1_epi8(-128 + 10),
+            );
+            (
+                _mm_movemask_epi8(_mm_or_si128(letter, digit)),
+                _mm_movemask_epi8(x),
+            )
+        };
+        word |= u64::from(w as u16) << (16 * i);
+        high |= u64::from(h as u16) << (16 * i);
+    }
+    (word, high)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn ascii_masks(block: &[u8; 64]) -> (u64, u64) {
+    ascii_masks_portable(block)
+}
+
+/// [`ascii_masks`] in portable code: byte by byte into flags (1: a word
+/// byte), which the compiler turns into a few vector operations, then
+/// gathered into bits by 8×8 bit-matrix transposes.
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+#[inline]
+fn ascii_masks_portable(block: &[u8; 64]) -> (u64, u64) {
     let mut flags = [0u8; 64];
     let mut any = 0;
-    for (f, &b) in flags.iter_mut().zip(&block[..64]) {
+    for (f, &b) in flags.iter_mut().zip(block) {
         let word = (b | 0x20).wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10;
         *f = u8::from(word);
         any |= b;
@@ -484,11 +559,15 @@ fn block_mask_of(text: &str, at: usize, block: &[u8; 80], cache: &mut CharCache)
     for (i, chunk) in flags.chunks_exact(8).enumerate() {
         t |= u64::from_le_bytes(chunk.try_into().expect("8 bytes")) << i;
     }
-    let mut mask = transpose8x8(t);
+    let mut high = 0;
     if any & 0x80 != 0 {
-        mask |= non_ascii_word_bytes(text, at, block, cache);
+        let mut t = 0;
+        for (i, chunk) in block.chunks_exact(8).enumerate() {
+            t |= (u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & HI) >> (7 - i);
+        }
+        high = transpose8x8(t);
     }
-    mask
+    (transpose8x8(t), high)
 }
 
 /// Transpose an 8×8 bit matrix, byte `i` = row `i`, bit `j` = column `j`
@@ -503,17 +582,19 @@ fn transpose8x8(mut x: u64) -> u64 {
     x ^ y ^ y << 28
 }
 
-/// The bits of [`block_mask_of`] for the non-ASCII bytes of the block: the
-/// bytes of letters and digits ([`word_char`]). One step per non-ASCII
-/// character, decoded from the block's bytes.
+/// The bits of [`block_mask_of`] for the non-ASCII bytes of the block
+/// (`high`, bit j: byte j is not ASCII): the bytes of letters and digits
+/// ([`word_char`]). One step per non-ASCII character, decoded from the
+/// block's bytes.
 #[inline(never)]
-fn non_ascii_word_bytes(text: &str, at: usize, block: &[u8; 80], cache: &mut CharCache) -> u64 {
-    let mut t = 0;
-    for (i, chunk) in block[..64].chunks_exact(8).enumerate() {
-        t |= (u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & HI) >> (7 - i);
-    }
-    // Bit j: byte j is not ASCII.
-    let mut rest = transpose8x8(t);
+fn non_ascii_word_bytes(
+    text: &str,
+    at: usize,
+    block: &[u8; 80],
+    high: u64,
+    cache: &mut CharCache,
+) -> u64 {
+    let mut rest = high;
     let mut mask = 0;
     if block[0] & 0xC0 == 0x80 {
         // The end of a character begun in the block before.
@@ -627,38 +708,33 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
         let mut starts = cur & !(cur << 1 | carry);
         // The last byte of each word, in the order of the starts: the end
         // of a word begun in an earlier block is dropped, and a word running
-        // past the block ends at `cross` (127 when it runs past the next
-        // block too).
+        // past the block (the last start, without an end) ends at `cross`
+        // (127 when it runs past the next block too).
         let mut ends = cur & !(cur >> 1 | next << 63);
         let inside = (carry & cur).wrapping_neg();
         ends &= !(ends & ends.wrapping_neg() & inside);
         let cross = 63 + (!next).trailing_zeros();
-        while starts != 0 {
+        // The words that end in this block, a start and an end each: the
+        // bulk of the text, in a short loop.
+        while ends != 0 {
             let p = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            let last = if ends == 0 {
-                cross
-            } else {
-                ends.trailing_zeros()
-            } as usize;
-            ends &= ends.wrapping_sub(1);
-            let n = last + 1 - p;
-            let (mut a, mut b) = (HI, 0);
-            if n <= 16 {
-                let piece = &window[p..p + 16];
-                let [keep_a, keep_b] = KEEP[n];
-                a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
-                b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
+            let last = ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            f(match short_ascii_word(window, p, last) {
+                Some(hash) => hash,
+                None => slow_word(text, at + p, at + last + 1, &mut cache),
+            });
+        }
+        // The start left, if any, is of a word running past the block.
+        if starts != 0 {
+            let p = starts.trailing_zeros() as usize;
+            let last = cross as usize;
+            match short_ascii_word(window, p, last) {
+                Some(hash) => f(hash),
+                None if last < 127 => f(slow_word(text, at + p, at + last + 1, &mut cache)),
+                None => long = Some(long_word(text, at + p, at + 64, &mut cache)),
             }
-            let hash = if (a | b) & HI == 0 {
-                word_step(0, a, b)
-            } else if last < 127 {
-                slow_word(text, at + p, at + last + 1, &mut cache)
-            } else {
-                long = Some(long_word(text, at + p, at + 64, &mut cache));
-                continue;
-            };
-            f(hash);
         }
         carry = cur >> 63;
         cur = next;
@@ -669,8 +745,30 @@ fn for_each_word(text: &str, mut f: impl FnMut(u64)) {
     }
 }
 
-/// The hash of the word `text[start..end]`, a character at a time.
-#[inline]
+/// The hash of the word `window[p..=last]` (`p` < 64) when it is at most 16
+/// ASCII bytes: two loads, each masked to the word's length and case-folded
+/// by one `and` ([`KEEP`]), and one multiply.
+#[inline(always)]
+fn short_ascii_word(window: &[u8; 144], p: usize, last: usize) -> Option<u64> {
+    let n = last + 1 - p;
+    if n > 16 {
+        return None;
+    }
+    let piece = &window[p..p + 16];
+    let [keep_a, keep_b] = KEEP[n];
+    let a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
+    let b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
+    if (a | b) & HI == 0 {
+        Some(word_step(0, a, b))
+    } else {
+        None
+    }
+}
+
+/// The hash of the word `text[start..end]`, a character at a time. Cold: a
+/// few words of a text, out of the way of the short ASCII words.
+#[cold]
+#[inline(never)]
 fn slow_word(text: &str, start: usize, end: usize, cache: &mut CharCache) -> u64 {
     let mut hasher = WordHasher::default();
     let mut pos = start;
@@ -844,6 +942,67 @@ fn band_hash(sig: &[u32], band: usize) -> u64 {
 mod tests {
     use super::*;
 
+    /// The signature written plainly, from [`words_slow`]: the shingle hash
+    /// recomputed from the formula of [`Shingles`] for each word, bucket and
+    /// value as in [`Shingles::add`].
+    fn signature_reference(text: &str, shingle: usize) -> Option<Box<[u32]>> {
+        let k = shingle.max(1);
+        let cyclic = k <= MAX_CYCLIC;
+        let mut ring = vec![0u64; k.next_power_of_two()];
+        let m = ring.len() - 1;
+        let (mut rolling, mut words) = (0u64, 0usize);
+        let mut mins = [u64::MAX; HASHES];
+        let add = |mins: &mut [u64; HASHES], h: u64| {
+            let h = (h ^ h >> 31).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let (bucket, value) = ((h >> 58) as usize, u64::from((h >> 26) as u32));
+            mins[bucket] = mins[bucket].min(value);
+        };
+        for w in words_slow(text) {
+            ring[words & m] = w;
+            words += 1;
+            // Words before the text count as 0.
+            let window = (0..k).map(|j| {
+                if j < words {
+                    ring[(words - 1 - j) & m]
+                } else {
+                    0
+                }
+            });
+            rolling = if cyclic {
+                window
+                    .enumerate()
+                    .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
+            } else {
+                window
+                    .rev()
+                    .fold(0u64, |h, w| h.wrapping_mul(ROLL).wrapping_add(w))
+            };
+            if words >= k {
+                add(&mut mins, rolling);
+            }
+        }
+        if words == 0 {
+            return None;
+        }
+        if words < k {
+            add(&mut mins, rolling);
+        }
+        let dense: Vec<u32> = (0..HASHES)
+            .map(|i| {
+                let (distance, j) = (0..HASHES)
+                    .map(|d| (d, (i + d) % HASHES))
+                    .find(|&(_, j)| mins[j] != u64::MAX)
+                    .expect("at least one shingle");
+                if distance == 0 {
+                    mins[j] as u32
+                } else {
+                    splitmix(mins[j] ^ (distance as u64) << 32) as u32
+                }
+            })
+            .collect();
+        Some(dense.into_boxed_slice())
+    }
+
     #[test]
     fn similar_texts_have_similar_signatures() {
         let base: String = (0..400).map(|i| format!("word{} ", i % 97 * i)).collect();
@@ -974,9 +1133,13 @@ mod tests {
             let middle = (1..64).map(splitmix);
             let words: Vec<u64> = [ends].into_iter().chain(middle).chain([ends]).collect();
             if cyclic {
-                let mut shingles = Shingles::<true>::new(65);
-                words.iter().for_each(|&w| shingles.push(w));
-                shingles.rolling
+                // The formula itself: `Shingles` takes at most 64 words
+                // cyclically.
+                words
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
             } else {
                 let mut shingles = Shingles::<false>::new(65);
                 words.iter().for_each(|&w| shingles.push(w));
@@ -1116,7 +1279,41 @@ mod tests {
         assert_ne!(signature("short text", 5), signature("short texts", 5));
     }
 
+    use proptest::strategy::Strategy;
+
     proptest::proptest! {
+        /// The block masks of [`ascii_masks`] (SSE2 on x86-64) are those of
+        /// the portable code, for blocks of any bytes and of prose-like
+        /// bytes.
+        #[test]
+        fn ascii_masks_agree(
+            any in proptest::collection::vec(proptest::prelude::any::<u8>(), 64),
+            prose in proptest::collection::vec(proptest::sample::select(
+                b"aAzZ09`@[{/:_ \n.\x7f\x80\xbf\xc3\xe2\xff".to_vec()), 64),
+        ) {
+            for bytes in [any, prose] {
+                let block: [u8; 64] = bytes.try_into().unwrap();
+                proptest::prop_assert_eq!(ascii_masks(&block), ascii_masks_portable(&block));
+            }
+        }
+
+        /// The whole signature: texts of word-like pieces and other
+        /// characters, many blocks long, with shingles of 1 to 70 words.
+        #[test]
+        fn signatures_agree(
+            words in proptest::collection::vec(proptest::prop_oneof![
+                4 => proptest::sample::select(vec!["the", "a", "And", "of", "to", "in", "was"])
+                    .prop_map(String::from),
+                2 => "[a-zA-Z0-9]{1,20}",
+                1 => "[ -~]{0,8}",
+                1 => "[éÆß’—“”\u{a0}中Σς]{1,3}",
+            ], 0..600),
+            k in proptest::prop_oneof![1..8usize, 60..70usize],
+        ) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(signature(&text, k), signature_reference(&text, k));
+        }
+
         #[test]
         fn fast_word_split_agrees(chars in proptest::collection::vec(proptest::prop_oneof![
             6 => proptest::char::range('a', 'z'),
