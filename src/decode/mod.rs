@@ -351,9 +351,22 @@ fn utf8_with_invalid(
     bom: Option<BomKind>,
 ) -> Decoded {
     let (text, invalid) = decode_utf8_from(body, valid_up_to);
+    decoded_as(text, invalid, UTF_8, method, confidence, bom)
+}
+
+/// A text decoded with `encoding` as decided (no statistical guess: score
+/// 1, no runner-up).
+fn decoded_as(
+    text: String,
+    invalid: Vec<InvalidBytes>,
+    encoding: &'static Encoding,
+    method: Method,
+    confidence: Confidence,
+    bom: Option<BomKind>,
+) -> Decoded {
     Decoded {
         text,
-        encoding: UTF_8.name(),
+        encoding: encoding.name(),
         method,
         confidence,
         bom,
@@ -391,17 +404,7 @@ pub fn with_encoding(
     } else {
         decode_other(body, encoding)
     };
-    Decoded {
-        text,
-        encoding: encoding.name(),
-        method,
-        confidence,
-        bom,
-        invalid,
-        score: 1.0,
-        runner_up: None,
-        ambiguous: false,
-    }
+    decoded_as(text, invalid, encoding, method, confidence, bom)
 }
 
 /// The valid runs of `bytes` and the invalid sequence after each, exactly
