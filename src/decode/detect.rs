@@ -206,9 +206,19 @@ pub fn non_ascii_words(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The position of the first byte at or after `from` that is not ASCII,
-/// eight bytes at a time.
+/// sixteen bytes a test (two words), then eight.
 pub(super) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
     let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (a, b) = (word(&chunk[..8]), word(&chunk[8..]));
+        if (a | b) & HIGH != 0 {
+            let (w, at) = if a & HIGH != 0 { (a, i) } else { (b, i + 8) };
+            return Some(at + (w & HIGH).trailing_zeros() as usize / 8);
+        }
+        i += 16;
+    }
     while let Some(chunk) = bytes.get(i..i + 8) {
         let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
         let high = x & 0x8080_8080_8080_8080;
@@ -742,6 +752,19 @@ mod tests {
             }
             let plain: f32 = super::super::plausible::char_costs(&text).map(|(_, c)| c).sum();
             proptest::prop_assert_eq!(mixed_cost(&bytes).to_bits(), plain.to_bits());
+        }
+    }
+
+    proptest::proptest! {
+        /// `next_non_ascii` finds what a plain search finds.
+        #[test]
+        fn next_non_ascii_agrees(bytes in proptest::collection::vec(proptest::prop_oneof![
+            20 => 0x20u8..0x7f,
+            1 => 0x80u8..=0xff,
+        ], 0..100), from in 0usize..110) {
+            let from = from.min(bytes.len());
+            let plain = bytes[from..].iter().position(|&b| b >= 0x80).map(|p| from + p);
+            proptest::prop_assert_eq!(next_non_ascii(&bytes, from), plain);
         }
     }
 
