@@ -206,9 +206,19 @@ pub fn non_ascii_words(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The position of the first byte at or after `from` that is not ASCII,
-/// eight bytes at a time.
-fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+/// sixteen bytes a test (two words), then eight.
+pub(super) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
     let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (a, b) = (word(&chunk[..8]), word(&chunk[8..]));
+        if (a | b) & HIGH != 0 {
+            let (w, at) = if a & HIGH != 0 { (a, i) } else { (b, i + 8) };
+            return Some(at + (w & HIGH).trailing_zeros() as usize / 8);
+        }
+        i += 16;
+    }
     while let Some(chunk) = bytes.get(i..i + 8) {
         let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
         let high = x & 0x8080_8080_8080_8080;
@@ -224,15 +234,19 @@ fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Cost of reading `bytes` as UTF-8 whose invalid bytes are Windows-1252
-/// (how the repair stage will read a mixed file).
+/// (how the repair stage will read a mixed file): the `text_cost` of that
+/// text, added up run by run without building it. Windows-1252 maps every
+/// byte to one character, the one its class table holds.
 fn mixed_cost(bytes: &[u8]) -> f32 {
-    let mut text = String::with_capacity(bytes.len() + 16);
+    let cp1252 = table(WINDOWS_1252).expect("windows-1252 has a class table");
+    let mut sum = super::plausible::CostSum::default();
     for (valid, bad) in super::utf8_runs(bytes) {
-        text.push_str(super::valid_str(valid));
-        let (legacy, _) = WINDOWS_1252.decode_without_bom_handling(bad);
-        text.push_str(&legacy);
+        sum.push_str(super::valid_str(valid));
+        for &b in bad {
+            sum.push(cp1252.chars[usize::from(b)]);
+        }
     }
-    super::plausible::text_cost(&text)
+    sum.total()
 }
 
 /// Single-byte siblings: code pages of one script that differ only in how
@@ -719,6 +733,38 @@ mod tests {
                 invalid += usize::from(!bad.is_empty());
             }
             proptest::prop_assert_eq!(utf8_counts(&bytes), (valid, invalid));
+        }
+    }
+
+    proptest::proptest! {
+        /// `mixed_cost` is the cost of the text it stands for, to the last bit.
+        #[test]
+        fn mixed_cost_is_text_cost(bytes in proptest::collection::vec(proptest::prop_oneof![
+            4 => 0x20u8..0x7f,
+            1 => 0x80u8..0xc0,
+            1 => 0xc0u8..=0xff,
+            1 => proptest::prelude::any::<u8>(),
+        ], 0..120)) {
+            let mut text = String::new();
+            for (valid, bad) in super::super::utf8_runs(&bytes) {
+                text.push_str(super::super::valid_str(valid));
+                text.push_str(&WINDOWS_1252.decode_without_bom_handling(bad).0);
+            }
+            let plain: f32 = super::super::plausible::char_costs(&text).map(|(_, c)| c).sum();
+            proptest::prop_assert_eq!(mixed_cost(&bytes).to_bits(), plain.to_bits());
+        }
+    }
+
+    proptest::proptest! {
+        /// `next_non_ascii` finds what a plain search finds.
+        #[test]
+        fn next_non_ascii_agrees(bytes in proptest::collection::vec(proptest::prop_oneof![
+            20 => 0x20u8..0x7f,
+            1 => 0x80u8..=0xff,
+        ], 0..100), from in 0usize..110) {
+            let from = from.min(bytes.len());
+            let plain = bytes[from..].iter().position(|&b| b >= 0x80).map(|p| from + p);
+            proptest::prop_assert_eq!(next_non_ascii(&bytes, from), plain);
         }
     }
 

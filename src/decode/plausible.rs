@@ -213,7 +213,81 @@ fn pair(a: Class, b: Class) -> f32 {
 
 /// Total cost of a decoded text: lower is more plausible.
 pub fn text_cost(text: &str) -> f32 {
-    char_costs(text).map(|(_, cost)| cost).sum()
+    let mut sum = CostSum::default();
+    sum.push_str(text);
+    sum.total()
+}
+
+/// [`text_cost`] added up piece by piece, so that text made of pieces (valid
+/// UTF-8 runs and the bytes between them) need not be copied into one string
+/// first. It adds the terms of [`char_costs`] in the same order and skips
+/// only the runs of ASCII after ASCII, whose terms are exactly zero, so it is
+/// the same number to the last bit.
+#[derive(Debug, Clone, Copy)]
+pub struct CostSum {
+    prev: Option<(Class, bool)>,
+    total: f32,
+}
+
+impl Default for CostSum {
+    fn default() -> Self {
+        CostSum {
+            prev: None,
+            // What `Iterator::sum` of floats starts from.
+            total: -0.0,
+        }
+    }
+}
+
+impl CostSum {
+    /// Add one character.
+    pub fn push(&mut self, c: char) {
+        let class = classify(c);
+        let ascii = c.is_ascii();
+        let mut cost = if ascii { 0.0 } else { unary(class) };
+        if let Some((p, p_ascii)) = self.prev {
+            if !(ascii && p_ascii) {
+                cost += pair(p, class);
+            }
+        }
+        self.prev = Some((class, ascii));
+        self.total += cost;
+    }
+
+    /// Add the characters of `text`. An ASCII character after an ASCII one
+    /// costs nothing: of a run of ASCII, only the first (which may follow a
+    /// non-ASCII character) is added and the last (which a non-ASCII one may
+    /// follow) classified.
+    pub fn push_str(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let next = super::detect::next_non_ascii(bytes, i).unwrap_or(bytes.len());
+            if next > i {
+                let after_non_ascii = matches!(self.prev, Some((_, false)));
+                if after_non_ascii {
+                    self.push(char::from(bytes[i]));
+                }
+                if next - 1 > i || !after_non_ascii {
+                    self.prev = Some((classify(char::from(bytes[next - 1])), true));
+                }
+                i = next;
+            }
+            if let Some(c) = text[i..].chars().next() {
+                self.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+
+    /// The sum. The terms skipped are +0.0, which turns a running sum of
+    /// -0.0 into +0.0: the sum of anything but nothing is not -0.0.
+    pub fn total(&self) -> f32 {
+        match self.prev {
+            Some(_) => self.total + 0.0,
+            None => self.total,
+        }
+    }
 }
 
 /// Each character with its cost (unary plus the pair it ends): what
@@ -423,6 +497,35 @@ mod tests {
             .decode_without_bom_handling(bytes)
             .0;
         assert!((t.cost(bytes) - text_cost(&text)).abs() < 1e-4);
+    }
+
+    /// `text_cost` adds the terms of `char_costs`, to the last bit, however
+    /// the text is cut into pieces.
+    #[test]
+    fn cost_sum_is_exact() {
+        use proptest::strategy::Strategy;
+        let texts = proptest::collection::vec(
+            proptest::prop_oneof![
+                4 => proptest::char::range('a', 'z'),
+                2 => proptest::prop_oneof![proptest::strategy::Just(' '), proptest::strategy::Just('1'), proptest::strategy::Just('.'), proptest::strategy::Just('A')],
+                2 => proptest::char::range('\u{80}', '\u{2fff}'),
+                1 => proptest::char::any(),
+            ],
+            0..120,
+        )
+        .prop_map(String::from_iter);
+        proptest::proptest!(|(text in texts, cut in 0usize..200)| {
+            let plain: f32 = char_costs(&text).map(|(_, c)| c).sum();
+            proptest::prop_assert_eq!(text_cost(&text).to_bits(), plain.to_bits());
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let mut sum = CostSum::default();
+            sum.push_str(&text[..cut]);
+            sum.push_str(&text[cut..]);
+            proptest::prop_assert_eq!(sum.total().to_bits(), plain.to_bits());
+        });
     }
 
     /// The table-driven cost adds the same terms in the same order as the
