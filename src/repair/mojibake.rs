@@ -173,16 +173,37 @@ fn word_around(text: &str, pos: usize, at: usize) -> (usize, usize, u8) {
 /// first byte of a non-ASCII character or by a space: where a word may hold
 /// a lead followed by a continuation (see `sequence_pages`).
 fn next_adjacent_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    let hit = |a: u8, b: u8| (a >= 0x80) & ((b >= 0xC0) | (b == b' '));
-    // Thirty-two pairs at a time, in a form the compiler turns into vector
-    // compares: a lone `’` between ASCII letters does not stop the scan.
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    // Thirty-two bytes at a time: most blocks are all ASCII and hold no
+    // pair; in the others, eight pairs at a time as bit masks, so a lone
+    // `’` between ASCII letters costs a few operations.
     let mut i = from;
-    while let (Some(a), Some(b)) = (bytes.get(i..i + 32), bytes.get(i + 1..i + 33)) {
-        if a.iter().zip(b).fold(false, |any, (&x, &y)| any | hit(x, y)) {
-            break;
+    while i + 33 <= bytes.len() {
+        let lanes = [word(i), word(i + 8), word(i + 16), word(i + 24)];
+        if (lanes[0] | lanes[1] | lanes[2] | lanes[3]) & HIGH != 0 {
+            for (k, a) in lanes.into_iter().enumerate() {
+                let at = i + 8 * k;
+                if a & HIGH == 0 {
+                    continue;
+                }
+                // Byte by byte: `a` at or above 0x80, and the byte after it
+                // at or above 0xC0 (its two top bits) or a space (zero once
+                // xored with spaces).
+                let b = word(at + 1);
+                let lead = b & (b << 1);
+                let x = b ^ 0x2020_2020_2020_2020;
+                let space = !(((x & LOW) + LOW) | x);
+                let pairs = a & (lead | space) & HIGH;
+                if pairs != 0 {
+                    return Some(at + pairs.trailing_zeros() as usize / 8);
+                }
+            }
         }
         i += 32;
     }
+    let hit = |a: u8, b: u8| (a >= 0x80) & ((b >= 0xC0) | (b == b' '));
     (i..bytes.len().saturating_sub(1)).find(|&j| hit(bytes[j], bytes[j + 1]))
 }
 
@@ -1026,6 +1047,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn next_adjacent_agrees(
+            bytes in proptest::collection::vec(prop_oneof![
+                3 => proptest::sample::select(vec![b'a', b' ', 0x1F, 0x21, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xE2, 0xFF]),
+                1 => any::<u8>(),
+            ], 0..120),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let hit = |a: u8, b: u8| a >= 0x80 && (b >= 0xC0 || b == b' ');
+            let slow = (from..bytes.len().saturating_sub(1)).find(|&j| hit(bytes[j], bytes[j + 1]));
+            prop_assert_eq!(next_adjacent_non_ascii(&bytes, from), slow);
+        }
+
         #[test]
         fn words_agree(chars in proptest::collection::vec(prop_oneof![
             3 => proptest::sample::select(vec!['a', 'b', ' ', ' ', '\n', '\t', '?', '.']),
