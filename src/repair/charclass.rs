@@ -242,10 +242,13 @@ fn cyrillic_extra(c: char) -> bool {
 }
 
 /// Is the `’` at `i` an apostrophe of a contraction or possessive (`Ã’s`)?
+#[inline]
 fn contraction(s: &[char], i: usize) -> bool {
-    if !matches!(s[i], '’' | '\'') {
-        return false;
-    }
+    matches!(s[i], '’' | '\'') && contraction_after(s, i)
+}
+
+/// [`contraction`] once `s[i]` is known to be an apostrophe.
+fn contraction_after(s: &[char], i: usize) -> bool {
     let rest = &s[i + 1..];
     let n = rest.iter().take_while(|c| c.is_alphabetic()).count();
     matches!(
@@ -320,7 +323,8 @@ pub fn badness(s: &[char]) -> i32 {
             }
         }
         let Some((n, nk)) = next else { continue };
-        let apostrophe = contraction(s, i + 1);
+        // Looked at only where it matters: most characters are not before a `’`.
+        let apostrophe = || contraction(s, i + 1);
         match (k, nk) {
             // An accented Latin letter glued to a symbol: `Ã©`, `Â£`, `Ã¥`.
             (Class::Letter(Script::Latin, _, false), Class::Sym) => {
@@ -332,7 +336,7 @@ pub fn badness(s: &[char]) -> i32 {
             }
             // … or to punctuation inside a word: `Ã‰cole`, `AÃ‘OS`.
             (Class::Letter(_, _, false), Class::Punct)
-                if next2.is_some_and(is_letter) && !apostrophe && n != '\u{a0}' =>
+                if n != '\u{a0}' && next2.is_some_and(is_letter) && !apostrophe() =>
             {
                 bad += 3;
             }
@@ -391,7 +395,7 @@ pub fn badness(s: &[char]) -> i32 {
             }
         }
         // `Â` and `Ã` before anything but a letter are rare in real text.
-        if matches!(c, 'Â' | 'Ã') && matches!(nk, Class::Punct | Class::Sym) && !apostrophe {
+        if matches!(c, 'Â' | 'Ã') && matches!(nk, Class::Punct | Class::Sym) && !apostrophe() {
             bad += 2;
         }
         if let (Class::Letter(Script::Cyrillic, up, _), Class::Letter(Script::Cyrillic, up2, _)) =
