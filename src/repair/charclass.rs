@@ -281,11 +281,17 @@ pub fn badness(s: &[char]) -> i32 {
         &heap
     };
     let mut bad = 0;
+    // Where the runs below may start: the first non-ASCII junk character
+    // (every non-ASCII character passes through the loop).
+    let mut first_junk = s.len();
     for (i, (&c, &k)) in s.iter().zip(classes).enumerate() {
         // Nothing below scores an ASCII character other than a control
         // followed by an ASCII character or by nothing.
         if c.is_ascii() && k != Class::Control && s.get(i + 1).is_none_or(|n| n.is_ascii()) {
             continue;
+        }
+        if first_junk == s.len() && !c.is_ascii() && junk(k) {
+            first_junk = i;
         }
         let prev = i.checked_sub(1).map(|j| (s[j], classes[j]));
         let next = s.get(i + 1).map(|&n| (n, classes[i + 1]));
@@ -416,7 +422,7 @@ pub fn badness(s: &[char]) -> i32 {
     }
     // Runs of symbols, controls and box drawing: inside or against a word
     // (`g√¢teaux`, `Zam√≤`), or long and varied (`×‘×”×•`).
-    let mut i = 0;
+    let mut i = first_junk;
     while i < s.len() {
         if !junk(classes[i]) || s[i].is_ascii() || joins_words(s[i]) || contraction(s, i) {
             i += 1;
