@@ -261,15 +261,16 @@ fn fix_words(
     let mut tentative = Vec::new();
     let mut counts = [0usize; Page::ALL.len()];
     let mut pool = Pool::default();
+    let mut key = String::new();
     MEMOS.with_borrow_mut(|memos| {
         let memo = Memo::for_order(memos, order);
         for &(start, end, pages) in words {
-            let word = &text[start..end];
-            let w = match memo.seen.get(word) {
+            let start = start + memo_key(&text[start..end], &mut key);
+            let w = match memo.seen.get(key.as_str()) {
                 Some(w) => w,
                 None => {
-                    let w = fix_word(word, pages, order, &mut pool, &mut memo.found);
-                    memo.seen.entry(word.into()).or_insert(w)
+                    let w = fix_word(&key, pages, order, &mut pool, &mut memo.found);
+                    memo.seen.entry(key.as_str().into()).or_insert(w)
                 }
             };
             if let Some(w) = w {
@@ -293,6 +294,44 @@ fn fix_words(
         fixes.append(&mut tentative);
     }
     (fixes, counts)
+}
+
+/// The text `fix_word` repairs `word` as, written to `key`, and the offset
+/// in `word` of the key's start. Outside its non-ASCII part, a word counts
+/// only through the characters next to it: the class of the two before it
+/// (`Kingâ€™s` and `Tomâ€™s` share `aaâ€™s`), and the three after it (four
+/// after an `'`: a contraction such as `’ll` reads up to three letters).
+/// Words with ASCII controls there are kept whole.
+fn memo_key(word: &str, key: &mut String) -> usize {
+    key.clear();
+    let bytes = word.as_bytes();
+    let (Some(first), Some(last)) = (
+        bytes.iter().position(|b| !b.is_ascii()),
+        bytes.iter().rposition(|b| !b.is_ascii()),
+    ) else {
+        key.push_str(word);
+        return 0;
+    };
+    let (before, middle, after) = (&word[..first], &word[first..=last], &word[last + 1..]);
+    if before
+        .bytes()
+        .chain(after.bytes())
+        .any(|b| b.is_ascii_control())
+    {
+        key.push_str(word);
+        return 0;
+    }
+    let skip = before.len().saturating_sub(2);
+    key.extend(before[skip..].chars().map(|c| match c {
+        'a'..='z' => 'a',
+        'A'..='Z' => 'A',
+        '0'..='9' => '0',
+        _ => c,
+    }));
+    key.push_str(middle);
+    let kept = if after.starts_with('\'') { 4 } else { 3 };
+    key.push_str(&after[..after.len().min(kept)]);
+    skip
 }
 
 thread_local! {
@@ -1046,7 +1085,65 @@ mod tests {
         });
     }
 
+    /// `fix_word`'s changes to `word`, as comparable tuples in offsets of
+    /// `word` (`shift`: where `text` starts in it).
+    fn fix_word_tuples(
+        text: &str,
+        shift: usize,
+    ) -> Option<(Vec<(usize, usize, char, String)>, bool, u8)> {
+        let pages = sequence_pages(text.chars());
+        let mut found = Vec::new();
+        let w = fix_word(text, pages, &Page::ALL, &mut Pool::default(), &mut found)?;
+        let fixes = found[w.fixes]
+            .iter()
+            .map(|f| {
+                (
+                    f.start + shift,
+                    f.end + shift,
+                    f.c,
+                    format!("{:?}", f.confidence),
+                )
+            })
+            .collect();
+        Some((fixes, w.tentative, w.votes))
+    }
+
+    #[test]
+    fn memo_key_examples() {
+        let mut key = String::new();
+        assert_eq!(memo_key("Kingâ€™s", &mut key), 2);
+        assert_eq!(key, "aaâ€™s");
+        assert_eq!(memo_key("â€œHowâ€™s,", &mut key), 0);
+        assert_eq!(key, "â€œHowâ€™s,");
+        assert_eq!(memo_key("x.Ã©'ll'x", &mut key), 0);
+        assert_eq!(key, "a.Ã©'ll'");
+        assert_eq!(memo_key("ab\u{1}cÃ©", &mut key), 0);
+        assert_eq!(key, "ab\u{1}cÃ©");
+    }
+
     proptest! {
+        /// A word is repaired as its memo key is, moved by the key's offset.
+        #[test]
+        fn memo_key_repairs_alike(
+            before in proptest::collection::vec(proptest::sample::select(
+                vec!['a', 'z', 'A', 'Q', '0', '9', '.', '\'', '?', '-', '(', '\u{1}']), 0..6),
+            middle in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'S', 's', ' ', '?', '\'', '\u{c3}', '\u{c2}', '\u{e2}', '\u{20ac}', '\u{2122}',
+                '\u{a9}', '\u{e9}', '\u{c5}', '\u{2019}', '\u{fffd}', '\u{9d}', '\u{a0}', '\u{153}',
+                '\u{420}', '\u{421}', '\u{432}', '\u{2018}', '\u{201c}', '\u{f0}', '\u{178}']), 1..8),
+            after in proptest::collection::vec(proptest::sample::select(
+                vec!['s', 't', 'l', 'e', 'v', 'r', 'd', 'x', 'S', 'L', '1', '\'', '?', ' ', '.', ',', '\u{1}']), 0..7),
+        ) {
+            let word: String = before.iter().chain(&middle).chain(&after).collect();
+            let word = word.trim_matches(' ');
+            if word.contains("  ") || sequence_pages(word.chars()) == 0 {
+                return Ok(());
+            }
+            let mut key = String::new();
+            let shift = memo_key(word, &mut key);
+            prop_assert_eq!(fix_word_tuples(word, 0), fix_word_tuples(&key, shift), "{:?} {:?}", word, key);
+        }
+
         #[test]
         fn next_adjacent_agrees(
             bytes in proptest::collection::vec(prop_oneof![
