@@ -251,11 +251,13 @@ fn contraction(s: &[char], i: usize) -> bool {
 fn contraction_after(s: &[char], i: usize) -> bool {
     let rest = &s[i + 1..];
     let n = rest.iter().take_while(|c| c.is_alphabetic()).count();
-    matches!(
-        &rest[..n],
-        ['s'] | ['t'] | ['d'] | ['m'] | ['l', 'l'] | ['v', 'e'] | ['r', 'e']
-    )
+    CONTRACTION_ENDS
+        .iter()
+        .any(|end| end.chars().eq(rest[..n].iter().copied()))
 }
+
+/// The letters after the apostrophe of a contraction or possessive.
+pub const CONTRACTION_ENDS: [&str; 7] = ["s", "t", "d", "m", "ll", "ve", "re"];
 
 fn is_letter(k: Class) -> bool {
     matches!(k, Class::Letter(..))

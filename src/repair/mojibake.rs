@@ -31,7 +31,7 @@
 //! the characters `c1-controls` makes of them, so a word reads the same
 //! before and after that rule ran: cleaning cleaned text changes nothing.
 
-use super::charclass::{badness, class, Class, Classes};
+use super::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
 use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
@@ -300,7 +300,8 @@ fn fix_words(
 /// in `word` of the key's start. Outside its non-ASCII part, a word counts
 /// only through the characters next to it: the class of the two before it
 /// (`Kingâ€™s` and `Tomâ€™s` share `aaâ€™s`), and the three after it (four
-/// after an `'`: a contraction such as `’ll` reads up to three letters).
+/// after an `'`: a contraction such as `’ll` reads up to three letters),
+/// their letters only if they end a contraction (`Ã©tait` is `Ã©aaa`).
 /// Words with ASCII controls there are kept whole.
 fn memo_key(word: &str, key: &mut String) -> usize {
     key.clear();
@@ -322,16 +323,30 @@ fn memo_key(word: &str, key: &mut String) -> usize {
         return 0;
     }
     let skip = before.len().saturating_sub(2);
-    key.extend(before[skip..].chars().map(|c| match c {
+    key.extend(before[skip..].chars().map(by_class));
+    key.push_str(middle);
+    let kept = &after[..after.len().min(if after.starts_with('\'') { 4 } else { 3 })];
+    // Past the apostrophe that may end the middle (once decoded) or begin
+    // `after`, the letters count only in a contraction; elsewhere only
+    // their case does.
+    let letters = after.strip_prefix('\'').unwrap_or(after);
+    let run = &letters[..letters.bytes().take_while(u8::is_ascii_alphabetic).count()];
+    if CONTRACTION_ENDS.contains(&run) {
+        key.push_str(kept);
+    } else {
+        key.extend(kept.chars().map(by_class));
+    }
+    skip
+}
+
+/// An ASCII letter or digit as the first of its class (`a`, `A`, `0`).
+fn by_class(c: char) -> char {
+    match c {
         'a'..='z' => 'a',
         'A'..='Z' => 'A',
         '0'..='9' => '0',
         _ => c,
-    }));
-    key.push_str(middle);
-    let kept = if after.starts_with('\'') { 4 } else { 3 };
-    key.push_str(&after[..after.len().min(kept)]);
-    skip
+    }
 }
 
 thread_local! {
@@ -1117,6 +1132,10 @@ mod tests {
         assert_eq!(key, "â€œHowâ€™s,");
         assert_eq!(memo_key("x.Ã©'ll'x", &mut key), 0);
         assert_eq!(key, "a.Ã©'ll'");
+        assert_eq!(memo_key("rÃ©gime", &mut key), 0);
+        assert_eq!(key, "aÃ©aaa");
+        assert_eq!(memo_key("Ã©tait", &mut key), 0);
+        assert_eq!(key, "Ã©aaa");
         assert_eq!(memo_key("ab\u{1}cÃ©", &mut key), 0);
         assert_eq!(key, "ab\u{1}cÃ©");
     }
@@ -1132,7 +1151,7 @@ mod tests {
                 '\u{a9}', '\u{e9}', '\u{c5}', '\u{2019}', '\u{fffd}', '\u{9d}', '\u{a0}', '\u{153}',
                 '\u{420}', '\u{421}', '\u{432}', '\u{2018}', '\u{201c}', '\u{f0}', '\u{178}']), 1..8),
             after in proptest::collection::vec(proptest::sample::select(
-                vec!['s', 't', 'l', 'e', 'v', 'r', 'd', 'x', 'S', 'L', '1', '\'', '?', ' ', '.', ',', '\u{1}']), 0..7),
+                vec!['s', 't', 'l', 'e', 'v', 'r', 'd', 'm', 'x', 'S', 'L', '1', '\'', '?', ' ', '.', ',', '\u{1}']), 0..7),
         ) {
             let word: String = before.iter().chain(&middle).chain(&after).collect();
             let word = word.trim_matches(' ');
