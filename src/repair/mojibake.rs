@@ -1100,12 +1100,12 @@ mod tests {
         });
     }
 
+    /// A word's changes (start, end, character, confidence), tentative, votes.
+    type Tuples = (Vec<(usize, usize, char, String)>, bool, u8);
+
     /// `fix_word`'s changes to `word`, as comparable tuples in offsets of
     /// `word` (`shift`: where `text` starts in it).
-    fn fix_word_tuples(
-        text: &str,
-        shift: usize,
-    ) -> Option<(Vec<(usize, usize, char, String)>, bool, u8)> {
+    fn fix_word_tuples(text: &str, shift: usize) -> Option<Tuples> {
         let pages = sequence_pages(text.chars());
         let mut found = Vec::new();
         let w = fix_word(text, pages, &Page::ALL, &mut Pool::default(), &mut found)?;
