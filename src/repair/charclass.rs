@@ -242,17 +242,22 @@ fn cyrillic_extra(c: char) -> bool {
 }
 
 /// Is the `’` at `i` an apostrophe of a contraction or possessive (`Ã’s`)?
+#[inline]
 fn contraction(s: &[char], i: usize) -> bool {
-    if !matches!(s[i], '’' | '\'') {
-        return false;
-    }
+    matches!(s[i], '’' | '\'') && contraction_after(s, i)
+}
+
+/// [`contraction`] once `s[i]` is known to be an apostrophe.
+fn contraction_after(s: &[char], i: usize) -> bool {
     let rest = &s[i + 1..];
     let n = rest.iter().take_while(|c| c.is_alphabetic()).count();
-    matches!(
-        &rest[..n],
-        ['s'] | ['t'] | ['d'] | ['m'] | ['l', 'l'] | ['v', 'e'] | ['r', 'e']
-    )
+    CONTRACTION_ENDS
+        .iter()
+        .any(|end| end.chars().eq(rest[..n].iter().copied()))
 }
+
+/// The letters after the apostrophe of a contraction or possessive.
+pub const CONTRACTION_ENDS: [&str; 7] = ["s", "t", "d", "m", "ll", "ve", "re"];
 
 fn is_letter(k: Class) -> bool {
     matches!(k, Class::Letter(..))
@@ -278,11 +283,17 @@ pub fn badness(s: &[char]) -> i32 {
         &heap
     };
     let mut bad = 0;
+    // Where the runs below may start: the first non-ASCII junk character
+    // (every non-ASCII character passes through the loop).
+    let mut first_junk = s.len();
     for (i, (&c, &k)) in s.iter().zip(classes).enumerate() {
         // Nothing below scores an ASCII character other than a control
         // followed by an ASCII character or by nothing.
         if c.is_ascii() && k != Class::Control && s.get(i + 1).is_none_or(|n| n.is_ascii()) {
             continue;
+        }
+        if first_junk == s.len() && !c.is_ascii() && junk(k) {
+            first_junk = i;
         }
         let prev = i.checked_sub(1).map(|j| (s[j], classes[j]));
         let next = s.get(i + 1).map(|&n| (n, classes[i + 1]));
@@ -320,7 +331,8 @@ pub fn badness(s: &[char]) -> i32 {
             }
         }
         let Some((n, nk)) = next else { continue };
-        let apostrophe = contraction(s, i + 1);
+        // Looked at only where it matters: most characters are not before a `’`.
+        let apostrophe = || contraction(s, i + 1);
         match (k, nk) {
             // An accented Latin letter glued to a symbol: `Ã©`, `Â£`, `Ã¥`.
             (Class::Letter(Script::Latin, _, false), Class::Sym) => {
@@ -332,7 +344,7 @@ pub fn badness(s: &[char]) -> i32 {
             }
             // … or to punctuation inside a word: `Ã‰cole`, `AÃ‘OS`.
             (Class::Letter(_, _, false), Class::Punct)
-                if next2.is_some_and(is_letter) && !apostrophe && n != '\u{a0}' =>
+                if n != '\u{a0}' && next2.is_some_and(is_letter) && !apostrophe() =>
             {
                 bad += 3;
             }
@@ -391,7 +403,7 @@ pub fn badness(s: &[char]) -> i32 {
             }
         }
         // `Â` and `Ã` before anything but a letter are rare in real text.
-        if matches!(c, 'Â' | 'Ã') && matches!(nk, Class::Punct | Class::Sym) && !apostrophe {
+        if matches!(c, 'Â' | 'Ã') && matches!(nk, Class::Punct | Class::Sym) && !apostrophe() {
             bad += 2;
         }
         if let (Class::Letter(Script::Cyrillic, up, _), Class::Letter(Script::Cyrillic, up2, _)) =
@@ -412,7 +424,7 @@ pub fn badness(s: &[char]) -> i32 {
     }
     // Runs of symbols, controls and box drawing: inside or against a word
     // (`g√¢teaux`, `Zam√≤`), or long and varied (`×‘×”×•`).
-    let mut i = 0;
+    let mut i = first_junk;
     while i < s.len() {
         if !junk(classes[i]) || s[i].is_ascii() || joins_words(s[i]) || contraction(s, i) {
             i += 1;

@@ -31,7 +31,7 @@
 //! the characters `c1-controls` makes of them, so a word reads the same
 //! before and after that rule ran: cleaning cleaned text changes nothing.
 
-use super::charclass::{badness, class, Class, Classes};
+use super::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
 use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
@@ -173,16 +173,37 @@ fn word_around(text: &str, pos: usize, at: usize) -> (usize, usize, u8) {
 /// first byte of a non-ASCII character or by a space: where a word may hold
 /// a lead followed by a continuation (see `sequence_pages`).
 fn next_adjacent_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    let hit = |a: u8, b: u8| (a >= 0x80) & ((b >= 0xC0) | (b == b' '));
-    // Thirty-two pairs at a time, in a form the compiler turns into vector
-    // compares: a lone `’` between ASCII letters does not stop the scan.
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    // Thirty-two bytes at a time: most blocks are all ASCII and hold no
+    // pair; in the others, eight pairs at a time as bit masks, so a lone
+    // `’` between ASCII letters costs a few operations.
     let mut i = from;
-    while let (Some(a), Some(b)) = (bytes.get(i..i + 32), bytes.get(i + 1..i + 33)) {
-        if a.iter().zip(b).fold(false, |any, (&x, &y)| any | hit(x, y)) {
-            break;
+    while i + 33 <= bytes.len() {
+        let lanes = [word(i), word(i + 8), word(i + 16), word(i + 24)];
+        if (lanes[0] | lanes[1] | lanes[2] | lanes[3]) & HIGH != 0 {
+            for (k, a) in lanes.into_iter().enumerate() {
+                let at = i + 8 * k;
+                if a & HIGH == 0 {
+                    continue;
+                }
+                // Byte by byte: `a` at or above 0x80, and the byte after it
+                // at or above 0xC0 (its two top bits) or a space (zero once
+                // xored with spaces).
+                let b = word(at + 1);
+                let lead = b & (b << 1);
+                let x = b ^ 0x2020_2020_2020_2020;
+                let space = !(((x & LOW) + LOW) | x);
+                let pairs = a & (lead | space) & HIGH;
+                if pairs != 0 {
+                    return Some(at + pairs.trailing_zeros() as usize / 8);
+                }
+            }
         }
         i += 32;
     }
+    let hit = |a: u8, b: u8| (a >= 0x80) & ((b >= 0xC0) | (b == b' '));
     (i..bytes.len().saturating_sub(1)).find(|&j| hit(bytes[j], bytes[j + 1]))
 }
 
@@ -240,15 +261,16 @@ fn fix_words(
     let mut tentative = Vec::new();
     let mut counts = [0usize; Page::ALL.len()];
     let mut pool = Pool::default();
+    let mut key = String::new();
     MEMOS.with_borrow_mut(|memos| {
         let memo = Memo::for_order(memos, order);
         for &(start, end, pages) in words {
-            let word = &text[start..end];
-            let w = match memo.seen.get(word) {
+            let start = start + memo_key(&text[start..end], &mut key);
+            let w = match memo.seen.get(key.as_str()) {
                 Some(w) => w,
                 None => {
-                    let w = fix_word(word, pages, order, &mut pool, &mut memo.found);
-                    memo.seen.entry(word.into()).or_insert(w)
+                    let w = fix_word(&key, pages, order, &mut pool, &mut memo.found);
+                    memo.seen.entry(key.as_str().into()).or_insert(w)
                 }
             };
             if let Some(w) = w {
@@ -272,6 +294,59 @@ fn fix_words(
         fixes.append(&mut tentative);
     }
     (fixes, counts)
+}
+
+/// The text `fix_word` repairs `word` as, written to `key`, and the offset
+/// in `word` of the key's start. Outside its non-ASCII part, a word counts
+/// only through the characters next to it: the class of the two before it
+/// (`Kingâ€™s` and `Tomâ€™s` share `aaâ€™s`), and the three after it (four
+/// after an `'`: a contraction such as `’ll` reads up to three letters),
+/// their letters only if they end a contraction (`Ã©tait` is `Ã©aaa`).
+/// Words with ASCII controls there are kept whole.
+fn memo_key(word: &str, key: &mut String) -> usize {
+    key.clear();
+    let bytes = word.as_bytes();
+    let (Some(first), Some(last)) = (
+        bytes.iter().position(|b| !b.is_ascii()),
+        bytes.iter().rposition(|b| !b.is_ascii()),
+    ) else {
+        key.push_str(word);
+        return 0;
+    };
+    let (before, middle, after) = (&word[..first], &word[first..=last], &word[last + 1..]);
+    if before
+        .bytes()
+        .chain(after.bytes())
+        .any(|b| b.is_ascii_control())
+    {
+        key.push_str(word);
+        return 0;
+    }
+    let skip = before.len().saturating_sub(2);
+    key.extend(before[skip..].chars().map(by_class));
+    key.push_str(middle);
+    let kept = &after[..after.len().min(if after.starts_with('\'') { 4 } else { 3 })];
+    // Past the apostrophe that may end the middle (once decoded) or begin
+    // `after`, the letters count only in a contraction; elsewhere only
+    // their case does.
+    let letters = after.strip_prefix('\'').unwrap_or(after);
+    let run = &letters[..letters.bytes().take_while(u8::is_ascii_alphabetic).count()];
+    if CONTRACTION_ENDS.contains(&run) {
+        key.push_str(kept);
+    } else {
+        key.extend(kept.chars().map(by_class));
+    }
+    skip
+}
+
+/// An ASCII letter or digit as the first of its class (`a`, `A`, `0`).
+fn by_class(c: char) -> char {
+    match c {
+        'a'..='z' => 'a',
+        'A'..='Z' => 'A',
+        '0'..='9' => '0',
+        _ => c,
+    }
 }
 
 thread_local! {
@@ -1025,7 +1100,83 @@ mod tests {
         });
     }
 
+    /// A word's changes (start, end, character, confidence), tentative, votes.
+    type Tuples = (Vec<(usize, usize, char, String)>, bool, u8);
+
+    /// `fix_word`'s changes to `word`, as comparable tuples in offsets of
+    /// `word` (`shift`: where `text` starts in it).
+    fn fix_word_tuples(text: &str, shift: usize) -> Option<Tuples> {
+        let pages = sequence_pages(text.chars());
+        let mut found = Vec::new();
+        let w = fix_word(text, pages, &Page::ALL, &mut Pool::default(), &mut found)?;
+        let fixes = found[w.fixes]
+            .iter()
+            .map(|f| {
+                (
+                    f.start + shift,
+                    f.end + shift,
+                    f.c,
+                    format!("{:?}", f.confidence),
+                )
+            })
+            .collect();
+        Some((fixes, w.tentative, w.votes))
+    }
+
+    #[test]
+    fn memo_key_examples() {
+        let mut key = String::new();
+        assert_eq!(memo_key("Kingâ€™s", &mut key), 2);
+        assert_eq!(key, "aaâ€™s");
+        assert_eq!(memo_key("â€œHowâ€™s,", &mut key), 0);
+        assert_eq!(key, "â€œHowâ€™s,");
+        assert_eq!(memo_key("x.Ã©'ll'x", &mut key), 0);
+        assert_eq!(key, "a.Ã©'ll'");
+        assert_eq!(memo_key("rÃ©gime", &mut key), 0);
+        assert_eq!(key, "aÃ©aaa");
+        assert_eq!(memo_key("Ã©tait", &mut key), 0);
+        assert_eq!(key, "Ã©aaa");
+        assert_eq!(memo_key("ab\u{1}cÃ©", &mut key), 0);
+        assert_eq!(key, "ab\u{1}cÃ©");
+    }
+
     proptest! {
+        /// A word is repaired as its memo key is, moved by the key's offset.
+        #[test]
+        fn memo_key_repairs_alike(
+            before in proptest::collection::vec(proptest::sample::select(
+                vec!['a', 'z', 'A', 'Q', '0', '9', '.', '\'', '?', '-', '(', '\u{1}']), 0..6),
+            middle in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'S', 's', ' ', '?', '\'', '\u{c3}', '\u{c2}', '\u{e2}', '\u{20ac}', '\u{2122}',
+                '\u{a9}', '\u{e9}', '\u{c5}', '\u{2019}', '\u{fffd}', '\u{9d}', '\u{a0}', '\u{153}',
+                '\u{420}', '\u{421}', '\u{432}', '\u{2018}', '\u{201c}', '\u{f0}', '\u{178}']), 1..8),
+            after in proptest::collection::vec(proptest::sample::select(
+                vec!['s', 't', 'l', 'e', 'v', 'r', 'd', 'm', 'x', 'S', 'L', '1', '\'', '?', ' ', '.', ',', '\u{1}']), 0..7),
+        ) {
+            let word: String = before.iter().chain(&middle).chain(&after).collect();
+            let word = word.trim_matches(' ');
+            if word.contains("  ") || sequence_pages(word.chars()) == 0 {
+                return Ok(());
+            }
+            let mut key = String::new();
+            let shift = memo_key(word, &mut key);
+            prop_assert_eq!(fix_word_tuples(word, 0), fix_word_tuples(&key, shift), "{:?} {:?}", word, key);
+        }
+
+        #[test]
+        fn next_adjacent_agrees(
+            bytes in proptest::collection::vec(prop_oneof![
+                3 => proptest::sample::select(vec![b'a', b' ', 0x1F, 0x21, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xE2, 0xFF]),
+                1 => any::<u8>(),
+            ], 0..120),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let hit = |a: u8, b: u8| a >= 0x80 && (b >= 0xC0 || b == b' ');
+            let slow = (from..bytes.len().saturating_sub(1)).find(|&j| hit(bytes[j], bytes[j + 1]));
+            prop_assert_eq!(next_adjacent_non_ascii(&bytes, from), slow);
+        }
+
         #[test]
         fn words_agree(chars in proptest::collection::vec(prop_oneof![
             3 => proptest::sample::select(vec!['a', 'b', ' ', ' ', '\n', '\t', '?', '.']),
