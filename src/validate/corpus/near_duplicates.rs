@@ -128,7 +128,14 @@ pub fn signature(text: &str, shingle: usize) -> Option<Box<[u32]>> {
     } else {
         minima::<false>(text, k)?
     };
-    let dense: Vec<u32> = (0..HASHES)
+    Some(densify(&mins))
+}
+
+/// The signature of bucket minima (u64::MAX: an empty bucket, at least one
+/// not): an empty bucket takes the value of the next non-empty one, mixed
+/// with the distance (rotation densification).
+fn densify(mins: &[u64; HASHES]) -> Box<[u32]> {
+    (0..HASHES)
         .map(|i| {
             let (distance, j) = (0..HASHES)
                 .map(|d| (d, (i + d) % HASHES))
@@ -140,8 +147,7 @@ pub fn signature(text: &str, shingle: usize) -> Option<Box<[u32]>> {
                 splitmix(mins[j] ^ (distance as u64) << 32) as u32
             }
         })
-        .collect();
-    Some(dense.into_boxed_slice())
+        .collect()
 }
 
 /// The bucket minima of the k-word shingles of `text` (u64::MAX: an empty
@@ -987,20 +993,9 @@ mod tests {
         if words < k {
             add(&mut mins, rolling);
         }
-        let dense: Vec<u32> = (0..HASHES)
-            .map(|i| {
-                let (distance, j) = (0..HASHES)
-                    .map(|d| (d, (i + d) % HASHES))
-                    .find(|&(_, j)| mins[j] != u64::MAX)
-                    .expect("at least one shingle");
-                if distance == 0 {
-                    mins[j] as u32
-                } else {
-                    splitmix(mins[j] ^ (distance as u64) << 32) as u32
-                }
-            })
-            .collect();
-        Some(dense.into_boxed_slice())
+        // Densification is shared: the words and shingles are what this
+        // reference checks.
+        Some(densify(&mins))
     }
 
     #[test]
