@@ -163,7 +163,11 @@ impl<'a> EditLog<'a> {
             .current
             .take()
             .unwrap_or_else(|| original.clone().into_owned());
-        (original.into_owned(), current, std::mem::take(&mut self.edits))
+        (
+            original.into_owned(),
+            current,
+            std::mem::take(&mut self.edits),
+        )
     }
     /// The current text and the edits (copying the input only if nothing
     /// changed and it was borrowed).
