@@ -12,7 +12,9 @@
 use compact_str::CompactString;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
+use std::thread::LocalKey;
 
 /// How sure a rule is that its change restores what the author wrote.
 #[derive(
@@ -155,17 +157,33 @@ impl<'a> EditLog<'a> {
     pub fn edits(&self) -> &[Edit] {
         &self.edits
     }
-    pub fn into_parts(self) -> (String, String, Vec<Edit>) {
+    pub fn into_parts(mut self) -> (String, String, Vec<Edit>) {
+        let original = std::mem::take(&mut self.original);
         let current = self
             .current
-            .unwrap_or_else(|| self.original.clone().into_owned());
-        (self.original.into_owned(), current, self.edits)
+            .take()
+            .unwrap_or_else(|| original.clone().into_owned());
+        (
+            original.into_owned(),
+            current,
+            std::mem::take(&mut self.edits),
+        )
     }
     /// The current text and the edits (copying the input only if nothing
     /// changed and it was borrowed).
-    pub fn into_output(self) -> (String, Vec<Edit>) {
-        let current = self.current.unwrap_or_else(|| self.original.into_owned());
-        (current, self.edits)
+    pub fn into_output(mut self) -> (String, Vec<Edit>) {
+        let current = match self.current.take() {
+            Some(current) => current,
+            None => match std::mem::take(&mut self.original) {
+                Cow::Owned(original) => original,
+                Cow::Borrowed(original) => {
+                    let mut copy = String::with_capacity(rounded(original.len()));
+                    copy.push_str(original);
+                    copy
+                }
+            },
+        };
+        (current, std::mem::take(&mut self.edits))
     }
 
     /// Map a byte offset of the current text back to the decoded input. An
@@ -268,8 +286,8 @@ impl<'a> EditLog<'a> {
         let mut text = std::mem::take(&mut self.spare);
         text.clear();
         if text.capacity() < size {
-            // A new buffer: growing the old one would copy its bytes.
-            text = String::with_capacity(size);
+            // Another buffer: growing this one would copy its bytes.
+            keep(&TEXTS, std::mem::replace(&mut text, buffer(size)));
         }
         // Old edits are taken from the front of `taken`: the first `pending`
         // of them are untouched, moved with the next cluster (or at the end).
@@ -387,6 +405,107 @@ impl<'a> EditLog<'a> {
     }
 }
 
+/// The spare buffers outlive the log: the next file's log takes them.
+impl Drop for EditLog<'_> {
+    fn drop(&mut self) {
+        keep(&TEXTS, std::mem::take(&mut self.spare));
+        keep(&EDIT_LISTS, std::mem::take(&mut self.spare_edits));
+    }
+}
+
+/// Give back the buffer of a file's edits, once they are read, for the next
+/// file's log.
+pub fn recycle_edits(edits: Vec<Edit>) {
+    keep(&EDIT_LISTS, edits);
+}
+
+// Buffers left by finished logs on this thread, for the next ones. Taking
+// the same buffers file after file, instead of new ones of each file's own
+// size, keeps the allocator from opening pages for ever more size classes,
+// which costs page faults and the kernel's zeroing of fresh memory.
+thread_local! {
+    static TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static EDIT_LISTS: RefCell<Vec<Vec<Edit>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// At most this many buffers of each kind are kept per thread, ...
+const KEPT_BUFFERS: usize = 2;
+/// ... each of at most this many bytes: a large file's buffers are freed, so
+/// memory does not grow with the number or size of the files.
+const KEPT_BYTES: usize = 2 << 20;
+
+/// A text buffer or a list of edits.
+trait Buffer {
+    fn bytes(&self) -> usize;
+    fn clear(&mut self);
+}
+impl Buffer for String {
+    fn bytes(&self) -> usize {
+        self.capacity()
+    }
+    fn clear(&mut self) {
+        String::clear(self);
+    }
+}
+impl<T> Buffer for Vec<T> {
+    fn bytes(&self) -> usize {
+        self.capacity() * size_of::<T>()
+    }
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+}
+
+/// An empty kept buffer of at least `bytes` bytes, the smallest there is;
+/// none more than four times too large, for a text may become the output,
+/// held as long as the file's report.
+fn kept<T: Buffer>(kept: &'static LocalKey<RefCell<Vec<T>>>, bytes: usize) -> Option<T> {
+    let fits = |b: &T| b.bytes() >= bytes && b.bytes() / 4 <= bytes.max(4096);
+    kept.with_borrow_mut(|kept| {
+        let (i, _) = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| fits(b))
+            .min_by_key(|(_, b)| b.bytes())?;
+        Some(kept.swap_remove(i))
+    })
+}
+
+/// Keep `buffer` for [`kept`], if it is not too large; when
+/// [`KEPT_BUFFERS`] are kept already, it replaces the smallest if larger.
+fn keep<T: Buffer>(kept: &'static LocalKey<RefCell<Vec<T>>>, mut buffer: T) {
+    if buffer.bytes() == 0 || buffer.bytes() > KEPT_BYTES {
+        return;
+    }
+    buffer.clear();
+    kept.with_borrow_mut(|kept| {
+        if kept.len() < KEPT_BUFFERS {
+            kept.push(buffer);
+        } else if let Some(small) = kept.iter_mut().min_by_key(|b| b.bytes()) {
+            if small.bytes() < buffer.bytes() {
+                *small = buffer;
+            }
+        }
+    });
+}
+
+/// An empty text buffer with room for `size` bytes, kept or new; see
+/// [`rounded`].
+fn buffer(size: usize) -> String {
+    kept(&TEXTS, size).unwrap_or_else(|| String::with_capacity(rounded(size)))
+}
+
+/// The capacity to give a new buffer for `n` items: up to [`KEPT_BYTES`],
+/// the next power of two, so that the buffers of many files fall in a few of
+/// the allocator's size classes and can be kept and taken again.
+fn rounded(n: usize) -> usize {
+    if n <= KEPT_BYTES {
+        n.next_power_of_two()
+    } else {
+        n
+    }
+}
+
 impl EditLog<'_> {
     /// [`Self::apply`] for a few sorted, non-overlapping fixes near the end of
     /// an owned text, none of which touches an earlier edit: each is made in
@@ -436,12 +555,14 @@ impl EditLog<'_> {
     }
 }
 
-/// `v` emptied, with room for `n` elements: a new vector if it has not (growing
-/// it would copy the old elements' bytes).
-fn emptied<T>(mut v: Vec<T>, n: usize) -> Vec<T> {
+/// `v` emptied, with room for `n` edits: a kept or new vector if it has not
+/// (growing it would copy the old elements' bytes).
+fn emptied(mut v: Vec<Edit>, n: usize) -> Vec<Edit> {
     v.clear();
     if v.capacity() < n {
-        return Vec::with_capacity(n.max(2 * v.capacity()));
+        keep(&EDIT_LISTS, v);
+        return kept(&EDIT_LISTS, n * size_of::<Edit>())
+            .unwrap_or_else(|| Vec::with_capacity(rounded(n)));
     }
     v
 }

@@ -48,10 +48,7 @@ pub struct TextFacts {
 fn special_mask(block: &[u8; 32], high: &mut [u8; 32]) -> u32 {
     let mut flags = [0u8; 32];
     for ((flag, &c), h) in flags.iter_mut().zip(block).zip(high.iter_mut()) {
-        // Below 0x20 or from 0xCC on: one unsigned compare once 0x20 is
-        // moved to zero.
-        let special = (c.wrapping_sub(0x20) >= 0xcc - 0x20) | (c == 0x7f) | (c == 0xc2);
-        *flag = if special { 0x80 } else { 0 };
+        *flag = if is_special(c) { 0x80 } else { 0 };
         *h |= c;
     }
     if flags.iter().fold(0, |a, &f| a | f) == 0 {
@@ -67,6 +64,13 @@ fn special_mask(block: &[u8; 32], high: &mut [u8; 32]) -> u32 {
     mask
 }
 
+/// Whether [`special_mask`] marks byte `c`: below 0x20 or from 0xCC on (one
+/// unsigned compare once 0x20 is moved to zero), DEL, or 0xC2.
+#[inline(always)]
+fn is_special(c: u8) -> bool {
+    (c.wrapping_sub(0x20) >= 0xcc - 0x20) | (c == 0x7f) | (c == 0xc2)
+}
+
 impl TextFacts {
     /// Scan `text` once.
     ///
@@ -77,6 +81,19 @@ impl TextFacts {
     pub fn of(text: &str) -> Self {
         let b = text.as_bytes();
         let mut f = TextFacts::default();
+        if b.len() < 32 {
+            // A short text (most replacements the pipeline adds the facts
+            // of): byte by byte, the same marks without the padded block.
+            let mut high = 0;
+            for (i, &c) in b.iter().enumerate() {
+                high |= c;
+                if is_special(c) {
+                    f.note(b, i);
+                }
+            }
+            f.non_ascii = high >= 0x80;
+            return f;
+        }
         let mut high = [0u8; 32];
         let mut blocks = b.chunks_exact(32);
         let mut at = 0;
@@ -209,6 +226,33 @@ mod tests {
         ] {
             for at in 0..80 {
                 let text = format!("{}{special}{}", "x".repeat(at), "y".repeat(80 - at));
+                assert_eq!(TextFacts::of(&text), slow(&text), "{special:?} at {at}");
+            }
+        }
+    }
+
+    /// Short texts take the byte-by-byte path: it must agree too.
+    #[test]
+    fn one_special_in_a_short_text() {
+        for special in [
+            "\r",
+            "\x01",
+            "\x7f",
+            "\u{85}",
+            "\u{a0}",
+            "\u{ad}",
+            "\u{e9}",
+            "\u{300}",
+            "\u{2019}",
+            "\u{2028}",
+            "\u{2060}",
+            "\u{feff}",
+            "\u{fffd}",
+            "\u{1f600}",
+        ] {
+            for at in 0..8 {
+                let text = format!("{}{special}", "x".repeat(at));
+                assert!(text.len() < 32);
                 assert_eq!(TextFacts::of(&text), slow(&text), "{special:?} at {at}");
             }
         }

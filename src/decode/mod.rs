@@ -476,9 +476,19 @@ fn decode_utf8_from(body: &[u8], valid_up_to: usize) -> (String, Vec<InvalidByte
 
 fn decode_other(body: &[u8], encoding: &'static Encoding) -> (String, Vec<InvalidBytes>) {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let cap = decoder
-        .max_utf8_buffer_length_without_replacement(body.len())
-        .unwrap_or(body.len() * 3 + 16);
+    let cap = if encoding.is_ascii_compatible() {
+        // ASCII bytes stay one byte each, and a non-ASCII byte becomes at
+        // most three (a single-byte encoding's character, or U+FFFD; a pair
+        // of a multi-byte one, at most four). The decoder's own bound, three
+        // bytes for every input byte, would make the text take (and the
+        // kernel zero) three times the memory it needs; a short guess only
+        // costs a `reserve` below.
+        body.len() + 2 * count_bytes(body, |b| b >= 0x80)
+    } else {
+        decoder
+            .max_utf8_buffer_length_without_replacement(body.len())
+            .unwrap_or(body.len() * 3 + 16)
+    };
     let mut text = String::with_capacity(cap);
     let mut invalid = Vec::new();
     let mut read = 0;
@@ -623,6 +633,17 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The text decoded into a tightly sized buffer is the decoder's.
+        #[test]
+        fn legacy_decoding_is_encoding_rs(bytes in proptest::collection::vec(any::<u8>(), 0..300),
+            encoding in proptest::sample::select(vec![
+                encoding_rs::WINDOWS_1252, encoding_rs::WINDOWS_1251, encoding_rs::X_USER_DEFINED,
+                encoding_rs::SHIFT_JIS, encoding_rs::GB18030, encoding_rs::BIG5, encoding_rs::EUC_KR,
+                encoding_rs::EUC_JP, encoding_rs::ISO_2022_JP, encoding_rs::UTF_16LE])) {
+            let (text, _) = decode_other(&bytes, encoding);
+            prop_assert_eq!(text, encoding.decode_without_bom_handling(&bytes).0);
+        }
+
         /// `utf8_runs` cuts bytes exactly as `utf8_chunks` does.
         #[test]
         fn utf8_runs_are_utf8_chunks(bytes in proptest::collection::vec(prop_oneof![

@@ -164,8 +164,10 @@ impl FileReport {
         // Edits per rule, counted first in a short list (a file's edits
         // come from a few rules).
         let mut tally: Vec<(&'static str, usize)> = Vec::new();
-        let edits = std::mem::take(&mut t.edits)
-            .into_iter()
+        // The emptied list goes back to the edit log, for the next file.
+        let mut list = std::mem::take(&mut t.edits);
+        let edits = list
+            .drain(..)
             .map(|e| {
                 match tally.iter_mut().find(|(rule, _)| *rule == e.rule) {
                     Some((_, n)) => *n += 1,
@@ -189,6 +191,7 @@ impl FileReport {
                 }
             })
             .collect();
+        crate::edit::recycle_edits(list);
         let counts = tally.into_iter().collect();
         let findings = std::mem::take(&mut t.findings)
             .into_iter()
