@@ -23,6 +23,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use std::ops::Range;
 
 pub struct UnbalancedQuotes;
 
@@ -36,20 +37,32 @@ static INFO: RuleInfo = RuleInfo {
 /// Longest quotation set out over lines that is taken as one (verse, letters).
 const MAX_QUOTED_LINES: usize = 40;
 
-/// Straight `"`, `“` and `”` in a paragraph. `“` and `”` are E2 80 9C and
-/// E2 80 9D in UTF-8: only `"` and the last bytes 9C and 9D are looked at
-/// (not E2, which every `’` and `—` starts with), and the two bytes before
-/// them checked. `s` starts and ends at character boundaries, so a sequence
-/// is either wholly in it or not at all.
-fn quote_counts(s: &str) -> (usize, usize, usize) {
-    let bytes = s.as_bytes();
-    let mut counts = (0, 0, 0);
+/// Straight `"`, `“` and `”` in each paragraph of `text`. `“` and `”` are
+/// E2 80 9C and E2 80 9D in UTF-8: only `"` and the last bytes 9C and 9D are
+/// looked at (not E2, which every `’` and `—` starts with), and the two bytes
+/// before them checked. Paragraphs start and end at character boundaries, so
+/// a sequence is either wholly in one or not at all.
+///
+/// One search over the whole text, with the hits dealt out to the paragraphs
+/// (which are in order and do not overlap): a search per paragraph pays the
+/// search's set-up once per line.
+fn quote_counts(text: &str, paras: &[Range<usize>]) -> Vec<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut counts = vec![(0, 0, 0); paras.len()];
+    let mut k = 0; // the first paragraph that does not end before the hit
     for at in memchr::memchr3_iter(b'"', 0x9C, 0x9D, bytes) {
+        while k < paras.len() && paras[k].end <= at {
+            k += 1;
+        }
+        let Some(p) = paras.get(k) else { break };
+        if at < p.start {
+            continue; // between paragraphs
+        }
         let lead = at >= 2 && bytes[at - 2..at] == [0xE2, 0x80];
         match bytes[at] {
-            b'"' => counts.0 += 1,
-            0x9C if lead => counts.1 += 1,
-            0x9D if lead => counts.2 += 1,
+            b'"' => counts[k].0 += 1,
+            0x9C if lead => counts[k].1 += 1,
+            0x9D if lead => counts[k].2 += 1,
             _ => {}
         }
     }
@@ -67,10 +80,7 @@ impl Rule for UnbalancedQuotes {
 
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let paras = ctx.paragraphs();
-        let counts: Vec<(usize, usize, usize)> = paras
-            .iter()
-            .map(|p| quote_counts(&text[p.clone()]))
-            .collect();
+        let counts = quote_counts(text, paras);
         let mut multi_line = vec![false; paras.len()];
         for k in 0..paras.len() {
             if counts[k] != (0, 1, 0) || multi_line[k] {
@@ -121,6 +131,31 @@ impl Rule for UnbalancedQuotes {
                     parts.join(", ")
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_counts;
+    use crate::validate::paragraphs::paragraphs;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// One search over the text counts what a search per paragraph counts.
+        #[test]
+        fn agrees_with_a_count_per_paragraph(
+            text in "[a \"\n\r\u{201c}\u{201d}\u{2019}\u{9c}]{0,120}",
+        ) {
+            let paras = paragraphs(&text);
+            let expected: Vec<(usize, usize, usize)> = paras
+                .iter()
+                .map(|p| {
+                    let s = &text[p.clone()];
+                    (s.matches('"').count(), s.matches('\u{201c}').count(), s.matches('\u{201d}').count())
+                })
+                .collect();
+            prop_assert_eq!(quote_counts(&text, &paras), expected);
         }
     }
 }
