@@ -16,6 +16,8 @@
 
 use crate::edit::{Confidence, Fix};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use memchr::memmem;
+use std::sync::LazyLock;
 
 pub struct NbspSpacing;
 
@@ -25,6 +27,12 @@ static INFO: RuleInfo = RuleInfo {
     summary: "no-break space next to a space becomes one space",
     default_enabled: true,
 };
+
+/// U+00A0 (C2 A0 in UTF-8), its searcher built once: a text with many
+/// no-break spaces searches again after each, and building a searcher per
+/// search cost more than the searches.
+static NBSP: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("\u{a0}".as_bytes()));
 
 impl Rule for NbspSpacing {
     fn info(&self) -> &'static RuleInfo {
@@ -38,7 +46,7 @@ impl Rule for NbspSpacing {
         let bytes = text.as_bytes();
         // U+00A0 is C2 A0 in UTF-8.
         let mut i = 0;
-        while let Some(found) = memchr::memmem::find(&bytes[i..], "\u{a0}".as_bytes()) {
+        while let Some(found) = NBSP.find(&bytes[i..]) {
             let at = i + found;
             let mut start = at;
             while start > 0
