@@ -902,12 +902,14 @@ fn for_each_word<const AVX2: bool>(text: &str, sink: &mut impl WordSink) {
 /// by one `and` ([`KEEP`]), and one multiply.
 #[inline(always)]
 fn short_ascii_word(window: &[u8; 144], p: usize, last: usize) -> Option<u64> {
-    let n = last + 1 - p;
-    if n > 16 {
+    // `last - p`, not the length: one instruction less in the loop of
+    // words, the `+ 1` folds into the table's address.
+    let d = last - p;
+    if d > 15 {
         return None;
     }
     let piece = &window[p..p + 16];
-    let [keep_a, keep_b] = KEEP[n];
+    let [keep_a, keep_b] = KEEP[d + 1];
     let a = u64::from_le_bytes(piece[..8].try_into().expect("8 bytes")) & keep_a;
     let b = u64::from_le_bytes(piece[8..].try_into().expect("8 bytes")) & keep_b;
     if (a | b) & HI == 0 {
