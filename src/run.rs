@@ -113,7 +113,7 @@ fn open_root(root: &Path) -> Option<(fs::File, u64)> {
         .open(root)
         .ok()?;
     let metadata = file.metadata().ok()?;
-    metadata.is_file().then(|| (file, metadata.len()))
+    metadata.is_file().then_some((file, metadata.len()))
 }
 
 #[cfg(not(unix))]
@@ -529,4 +529,40 @@ fn absolute_existing_prefix(path: &Path) -> Result<PathBuf> {
         result.push(name);
     }
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's open handle reads the same as opening the path, and paths
+    /// that are not regular files take the old way (walked, or an error).
+    #[test]
+    fn explicit_paths_read_the_same_through_their_handle() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        fs::write(&file, "caf\u{e9}\n").unwrap();
+        let missing = dir.path().join("missing.txt");
+        let inputs = discover(&[file.clone(), dir.path().to_path_buf(), missing.clone()]);
+        let got: Vec<Input> = inputs.iter().collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        match &got[0] {
+            Input::File(p, Some((_, size))) => assert_eq!((p, *size), (&file, 6)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&got[1], Input::File(p, None) if *p == file));
+        let expected = fs::metadata(&missing).unwrap_err().to_string();
+        assert!(matches!(&got[2], Input::Error(p, m) if *p == missing && *m == expected));
+        let Some(Input::File(_, opened)) = got.into_iter().next() else {
+            unreachable!()
+        };
+        assert_eq!(
+            read_within(&file, opened, 100).unwrap(),
+            read_within(&file, None, 100).unwrap()
+        );
+        assert_eq!(
+            read_within(&file, None, 100).unwrap(),
+            (6, b"caf\xc3\xa9\n".to_vec())
+        );
+    }
 }
