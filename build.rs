@@ -3,11 +3,15 @@
 //! `id: "…"`) into `$OUT_DIR/rule_docs.rs`, so reports (SARIF help, the HTML
 //! review page) can show each rule's "What it does / Why / Example / Fix
 //! safety" without a field every rule must fill in.
+//!
+//! It also links the `fettle` binary without PIE on GNU/Linux: see
+//! [`link_without_pie`].
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    link_without_pie();
     let mut entries = Vec::new();
     let mut dirs: Vec<std::path::PathBuf> = ["repair", "normalize", "validate"]
         .iter()
@@ -59,4 +63,24 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("rule_docs.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// Links the binaries as position-dependent executables (`-no-pie`) on
+/// GNU/Linux.
+///
+/// A PIE binary is relocated by the dynamic loader at every start: fettle
+/// has about 16,000 relative relocations (vtables, tables of `&str`), and
+/// applying them touches and copies every page that holds them. A fettle
+/// run is short (a few milliseconds for a handful of files), so that is a
+/// real share of it: `-no-pie` removed about 60 of the 210 page faults and
+/// 8% of the CPU time of `fettle check` on a one-line file. Only the link
+/// of the binaries changes: every crate is compiled as before, and the
+/// library, tests and examples are untouched. The cost: the binary's own
+/// code is no longer placed at a random address (shared libraries, stack
+/// and heap still are).
+fn link_without_pie() {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }

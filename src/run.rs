@@ -41,7 +41,9 @@ pub struct Options {
 /// A file to process, or a path that could not be walked.
 #[derive(Debug)]
 pub enum Input {
-    File(PathBuf),
+    /// A file, with its open handle and size when it was named explicitly
+    /// (see [`open_root`]).
+    File(PathBuf, Option<(fs::File, u64)>),
     Error(PathBuf, String),
 }
 
@@ -68,16 +70,21 @@ impl Inputs {
         self.roots
             .iter()
             .flat_map(|root| -> Box<dyn Iterator<Item = Input> + Send> {
+                if let Some(file) = open_root(root) {
+                    return Box::new(std::iter::once(Input::File(root.clone(), Some(file))));
+                }
                 match fs::metadata(root) {
                     Err(e) => Box::new(std::iter::once(Input::Error(root.clone(), e.to_string()))),
-                    Ok(m) if m.is_file() => Box::new(std::iter::once(Input::File(root.clone()))),
+                    Ok(m) if m.is_file() => {
+                        Box::new(std::iter::once(Input::File(root.clone(), None)))
+                    }
                     Ok(_) => Box::new(
                         ignore::WalkBuilder::new(root)
                             .sort_by_file_name(|a, b| a.cmp(b))
                             .build()
                             .filter_map(|entry| match entry {
                                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                                    Some(Input::File(e.into_path()))
+                                    Some(Input::File(e.into_path(), None))
                                 }
                                 Ok(_) => None,
                                 Err(e) => Some(Input::Error(root.clone(), e.to_string())),
@@ -86,6 +93,32 @@ impl Inputs {
                 }
             })
     }
+}
+
+/// The regular file at `root`, opened, and its size, or `None` when `root` is anything
+/// else (a directory, a FIFO, missing, unreadable...), which the caller then
+/// looks at with `fs::metadata` as before.
+///
+/// Opening an explicitly named file here and asking the open handle for its
+/// type (`fstat`) saves the separate `stat` of its path: the worker reads
+/// from this handle instead of opening the path again. `O_NONBLOCK` keeps
+/// the open of a FIFO from waiting for a writer (it has no effect on reading
+/// a regular file), `O_NOCTTY` keeps a terminal from becoming ours.
+#[cfg(unix)]
+fn open_root(root: &Path) -> Option<(fs::File, u64)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(root)
+        .ok()?;
+    let metadata = file.metadata().ok()?;
+    metadata.is_file().then_some((file, metadata.len()))
+}
+
+#[cfg(not(unix))]
+fn open_root(_root: &Path) -> Option<(fs::File, u64)> {
+    None
 }
 
 /// At most this many files are in flight or waiting for their turn to be
@@ -122,9 +155,15 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
             None,
             with_corpus.then(|| FileSummary::new(&path, display(&path), None, &options.config)),
         ),
-        Input::File(path) => {
-            process_file(&path, options, prior.as_ref(), &policy, wants, with_corpus)
-        }
+        Input::File(path, file) => process_file(
+            &path,
+            file,
+            options,
+            prior.as_ref(),
+            &policy,
+            wants,
+            with_corpus,
+        ),
     };
     let mut print = |(report, texts, file_summary): Processed1| -> Result<()> {
         summary.add(&report);
@@ -180,7 +219,7 @@ pub fn run(inputs: Inputs, options: &Options, printer: &mut dyn Printer) -> Resu
 /// this file's turn, is not left waiting forever.
 fn work_or_report_panic(work: impl FnOnce(Input) -> Processed1, input: Input) -> Processed1 {
     let path = match &input {
-        Input::File(p) | Input::Error(p, _) => display(p),
+        Input::File(p, _) | Input::Error(p, _) => display(p),
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(input))).unwrap_or_else(|_| {
         let message = "internal error: fettle panicked on this file (a bug; please report it)";
@@ -229,7 +268,8 @@ impl Progress {
                 let total = inputs
                     .iter()
                     .map(|i| match i {
-                        Input::File(p) => fs::metadata(p).map_or(0, |m| m.len()),
+                        Input::File(_, Some((_, size))) => size,
+                        Input::File(p, None) => fs::metadata(p).map_or(0, |m| m.len()),
                         Input::Error(..) => 0,
                     })
                     .sum();
@@ -288,7 +328,7 @@ fn corpus_prior(inputs: &Inputs, options: &Options) -> Option<CorpusPrior> {
         .iter()
         .par_bridge()
         .filter_map(|input| match input {
-            Input::File(path) if fs::metadata(&path).is_ok_and(|m| m.len() <= limit) => {
+            Input::File(path, _) if fs::metadata(&path).is_ok_and(|m| m.len() <= limit) => {
                 fs::read(&path).ok().map(|bytes| decode::sniff(&bytes))
             }
             _ => None,
@@ -318,6 +358,7 @@ struct Wants {
 
 fn process_file(
     path: &Path,
+    file: Option<(fs::File, u64)>,
     options: &Options,
     prior: Option<&CorpusPrior>,
     policy: &Policy,
@@ -332,7 +373,7 @@ fn process_file(
     };
     // One open, one fstat, one read: the size limit is checked on the open
     // file, before anything is read.
-    let (size, bytes) = match read_within(path, options.config.decode.max_file_size) {
+    let (size, bytes) = match read_within(path, file, options.config.decode.max_file_size) {
         Ok(read) => read,
         Err((size, message)) => return unread(FileReport::error(name, size, message)),
     };
@@ -360,15 +401,26 @@ fn process_file(
     (report, texts, file_summary)
 }
 
-/// The size and bytes of the file at `path`, or its size (0 when unknown)
-/// and why it was not read: unreadable, or over `limit` bytes.
-fn read_within(path: &Path, limit: u64) -> std::result::Result<(u64, Vec<u8>), (u64, String)> {
+/// The size and bytes of the file at `path` (read from `opened`, the file
+/// and its size, when it is already open), or its size (0 when unknown) and
+/// why it was not read: unreadable, or over `limit` bytes.
+fn read_within(
+    path: &Path,
+    opened: Option<(fs::File, u64)>,
+    limit: u64,
+) -> std::result::Result<(u64, Vec<u8>), (u64, String)> {
     use std::io::Read;
-    let file = fs::File::open(path).map_err(|e| (0, format!("cannot read: {e}")))?;
-    let size = file
-        .metadata()
-        .map_err(|e| (0, format!("cannot read: {e}")))?
-        .len();
+    let (file, size) = match opened {
+        Some(opened) => opened,
+        None => {
+            let file = fs::File::open(path).map_err(|e| (0, format!("cannot read: {e}")))?;
+            let size = file
+                .metadata()
+                .map_err(|e| (0, format!("cannot read: {e}")))?
+                .len();
+            (file, size)
+        }
+    };
     if size > limit {
         return Err((
             size,
@@ -477,4 +529,40 @@ fn absolute_existing_prefix(path: &Path) -> Result<PathBuf> {
         result.push(name);
     }
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's open handle reads the same as opening the path, and paths
+    /// that are not regular files take the old way (walked, or an error).
+    #[test]
+    fn explicit_paths_read_the_same_through_their_handle() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        fs::write(&file, "caf\u{e9}\n").unwrap();
+        let missing = dir.path().join("missing.txt");
+        let inputs = discover(&[file.clone(), dir.path().to_path_buf(), missing.clone()]);
+        let got: Vec<Input> = inputs.iter().collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        match &got[0] {
+            Input::File(p, Some((_, size))) => assert_eq!((p, *size), (&file, 6)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&got[1], Input::File(p, None) if *p == file));
+        let expected = fs::metadata(&missing).unwrap_err().to_string();
+        assert!(matches!(&got[2], Input::Error(p, m) if *p == missing && *m == expected));
+        let Some(Input::File(_, opened)) = got.into_iter().next() else {
+            unreachable!()
+        };
+        assert_eq!(
+            read_within(&file, opened, 100).unwrap(),
+            read_within(&file, None, 100).unwrap()
+        );
+        assert_eq!(
+            read_within(&file, None, 100).unwrap(),
+            (6, b"caf\xc3\xa9\n".to_vec())
+        );
+    }
 }
