@@ -183,9 +183,36 @@ if [ "$FTFY" = 1 ]; then
     if "$VENV/bin/python" -c 'import ftfy' 2>/dev/null; then PY=$VENV/bin/python; fi
   fi
 fi
+# spawn_best CPU THREADS LIST: best wall time in seconds, over max(RUNS, 5)
+# runs, of `fettle check` on the files of LIST with RAYON_NUM_THREADS=THREADS,
+# pinned to CPU when one is given, timed by Python from spawning the process
+# to its exit. The samples take tens of milliseconds, and timing them through
+# `date`, GNU time, taskset and env, as best_of does, would add their own
+# start-ups (about 6 ms here) to fettle's.
+spawn_best() {
+  "$PY" - "$FETTLE" "$1" "$2" "$3" "$RUNS" <<'EOF'
+import os, subprocess, sys, time
+fettle, cpu, threads, listing, runs = sys.argv[1:]
+paths = [l.rstrip("\n") for l in open(listing)]
+if cpu:
+    os.sched_setaffinity(0, {int(cpu)})  # the child inherits it
+env = dict(os.environ, RAYON_NUM_THREADS=threads)
+best = None
+for _ in range(max(int(runs), 5)):
+    start = time.perf_counter()
+    code = subprocess.run([fettle, "check", *paths], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    secs = time.perf_counter() - start
+    if code >= 2:
+        sys.exit(f"bench: fettle check on {listing} failed (exit {code})")
+    best = secs if best is None else min(best, secs)
+print(f"{best:.4f}")
+EOF
+}
+
 if [ -n "$PY" ]; then
   echo
-  echo "ftfy $("$PY" -c 'import ftfy; print(ftfy.__version__)') (guess_bytes + fix_text, in-process time, best of 2 passes) vs fettle check (process start to exit), same sample files:"
+  echo "ftfy $("$PY" -c 'import ftfy; print(ftfy.__version__)') (guess_bytes + fix_text, in-process time, best of 2 passes) vs fettle check (process spawn to exit, timed from Python, best of max(runs, 5)), same sample files:"
   for class in clean damaged; do
     mapfile -t sample < "$DIR/$class.sample"
     ftfy_mbps=$("$PY" - "$DIR/$class.sample" <<'EOF'
@@ -207,10 +234,8 @@ print(f"{total / 1e6 / best:.2f}")
 EOF
 )
     sample_bytes=$(bytes_of "${sample[@]}")
-    best_of "${ONE[@]}" "$FETTLE" check "${sample[@]}"
-    one_mbps=$(mbps "$sample_bytes" "$SECS")
-    best_of env RAYON_NUM_THREADS="$CORES" "$FETTLE" check "${sample[@]}"
-    all_mbps=$(mbps "$sample_bytes" "$SECS")
+    one_mbps=$(mbps "$sample_bytes" "$(spawn_best "${CPU:-}" 1 "$DIR/$class.sample")")
+    all_mbps=$(mbps "$sample_bytes" "$(spawn_best "" "$CORES" "$DIR/$class.sample")")
     awk -v c="$class" -v f="$ftfy_mbps" -v t="$one_mbps" -v a="$all_mbps" -v k="$CORES" -v n="${#sample[@]}" -v b="$sample_bytes" \
       'BEGIN { printf "  %-8s %4d files %5.1f MB: ftfy %5.2f MB/s; fettle 1 core %4d MB/s = %.0fx, %d cores %4d MB/s = %.0fx\n", c, n, b/1e6, f, t, t / f, k, a, a / f }'
   done
