@@ -9,7 +9,7 @@ use crate::report::{
 use crate::run::{self, Action, Options};
 use anyhow::{bail, Context as _, Result};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -208,7 +208,55 @@ fn options(common: &Common, action: Action) -> Result<Options> {
 }
 
 pub fn execute(cli: Cli) -> Result<u8> {
-    let stdout = io::stdout().lock();
+    let mut stdout = Stdout::new();
+    let code = execute_to(cli, &mut stdout)?;
+    stdout.flush()?;
+    Ok(code)
+}
+
+/// Standard output: line-buffered on a terminal, where someone watches the
+/// files go by; block-buffered otherwise (a pipe, a file, a CI log), where
+/// writing each file's line as it comes would be a system call per file.
+enum Stdout {
+    Terminal(io::StdoutLock<'static>),
+    Other(io::BufWriter<io::StdoutLock<'static>>),
+}
+
+impl Stdout {
+    fn new() -> Self {
+        let stdout = io::stdout();
+        if stdout.is_terminal() {
+            Stdout::Terminal(stdout.lock())
+        } else {
+            Stdout::Other(io::BufWriter::with_capacity(64 << 10, stdout.lock()))
+        }
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stdout::Terminal(out) => out.write(buf),
+            Stdout::Other(out) => out.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Stdout::Terminal(out) => out.write_all(buf),
+            Stdout::Other(out) => out.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stdout::Terminal(out) => out.flush(),
+            Stdout::Other(out) => out.flush(),
+        }
+    }
+}
+
+fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
     match cli.command {
         Command::Clean {
             src,
@@ -265,7 +313,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
         } => {
             let options = options(&common, Action::Check)?;
             let inputs = run::discover(&paths);
-            let mut printer: Box<dyn Printer> = if diff {
+            let mut printer: Box<dyn Printer + '_> = if diff {
                 Box::new(DiffPrinter::new(stdout))
             } else {
                 match format {
@@ -342,7 +390,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
             })
         }
         Command::Rules => {
-            let mut out = stdout;
+            let out = stdout;
             for info in crate::rules::infos() {
                 let stage = format!("{:?}", info.stage).to_lowercase();
                 let default = if info.default_enabled { "on" } else { "off" };

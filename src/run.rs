@@ -409,7 +409,6 @@ fn read_within(
     opened: Option<(fs::File, u64)>,
     limit: u64,
 ) -> std::result::Result<(u64, Vec<u8>), (u64, String)> {
-    use std::io::Read;
     let (file, size) = match opened {
         Some(opened) => opened,
         None => {
@@ -427,11 +426,7 @@ fn read_within(
             format!("file is {size} bytes, over the limit of {limit} bytes (--max-file-size or [decode] max-file-size)"),
         ));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    // A file growing while it is read stops at the limit too.
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| (size, format!("cannot read: {e}")))?;
+    let bytes = read_sized(file, size, limit).map_err(|e| (size, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > limit {
         return Err((
             bytes.len() as u64,
@@ -439,6 +434,34 @@ fn read_within(
         ));
     }
     Ok((size, bytes))
+}
+
+/// The bytes of `file`, whose size was `size`, and at most `limit + 1` of
+/// them (a file growing while it is read stops past the limit too). The
+/// buffer is sized to the file plus one byte, so that a file that did not
+/// change is read by one full read and one that finds its end;
+/// `read_to_end` without a size hint would read it 8 KiB, 16 KiB, … at a
+/// time, a system call each.
+fn read_sized(mut file: fs::File, size: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let want = usize::try_from(size.min(limit).saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = vec![0; want];
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    if filled == want {
+        // It grew: the rest, up to the limit.
+        file.take(limit.saturating_add(1).saturating_sub(filled as u64))
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 fn act(path: &Path, processed: &Processed, report: &FileReport, action: &Action) -> Result<()> {
@@ -534,6 +557,21 @@ fn absolute_existing_prefix(path: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file read by its size: whole when the size is right, and also when
+    /// it grew or shrank since, never more than the limit plus one byte.
+    #[test]
+    fn read_sized_reads_the_file_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "abcdef").unwrap();
+        let read = |size, limit| read_sized(fs::File::open(&path).unwrap(), size, limit).unwrap();
+        assert_eq!(read(6, 100), b"abcdef");
+        assert_eq!(read(3, 100), b"abcdef", "grew since its size was taken");
+        assert_eq!(read(9, 100), b"abcdef", "shrank");
+        assert_eq!(read(3, 4), b"abcde", "grew past the limit: limit + 1 bytes");
+        assert_eq!(read(0, 100), b"abcdef");
+    }
 
     /// The walk's open handle reads the same as opening the path, and paths
     /// that are not regular files take the old way (walked, or an error).
