@@ -197,11 +197,30 @@ fn looks_english(text: &str) -> bool {
     let mut ascii = true;
     let bytes = text.as_bytes();
     let mut i = 0;
+    // Blocks starting before this offset hold a byte outside ASCII (one that
+    // an earlier block found): they are not tried.
+    let mut blocks_from = 0;
     'scan: while i <= bytes.len() {
+        // Past 3,334 common words the answer is yes whatever follows: at
+        // most 20,000 words are counted.
+        if common * 6 >= 20_000 {
+            return true;
+        }
         // Sixty-four ASCII bytes at a time between words: the words that end
         // in them are found in a bit mask of their letters (one pass over
         // the bytes, where byte by byte most time went to the branches).
-        if let (0, Some(letters)) = (len, bytes.get(i..i + 64).and_then(ascii_letters)) {
+        let letters = match bytes.get(i..i + 64) {
+            Some(block) if len == 0 && i >= blocks_from => {
+                let letters = ascii_letters(block);
+                if letters.is_none() {
+                    let last = block.iter().rposition(|&b| b >= 0x80).expect("non-ASCII");
+                    blocks_from = i + last + 1;
+                }
+                letters
+            }
+            _ => None,
+        };
+        if let Some(letters) = letters {
             // A letter followed by a non-letter, within the block.
             let mut ends = letters & !(letters >> 1) & !(1 << 63);
             if words + ends.count_ones() as usize >= 20_000 {
