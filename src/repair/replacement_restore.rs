@@ -499,12 +499,42 @@ enum Item {
 }
 
 /// Quote state: (double open, single open) as an index 0..4.
-fn state(d: bool, s: bool) -> usize {
-    usize::from(d) * 2 + usize::from(s)
+const fn state(d: bool, s: bool) -> usize {
+    (d as usize) * 2 + s as usize
 }
 
-/// Score and next state of a quote move from state `st`.
+/// Score and next state of a quote move from state `st`: looked up in
+/// `STEPS` (the dynamic programme in `decide_paragraph` asks it for every
+/// state and move, and a table beats the branches of `step_of`).
 fn step(st: usize, kind: Kind) -> (f32, usize) {
+    STEPS[st][kind as usize]
+}
+
+/// `step_of` for every state and `Kind`.
+const STEPS: [[(f32, usize); 5]; 4] = {
+    const KINDS: [Kind; 5] = [
+        Kind::OpenDouble,
+        Kind::CloseDouble,
+        Kind::OpenSingle,
+        Kind::CloseSingle,
+        Kind::Neutral,
+    ];
+    let mut table = [[(0.0, 0); 5]; 4];
+    let mut st = 0;
+    while st < 4 {
+        let mut k = 0;
+        while k < 5 {
+            assert!(KINDS[k] as usize == k);
+            table[st][k] = step_of(st, KINDS[k]);
+            k += 1;
+        }
+        st += 1;
+    }
+    table
+};
+
+/// Score and next state of a quote move from state `st`, worked out.
+const fn step_of(st: usize, kind: Kind) -> (f32, usize) {
     let (d, s) = (st >= 2, st % 2 == 1);
     match kind {
         Kind::Neutral => (0.0, st),
