@@ -323,7 +323,11 @@ fn memo_key(word: &str, key: &mut String) -> usize {
         return 0;
     }
     let skip = before.len().saturating_sub(2);
-    key.extend(before[skip..].chars().map(by_class));
+    // `before` and `after` are ASCII: pushed byte by byte (a `String`
+    // extended from an iterator of `char`s costs more than the few bytes).
+    for b in before[skip..].bytes() {
+        key.push(by_class(b));
+    }
     key.push_str(middle);
     let kept = &after[..after.len().min(if after.starts_with('\'') { 4 } else { 3 })];
     // Past the apostrophe that may end the middle (once decoded) or begin
@@ -334,19 +338,21 @@ fn memo_key(word: &str, key: &mut String) -> usize {
     if CONTRACTION_ENDS.contains(&run) {
         key.push_str(kept);
     } else {
-        key.extend(kept.chars().map(by_class));
+        for b in kept.bytes() {
+            key.push(by_class(b));
+        }
     }
     skip
 }
 
 /// An ASCII letter or digit as the first of its class (`a`, `A`, `0`).
-fn by_class(c: char) -> char {
-    match c {
-        'a'..='z' => 'a',
-        'A'..='Z' => 'A',
-        '0'..='9' => '0',
-        _ => c,
-    }
+fn by_class(b: u8) -> char {
+    char::from(match b {
+        b'a'..=b'z' => b'a',
+        b'A'..=b'Z' => b'A',
+        b'0'..=b'9' => b'0',
+        _ => b,
+    })
 }
 
 thread_local! {

@@ -197,11 +197,30 @@ fn looks_english(text: &str) -> bool {
     let mut ascii = true;
     let bytes = text.as_bytes();
     let mut i = 0;
+    // Blocks starting before this offset hold a byte outside ASCII (one that
+    // an earlier block found): they are not tried.
+    let mut blocks_from = 0;
     'scan: while i <= bytes.len() {
+        // Past 3,334 common words the answer is yes whatever follows: at
+        // most 20,000 words are counted.
+        if common * 6 >= 20_000 {
+            return true;
+        }
         // Sixty-four ASCII bytes at a time between words: the words that end
         // in them are found in a bit mask of their letters (one pass over
         // the bytes, where byte by byte most time went to the branches).
-        if let (0, Some(letters)) = (len, bytes.get(i..i + 64).and_then(ascii_letters)) {
+        let letters = match bytes.get(i..i + 64) {
+            Some(block) if len == 0 && i >= blocks_from => {
+                let letters = ascii_letters(block);
+                if letters.is_none() {
+                    let last = block.iter().rposition(|&b| b >= 0x80).expect("non-ASCII");
+                    blocks_from = i + last + 1;
+                }
+                letters
+            }
+            _ => None,
+        };
+        if let Some(letters) = letters {
             // A letter followed by a non-letter, within the block.
             let mut ends = letters & !(letters >> 1) & !(1 << 63);
             if words + ends.count_ones() as usize >= 20_000 {
@@ -480,12 +499,42 @@ enum Item {
 }
 
 /// Quote state: (double open, single open) as an index 0..4.
-fn state(d: bool, s: bool) -> usize {
-    usize::from(d) * 2 + usize::from(s)
+const fn state(d: bool, s: bool) -> usize {
+    (d as usize) * 2 + s as usize
 }
 
-/// Score and next state of a quote move from state `st`.
+/// Score and next state of a quote move from state `st`: looked up in
+/// `STEPS` (the dynamic programme in `decide_paragraph` asks it for every
+/// state and move, and a table beats the branches of `step_of`).
 fn step(st: usize, kind: Kind) -> (f32, usize) {
+    STEPS[st][kind as usize]
+}
+
+/// `step_of` for every state and `Kind`.
+const STEPS: [[(f32, usize); 5]; 4] = {
+    const KINDS: [Kind; 5] = [
+        Kind::OpenDouble,
+        Kind::CloseDouble,
+        Kind::OpenSingle,
+        Kind::CloseSingle,
+        Kind::Neutral,
+    ];
+    let mut table = [[(0.0, 0); 5]; 4];
+    let mut st = 0;
+    while st < 4 {
+        let mut k = 0;
+        while k < 5 {
+            assert!(KINDS[k] as usize == k);
+            table[st][k] = step_of(st, KINDS[k]);
+            k += 1;
+        }
+        st += 1;
+    }
+    table
+};
+
+/// Score and next state of a quote move from state `st`, worked out.
+const fn step_of(st: usize, kind: Kind) -> (f32, usize) {
     let (d, s) = (st >= 2, st % 2 == 1);
     match kind {
         Kind::Neutral => (0.0, st),
