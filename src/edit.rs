@@ -262,6 +262,9 @@ impl<'a> EditLog<'a> {
         }
         // A fix overlapping the last one kept is dropped.
         fixes.dedup_by(|f, last| f.range.start < last.range.end || f.range == last.range);
+        debug_assert!(fixes
+            .windows(2)
+            .all(|w| !overlaps(&w[0].range, &w[1].range)));
         let mut news = fixes;
         if in_place && self.apply_in_place(rule, &mut news) {
             return;
@@ -308,6 +311,27 @@ impl<'a> EditLog<'a> {
                 }
                 pending += 1;
                 shift += growth(e);
+            }
+            // The common case: no old edit overlaps the fix. It is then alone
+            // in its cluster, for the fixes of one rule never overlap each
+            // other once deduplicated; this skips the search for the cluster.
+            if rest
+                .get(pending)
+                .is_none_or(|e| !overlaps(&span(e, shift), &f.range))
+            {
+                if pending > 0 {
+                    edits.extend(taken.by_ref().take(pending));
+                    pending = 0;
+                }
+                let f = &mut news[nf];
+                text.push_str(&current[copied..f.range.start]);
+                text.push_str(&f.replacement);
+                copied = f.range.end;
+                let start = (f.range.start as isize - shift) as usize;
+                let end = (f.range.end as isize - shift) as usize;
+                edits.extend(Edit::of_fix(rule, &self.original, start..end, f));
+                nf += 1;
+                continue;
             }
             // The cluster: its first item is this fix or the old edit
             // overlapping it; then items while they overlap the union.
