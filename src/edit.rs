@@ -89,6 +89,7 @@ impl Edit {
     /// The edit a lone fix makes to `original[span]` (the span the fix covers,
     /// in input offsets), taking its replacement; `None` when the fix gives
     /// back what the input had there.
+    #[inline]
     fn of_fix(
         rule: &'static str,
         original: &str,
@@ -352,7 +353,9 @@ impl<'a> EditLog<'a> {
                 copied = f.range.end;
                 let start = (f.range.start as isize - shift) as usize;
                 let end = (f.range.end as isize - shift) as usize;
-                edits.extend(Edit::of_fix(rule, &self.original, start..end, f));
+                if let Some(edit) = Edit::of_fix(rule, &self.original, start..end, f) {
+                    edits.push(edit);
+                }
                 nf += 1;
                 continue;
             }
