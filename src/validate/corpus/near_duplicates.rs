@@ -1096,6 +1096,21 @@ fn band_hash(sig: &[u32], band: usize) -> u64 {
 mod tests {
     use super::*;
 
+    /// The hash of a shingle by [`Shingles`]' formula, from its word hashes
+    /// newest first: the cyclic polynomial, or (longer shingles) the
+    /// polynomial mod 2^64.
+    fn shingle_formula(window: impl DoubleEndedIterator<Item = u64>, cyclic: bool) -> u64 {
+        if cyclic {
+            window
+                .enumerate()
+                .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
+        } else {
+            window
+                .rev()
+                .fold(0u64, |h, w| h.wrapping_mul(ROLL).wrapping_add(w))
+        }
+    }
+
     /// The signature written plainly, from [`words_slow`]: the shingle hash
     /// recomputed from the formula of [`Shingles`] for each word, bucket and
     /// value as in [`Shingles::add`].
@@ -1122,15 +1137,7 @@ mod tests {
                     0
                 }
             });
-            rolling = if cyclic {
-                window
-                    .enumerate()
-                    .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
-            } else {
-                window
-                    .rev()
-                    .fold(0u64, |h, w| h.wrapping_mul(ROLL).wrapping_add(w))
-            };
+            rolling = shingle_formula(window, cyclic);
             if words >= k {
                 add(&mut mins, rolling);
             }
@@ -1285,15 +1292,7 @@ mod tests {
                 shingles.push(w);
                 // Words before the text count as 0.
                 let window = (0..k).map(|j| if j <= i { words[i - j] } else { 0 });
-                let expect = if CYCLIC {
-                    window
-                        .enumerate()
-                        .fold(0, |h, (j, w)| h ^ w.rotate_left(j as u32))
-                } else {
-                    window
-                        .rev()
-                        .fold(0u64, |h, w| h.wrapping_mul(ROLL).wrapping_add(w))
-                };
+                let expect = shingle_formula(window, CYCLIC);
                 assert_eq!(shingles.rolling, expect, "k {k}, word {i}");
             }
         }
