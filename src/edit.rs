@@ -894,9 +894,7 @@ mod tests {
             let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
-                let bounds: Vec<usize> = (0..=current.len())
-                    .filter(|&i| current.is_char_boundary(i))
-                    .collect();
+                let bounds = char_bounds(&current);
                 let mut fixes: Vec<Fix> = picks
                     .into_iter()
                     .map(|(a, b, piece, empty, sure)| {
@@ -911,13 +909,7 @@ mod tests {
                     // Sorted, as most rules give them.
                     fixes.sort_by_key(|f| (f.range.start, f.range.end));
                 }
-                fast.apply_with(rule, fixes.clone(), true);
-                slow.apply_with(rule, fixes.clone(), false);
-                apply_listed(&mut listed, rule, fixes);
-                proptest::prop_assert_eq!(fast.current(), listed.current());
-                proptest::prop_assert_eq!(fast.edits(), listed.edits());
-                proptest::prop_assert_eq!(slow.current(), listed.current());
-                proptest::prop_assert_eq!(slow.edits(), listed.edits());
+                apply_three_ways(&mut fast, &mut slow, &mut listed, rule, fixes)?;
                 check(&fast);
             }
         }
@@ -950,9 +942,7 @@ mod tests {
             let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
-                let bounds: Vec<usize> = (0..=current.len())
-                    .filter(|&i| current.is_char_boundary(i))
-                    .collect();
+                let bounds = char_bounds(&current);
                 let mut starts: Vec<(usize, usize, usize, bool, bool)> = picks
                     .into_iter()
                     .map(|(a, wide, piece, empty, same)| {
@@ -979,16 +969,37 @@ mod tests {
                     free = b;
                 }
                 let rule = ["one", "two", "three"][round % 3];
-                fast.apply_with(rule, fixes.clone(), true);
-                slow.apply_with(rule, fixes.clone(), false);
-                apply_listed(&mut listed, rule, fixes);
-                proptest::prop_assert_eq!(fast.current(), listed.current());
-                proptest::prop_assert_eq!(fast.edits(), listed.edits());
-                proptest::prop_assert_eq!(slow.current(), listed.current());
-                proptest::prop_assert_eq!(slow.edits(), listed.edits());
+                apply_three_ways(&mut fast, &mut slow, &mut listed, rule, fixes)?;
                 check(&slow);
             }
         }
+    }
+
+    /// The byte offsets of `text` that are character boundaries, its end
+    /// included.
+    fn char_bounds(text: &str) -> Vec<usize> {
+        (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect()
+    }
+
+    /// Apply `fixes` the fast way, the general way and the listed reference
+    /// way, and check that the three give the same text and edits.
+    fn apply_three_ways(
+        fast: &mut EditLog,
+        slow: &mut EditLog,
+        listed: &mut EditLog,
+        rule: &'static str,
+        fixes: Vec<Fix>,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        fast.apply_with(rule, fixes.clone(), true);
+        slow.apply_with(rule, fixes.clone(), false);
+        apply_listed(listed, rule, fixes);
+        proptest::prop_assert_eq!(fast.current(), listed.current());
+        proptest::prop_assert_eq!(fast.edits(), listed.edits());
+        proptest::prop_assert_eq!(slow.current(), listed.current());
+        proptest::prop_assert_eq!(slow.edits(), listed.edits());
+        Ok(())
     }
 
     /// The general way as it was first written, with a sorted list of all
