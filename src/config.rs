@@ -239,7 +239,26 @@ impl Default for NearDuplicates {
     }
 }
 
+/// Rules that judge a whole file (its end, its length, its closing note):
+/// off in the record profile, where each text is one field of a record.
+pub const WHOLE_FILE_RULES: &[&str] = &[
+    "final-newline",
+    "short-file",
+    "ends-mid-sentence",
+    "trailing-note",
+];
+
 impl Config {
+    /// The record profile: the defaults less [`WHOLE_FILE_RULES`], for texts
+    /// that are fields of records (`fettle records`, the Python package).
+    /// Rules a user's configuration names keep the user's choice.
+    pub fn for_records(mut self) -> Config {
+        for id in WHOLE_FILE_RULES {
+            self.rules.entry((*id).to_string()).or_insert(false);
+        }
+        self
+    }
+
     pub fn parse(text: &str) -> Result<Config> {
         let config: Config = toml::from_str(text)?;
         config.validate()?;
