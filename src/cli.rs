@@ -39,6 +39,33 @@ pub struct Common {
     /// powers of 1024), overriding `[decode] max-file-size` (default 1G).
     #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Apply only fixes at least this sure; the others are reported as
+    /// findings with the text they would write (overrides `[fix]
+    /// min-confidence`; default likely).
+    #[arg(long, global = true, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<MinConfidence>,
+}
+
+/// `--min-confidence`: the least sure fix that is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Only fixes that cannot lose what the author meant.
+    Certain,
+    /// Also fixes with strong evidence (the default).
+    Likely,
+    /// Every fix, the most likely reading where context leaves a doubt.
+    Guess,
+}
+
+impl From<MinConfidence> for crate::edit::Confidence {
+    fn from(level: MinConfidence) -> Self {
+        use crate::edit::Confidence;
+        match level {
+            MinConfidence::Certain => Confidence::Certain,
+            MinConfidence::Likely => Confidence::Likely,
+            MinConfidence::Guess => Confidence::Guess,
+        }
+    }
 }
 
 /// `1048576`, `512K`, `100M`, `1G` (powers of 1024; `KiB`, `MB`... also read).
@@ -192,6 +219,9 @@ fn options(common: &Common, action: Action) -> Result<Options> {
     }
     if let Some(limit) = common.max_file_size {
         config.decode.max_file_size = limit;
+    }
+    if let Some(level) = common.min_confidence {
+        config.fix.min_confidence = level.into();
     }
     let forced = match &config.decode.encoding {
         Some(label) => Some(

@@ -16,6 +16,10 @@
 //! [quote-style]
 //! style = "keep"          # keep (default) | straight | curly
 //!
+//! [fix]
+//! min-confidence = "likely"   # certain | likely (default) | guess: fixes less
+//!                             # sure are not applied, but reported (docs/applicability.md)
+//!
 //! [decode]
 //! encoding = "windows-1252"   # force one encoding for every file (default: detect)
 //! max-file-size = 1073741824  # larger files are refused with an error (bytes)
@@ -61,6 +65,7 @@ pub struct Config {
     pub blank_lines: BlankLines,
     pub scene_breaks: SceneBreaks,
     pub quote_style: QuoteStyleConfig,
+    pub fix: FixConfig,
     pub decode: Decode,
     /// Rule id → severity of its findings (or off).
     pub severity: BTreeMap<String, Level>,
@@ -151,6 +156,23 @@ pub enum QuoteStylePolicy {
     Curly,
 }
 
+/// `[fix]`: which proposed fixes `clean`, `fix` and `check --diff` apply.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FixConfig {
+    /// Fixes less sure than this are withheld and reported as findings
+    /// (`crate::applicability`).
+    pub min_confidence: crate::edit::Confidence,
+}
+
+impl Default for FixConfig {
+    fn default() -> Self {
+        FixConfig {
+            min_confidence: crate::edit::Confidence::Likely,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BlankLines {
@@ -183,6 +205,7 @@ impl Default for Config {
             blank_lines: BlankLines::default(),
             scene_breaks: SceneBreaks::default(),
             quote_style: QuoteStyleConfig::default(),
+            fix: FixConfig::default(),
             decode: Decode {
                 encoding: None,
                 max_file_size: 1 << 30,

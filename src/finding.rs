@@ -1,5 +1,7 @@
 //! Findings: what fettle reports but does not (or cannot) fix.
 
+use crate::edit::Confidence;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// How much a finding matters to someone about to publish the file.
@@ -30,6 +32,19 @@ pub struct Finding {
     pub start: usize,
     pub end: usize,
     pub message: String,
+    /// A fix the rule proposed and the run withheld (its confidence is
+    /// below `--min-confidence`): what it would have written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Box<Proposal>>,
+}
+
+/// A fix not applied: the input text it would replace, the text it would
+/// write, and how sure the rule was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Proposal {
+    pub before: CompactString,
+    pub after: CompactString,
+    pub confidence: Confidence,
 }
 
 impl Finding {
@@ -45,6 +60,7 @@ impl Finding {
             start: range.start,
             end: range.end,
             message: message.into(),
+            proposed: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! [`pipeline`] runs the stages on one file's bytes; [`run`] walks files and
 //! feeds a [`report::Printer`]; [`cli`] is the command line.
 
+pub mod applicability;
 pub mod cli;
 pub mod config;
 pub mod decode;

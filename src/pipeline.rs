@@ -132,6 +132,7 @@ fn clean_with_facts(
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
     let mut shared = Shared::default();
+    let mut withheld: Vec<std::ops::Range<usize>> = Vec::new();
     let input_facts = facts;
     for rule in crate::rules::all() {
         if !config.enabled(rule.info()) {
@@ -146,9 +147,19 @@ fn clean_with_facts(
             input_facts,
             input_line_endings,
             shared: &shared,
+            withheld: &withheld,
         };
         rule.run(log.current(), &ctx, &mut out);
         observe(rule.info().id, Step::Ran);
+        let findings_before = out.findings.len();
+        crate::applicability::withhold(
+            rule.info().id,
+            log.current(),
+            &mut out.fixes,
+            config.fix.min_confidence,
+            &mut out.findings,
+        );
+        let withheld_now = out.findings.len() - findings_before;
         if !out.findings.is_empty() {
             let mut starts: Vec<usize> = out.findings.iter().map(|f| f.start).collect();
             let mut ends: Vec<usize> = out.findings.iter().map(|f| f.end).collect();
@@ -157,6 +168,14 @@ fn clean_with_facts(
             for ((f, s), e) in out.findings.iter_mut().zip(starts).zip(ends) {
                 f.start = s;
                 f.end = e.max(s);
+            }
+            if withheld_now > 0 {
+                withheld.extend(
+                    out.findings[findings_before..]
+                        .iter()
+                        .map(|f| f.start..f.end),
+                );
+                withheld.sort_by_key(|r| (r.start, r.end));
             }
             findings.append(&mut out.findings);
         }

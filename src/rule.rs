@@ -58,6 +58,10 @@ pub struct Context<'a> {
     pub input_line_endings: LineEndings,
     /// Lazily computed views of the current text ([`Context::paragraphs`]).
     pub shared: &'a Shared,
+    /// Input ranges of the fixes earlier rules proposed and the run withheld
+    /// (`crate::applicability`), sorted: their findings already name these
+    /// places.
+    pub withheld: &'a [Range<usize>],
 }
 
 /// Views of the current text computed on first use; the pipeline starts a

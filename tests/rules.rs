@@ -5,7 +5,8 @@
 //! `cargo insta review`.
 //!
 //! A `fettle.toml` in the rule's folder, if present, is the config for its
-//! fixtures (the rule is still the only one enabled).
+//! fixtures, and `<name>.toml` beside a fixture the config for that one
+//! (the rule is still the only one enabled).
 
 use fettle::pipeline::{process, Processed};
 use fettle::report::visible;
@@ -16,7 +17,13 @@ use std::path::Path;
 fn config_for(fixture: &Path) -> Config {
     let dir = fixture.parent().unwrap();
     let rule = dir.file_name().unwrap().to_str().unwrap();
-    let mut config = match std::fs::read_to_string(dir.join("fettle.toml")) {
+    let own = fixture.with_extension("toml");
+    let file = if own.is_file() {
+        own
+    } else {
+        dir.join("fettle.toml")
+    };
+    let mut config = match std::fs::read_to_string(file) {
         Ok(text) => Config::parse(&text).expect("fixture config parses"),
         Err(_) => Config::default(),
     };

@@ -230,6 +230,28 @@ fn joins_words(c: char) -> bool {
 
 /// Characters whose Windows-1252 byte is a UTF-8 continuation byte and which
 /// are letters: after an accented letter they betray mojibake (`Ãœ`, `Å¡`).
+/// Could `chars` begin with the bytes of one whole UTF-8 sequence, its
+/// first character a lead byte and the next ones continuation bytes, in one
+/// of the code pages mojibake is read through?
+fn starts_sequence(chars: &[char]) -> bool {
+    let Some((&first, rest)) = chars.split_first() else {
+        return false;
+    };
+    super::charmap::Page::ALL.iter().any(|page| {
+        let t = page.table();
+        let need = match t.encode(first) {
+            Some(0xC2..=0xDF) => 1,
+            Some(0xE0..=0xEF) => 2,
+            Some(0xF0..=0xF4) => 3,
+            _ => return false,
+        };
+        rest.len() >= need
+            && rest[..need]
+                .iter()
+                .all(|&c| matches!(t.encode(c), Some(0x80..=0xBF)))
+    })
+}
+
 fn cp1252_cont_letter(c: char) -> bool {
     matches!(c, 'Š' | 'š' | 'Œ' | 'œ' | 'Ž' | 'ž' | 'Ÿ' | 'ª' | 'º' | 'µ')
 }
@@ -342,9 +364,14 @@ pub fn badness(s: &[char]) -> i32 {
                     3
                 };
             }
-            // … or to punctuation inside a word: `Ã‰cole`, `AÃ‘OS`.
+            // … or to punctuation inside a word, where the two can be the
+            // bytes of one UTF-8 sequence: `Ã‰cole`, `AÃ‘OS` (not `café—and`:
+            // `é` is a three-byte lead there, and `a` no continuation).
             (Class::Letter(_, _, false), Class::Punct)
-                if n != '\u{a0}' && next2.is_some_and(is_letter) && !apostrophe() =>
+                if n != '\u{a0}'
+                    && next2.is_some_and(is_letter)
+                    && !apostrophe()
+                    && starts_sequence(&s[i..]) =>
             {
                 bad += 3;
             }
@@ -496,11 +523,17 @@ mod tests {
             "CAFÉ",
             "ВІКІ",
             "—",
+            "café—and",
+            "Zürich–Berlin",
         ] {
             assert_eq!(b(w), 0, "{w}");
         }
         assert!(b("cafÃ©") > 0);
         assert!(b("â€™") > 0);
+        // A letter and punctuation that are one UTF-8 sequence read through
+        // a code page: `É` and `Ñ`.
+        assert!(b("Ã‰cole") > 0);
+        assert!(b("AÃ‘OS") > 0);
     }
 
     #[test]

@@ -86,9 +86,14 @@ pub fn rule_summary(id: &str) -> &'static str {
 pub const LOST_CHARACTERS: &str = "replacement-char";
 
 /// Is this finding damage fettle cannot undo? Severity `error`, and U+FFFD
-/// (a character was lost: no rule can bring it back).
+/// (a character was lost: no rule can bring it back), reported as such or
+/// as a restoration too unsure to apply.
 pub fn is_damage(f: &FindingRecord) -> bool {
-    f.severity == Severity::Error || f.rule == LOST_CHARACTERS
+    f.severity == Severity::Error
+        || f.rule == LOST_CHARACTERS
+        || f.proposed
+            .as_ref()
+            .is_some_and(|p| p.before.contains('\u{FFFD}'))
 }
 
 /// Shorten `s` to at most `max` characters, marking the cut with `…`.

@@ -75,6 +75,10 @@ pub struct FindingRecord {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// A fix withheld for want of confidence: what it would have written
+    /// (see `crate::applicability`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Box<crate::finding::Proposal>>,
 }
 
 /// How the file was decoded.
@@ -205,6 +209,7 @@ impl FileReport {
                     line,
                     column,
                     message: f.message,
+                    proposed: f.proposed,
                 }
             })
             .collect::<Vec<_>>();

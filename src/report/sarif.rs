@@ -215,7 +215,7 @@ impl<W: Write> Printer for SarifPrinter<W> {
             } else {
                 level(f.severity)
             };
-            self.push(json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": self.rule_index(f.rule).map_or(-1, |i| i as i64),
                 "level": lvl,
@@ -225,7 +225,24 @@ impl<W: Write> Printer for SarifPrinter<W> {
                     "region": lines.region(f.start, f.end),
                 }}],
                 "properties": {"severity": f.severity.as_str()},
-            }));
+            });
+            if let Some(p) = f.proposed.as_ref().filter(|p| {
+                // Where earlier edits changed the place, the proposal is not
+                // a replacement of the input's text.
+                texts.input.get(f.start..f.end) == Some(p.before.as_str())
+            }) {
+                // A withheld fix: offered, not applied.
+                result["fixes"] = json!([{
+                    "description": {"text": format!("{} (confidence {}, not applied by fettle)", f.rule, p.confidence.as_str())},
+                    "artifactChanges": [{"artifactLocation": artifact, "replacements": [{
+                        "deletedRegion": lines.region(f.start, f.end),
+                        "insertedContent": {"text": p.after},
+                    }]}],
+                }]);
+                result["properties"]["confidence"] = json!(p.confidence.as_str());
+                result["properties"]["applied"] = json!(false);
+            }
+            self.push(result);
         }
         if let Some(change) = encoding_change(r) {
             self.push(json!({

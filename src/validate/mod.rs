@@ -9,6 +9,7 @@ pub mod mixed_line_endings;
 pub mod mixed_quotes;
 pub mod paragraphs;
 pub mod policy;
+pub mod quote_convention;
 pub mod replacement_char;
 pub mod residual_mojibake;
 pub mod short_file;

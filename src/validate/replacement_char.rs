@@ -9,6 +9,10 @@
 //! ## Example
 //! `didn\u{fffd}t` → finding `replacement-char` at 1:5.
 //!
+//! A U+FFFD that a repair rule proposed to restore, with less confidence
+//! than the run applies, is reported once, by that rule's finding (which says
+//! what it probably was), not again here.
+//!
 //! ## Fix safety
 //! Reports only.
 
@@ -38,6 +42,9 @@ impl Rule for ReplacementChar {
         ctx.log.to_original_many(&mut original);
         let invalid = &ctx.decoded.invalid;
         for (at, orig) in here.into_iter().zip(original) {
+            if is_withheld(ctx.withheld, orig) {
+                continue; // its finding names the character it probably was
+            }
             let message = match invalid.binary_search_by_key(&orig, |b| b.offset) {
                 Ok(k) => format!(
                     "undecodable bytes {} at byte {} of the file, shown as U+FFFD",
@@ -62,4 +69,15 @@ impl Rule for ReplacementChar {
             ));
         }
     }
+}
+
+/// Is the input offset `at` inside a withheld fix's range? The ranges are
+/// sorted by start; those of a few bytes (a character, a word) are looked at.
+fn is_withheld(withheld: &[std::ops::Range<usize>], at: usize) -> bool {
+    let k = withheld.partition_point(|r| r.start <= at);
+    withheld[..k]
+        .iter()
+        .rev()
+        .take_while(|r| r.start + 256 > at)
+        .any(|r| r.contains(&at))
 }
