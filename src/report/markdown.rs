@@ -29,6 +29,10 @@ pub struct MarkdownPrinter<W: Write> {
     /// REPAIR_ROWS of each confidence are kept.
     repairs: BTreeMap<Confidence, Vec<String>>,
     repair_counts: BTreeMap<Confidence, usize>,
+    /// Fixes withheld for want of confidence (at most REPAIR_ROWS kept), and
+    /// how many there were.
+    withheld: Vec<String>,
+    withheld_count: usize,
     damage: usize,
     errors: Vec<String>,
     corpus: Vec<String>,
@@ -44,6 +48,8 @@ impl<W: Write> MarkdownPrinter<W> {
             listed_files: 0,
             repairs: BTreeMap::new(),
             repair_counts: BTreeMap::new(),
+            withheld: Vec::new(),
+            withheld_count: 0,
             damage: 0,
             errors: Vec::new(),
             corpus: Vec::new(),
@@ -116,6 +122,20 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
                 r.edits.len(),
                 r.findings.len()
             ));
+        }
+        for f in &r.findings {
+            let Some(p) = &f.proposed else { continue };
+            self.withheld_count += 1;
+            if self.withheld.len() < REPAIR_ROWS {
+                self.withheld.push(format!(
+                    "| {} | {} | {} | {} → {} |",
+                    p.confidence.as_str(),
+                    code(&format!("{}:{}:{}", r.path, f.line, f.column)),
+                    code(f.rule),
+                    code(&quote(&p.before, QUOTE)),
+                    code(&quote(&p.after, QUOTE)),
+                ));
+            }
         }
         for e in &r.edits {
             if e.confidence == Confidence::Certain {
@@ -245,6 +265,21 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
                 );
             }
             md.push('\n');
+        }
+        if self.withheld_count > 0 {
+            let _ = writeln!(
+                md,
+                "### Fixes not applied (less sure than `--min-confidence`)\n\n| confidence | where | rule | text → probably |\n|---|---|---|---|"
+            );
+            for row in &self.withheld {
+                let _ = writeln!(md, "{row}");
+            }
+            let _ = writeln!(
+                md,
+                "\n{} of {} shown; `fettle check --format json` lists them all (`proposed`).\n",
+                self.withheld.len(),
+                plural(self.withheld_count, "withheld fix", "withheld fixes"),
+            );
         }
         let total: usize = self.repair_counts.values().sum();
         let _ = writeln!(md, "### Lowest-confidence repairs first\n");
