@@ -138,66 +138,98 @@ fn clean_with_facts(
         if !config.enabled(rule.info()) {
             continue;
         }
-        let mut out = Outcome::default();
-        let ctx = Context {
-            config,
-            decoded,
-            log: &log,
-            facts,
-            input_facts,
-            input_line_endings,
-            shared: &shared,
-            withheld: &withheld,
-        };
-        rule.run(log.current(), &ctx, &mut out);
-        observe(rule.info().id, Step::Ran);
-        let findings_before = out.findings.len();
-        crate::applicability::withhold(
-            rule.info().id,
-            log.current(),
-            &mut out.fixes,
-            config.fix.min_confidence,
-            &mut out.findings,
-        );
-        let withheld_now = out.findings.len() - findings_before;
-        if !out.findings.is_empty() {
-            let mut starts: Vec<usize> = out.findings.iter().map(|f| f.start).collect();
-            let mut ends: Vec<usize> = out.findings.iter().map(|f| f.end).collect();
-            log.to_original_many(&mut starts);
-            log.to_original_many(&mut ends);
-            for ((f, s), e) in out.findings.iter_mut().zip(starts).zip(ends) {
-                f.start = s;
-                f.end = e.max(s);
+        // A rule whose fixes were partly withheld and partly applied runs
+        // again on the text they left: its judgement of the withheld ones
+        // may depend on the applied ones (a quotation's other mark), and a
+        // second cleaning must find nothing more to apply. Its findings are
+        // those of the last round.
+        for round in 1.. {
+            let mut out = Outcome::default();
+            let ctx = Context {
+                config,
+                decoded,
+                log: &log,
+                facts,
+                input_facts,
+                input_line_endings,
+                shared: &shared,
+                withheld: &withheld,
+            };
+            rule.run(log.current(), &ctx, &mut out);
+            observe(rule.info().id, Step::Ran);
+            let findings_before = out.findings.len();
+            crate::applicability::withhold(
+                rule.info().id,
+                log.current(),
+                &mut out.fixes,
+                config.fix.min_confidence,
+                &mut out.findings,
+            );
+            let withheld_now = out.findings.len() - findings_before;
+            let current = log.current();
+            let again = withheld_now > 0
+                && round < MAX_ROUNDS
+                && out
+                    .fixes
+                    .iter()
+                    .any(|f| current.get(f.range.clone()) != Some(f.replacement.as_str()));
+            if !again {
+                place_findings(&log, &mut out, findings_before, &mut withheld);
+                findings.append(&mut out.findings);
+                findings.append(&mut out.input_findings);
             }
-            if withheld_now > 0 {
-                withheld.extend(
-                    out.findings[findings_before..]
-                        .iter()
-                        .map(|f| f.start..f.end),
-                );
-                withheld.sort_by_key(|r| (r.start, r.end));
-            }
-            findings.append(&mut out.findings);
-        }
-        findings.append(&mut out.input_findings);
-        if !out.fixes.is_empty() {
-            for fix in &out.fixes {
-                // Printable ASCII, tab and LF have no facts: most
-                // replacements (`\n`, deletions) need no scan.
-                let plain = fix
-                    .replacement
-                    .bytes()
-                    .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n'));
-                if !plain {
-                    facts = facts.union(TextFacts::of(&fix.replacement));
+            if !out.fixes.is_empty() {
+                for fix in &out.fixes {
+                    // Printable ASCII, tab and LF have no facts: most
+                    // replacements (`\n`, deletions) need no scan.
+                    let plain = fix
+                        .replacement
+                        .bytes()
+                        .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n'));
+                    if !plain {
+                        facts = facts.union(TextFacts::of(&fix.replacement));
+                    }
                 }
+                log.apply(rule.info().id, out.fixes);
+                shared = Shared::default();
             }
-            log.apply(rule.info().id, out.fixes);
-            shared = Shared::default();
+            observe(rule.info().id, Step::Applied);
+            if !again {
+                break;
+            }
         }
-        observe(rule.info().id, Step::Applied);
     }
     findings.sort_by_key(|f| (f.start, f.end));
     let (output, edits) = log.into_output();
     (output, edits, findings)
+}
+
+/// Rounds a rule runs at most while some of its fixes are withheld and
+/// others applied (see `clean_with_facts`).
+const MAX_ROUNDS: usize = 4;
+
+/// Map a rule's findings (from `withheld_from` on, the withheld fixes) from
+/// the current text to the decoded input, and note the withheld fixes'
+/// ranges for the rules after it.
+fn place_findings(
+    log: &EditLog,
+    out: &mut Outcome,
+    withheld_from: usize,
+    withheld: &mut Vec<std::ops::Range<usize>>,
+) {
+    if out.findings.is_empty() {
+        return;
+    }
+    let mut starts: Vec<usize> = out.findings.iter().map(|f| f.start).collect();
+    let mut ends: Vec<usize> = out.findings.iter().map(|f| f.end).collect();
+    log.to_original_many(&mut starts);
+    log.to_original_many(&mut ends);
+    for ((f, s), e) in out.findings.iter_mut().zip(starts).zip(ends) {
+        f.start = s;
+        f.end = e.max(s);
+    }
+    if out.findings.len() > withheld_from {
+        withheld.extend(out.findings[withheld_from..].iter().map(|f| f.start..f.end));
+        withheld.sort_by_key(|r| (r.start, r.end));
+    }
 }
