@@ -332,3 +332,43 @@ fn withheld_edits_in_every_format() {
         }
     }
 }
+
+/// At every threshold, for every fixture and seed: each recorded edit (a
+/// merged one too) is at least as sure as asked, and cleaning the cleaned
+/// text applies nothing more.
+#[test]
+fn every_level_applies_only_what_it_may_and_is_idempotent() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs = fixtures();
+    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
+        inputs.push(e.unwrap().path());
+    }
+    for path in inputs {
+        let bytes = std::fs::read(&path).unwrap();
+        for level in LEVELS {
+            let config = library_config(&path, level);
+            let Processed::Text(first) = process(&bytes, &config, None) else {
+                break;
+            };
+            let min = config.fix.min_confidence;
+            assert!(
+                first.edits.iter().all(|e| e.confidence >= min),
+                "{} at {level}: {:?}",
+                path.display(),
+                first.edits
+            );
+            if first.decoded.ambiguous {
+                continue; // the second reading may take another code page
+            }
+            let Processed::Text(second) = process(first.output.as_bytes(), &config, None) else {
+                panic!("{}: cleaned text is not text", path.display());
+            };
+            assert!(
+                second.edits.is_empty(),
+                "{} at {level}: a second cleaning made {:?}",
+                path.display(),
+                second.edits
+            );
+        }
+    }
+}
