@@ -198,7 +198,7 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
         if self.damage > 0 {
             let _ = writeln!(
                 md,
-                "> [!WARNING]\n> {} cannot be undone by fettle (lost characters, U+FFFD): see `replacement-char`.\n",
+                "> [!WARNING]\n> {} cannot be undone by fettle (lost characters, U+FFFD): see `replacement-char` and the fixes not applied.\n",
                 plural(self.damage, "finding marks damage that", "findings mark damage that")
             );
         }

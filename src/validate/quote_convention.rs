@@ -198,10 +198,10 @@ mod tests {
 
     #[test]
     fn paragraph_defers_to_the_file_unless_distinctive() {
-        let german = Some(Convention::LowNine { close: '“' });
+        let german = Convention::LowNine { close: '“' };
         assert_eq!(
-            Marks::of("und so weiter.“").convention_in(german),
-            german.unwrap()
+            Marks::of("und so weiter.“").convention_in(Some(german)),
+            german
         );
         assert_eq!(Marks::of("Plain.").convention_in(None), Convention::English);
         assert_eq!(

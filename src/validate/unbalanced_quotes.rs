@@ -142,7 +142,7 @@ impl Pairs {
     }
 
     fn balanced(&self) -> bool {
-        self.straight % 2 == 0 && self.open == self.close && self.inner.0 == self.inner.1
+        self.straight.is_multiple_of(2) && self.open == self.close && self.inner.0 == self.inner.1
     }
 
     /// Does the paragraph leave a quotation open (continued speech): one
