@@ -169,6 +169,7 @@ fn clean_with_facts(
             let current = log.current();
             let again = withheld_now > 0
                 && round < MAX_ROUNDS
+                && !rule.settles_withheld_itself()
                 && out
                     .fixes
                     .iter()

@@ -95,4 +95,12 @@ pub struct Outcome {
 pub trait Rule: Send + Sync {
     fn info(&self) -> &'static RuleInfo;
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome);
+    /// Does the rule judge its fixes without regard to which of its other
+    /// fixes are applied (or read `ctx.config.fix.min_confidence` and judge
+    /// with it)? Then the pipeline does not run it again when some of its
+    /// fixes were withheld and others applied (`crate::pipeline`), a second
+    /// run of the rule saved.
+    fn settles_withheld_itself(&self) -> bool {
+        false
+    }
 }
