@@ -19,8 +19,12 @@ use fettle::rule::Stage;
 use fettle::Config;
 use std::path::Path;
 
+/// The repair stage, applying every repair it finds (`guess` too), as ftfy
+/// does: what is compared is what the repairs can do, not the threshold.
 fn repair_only() -> Config {
-    Config::only_stage(Stage::Repair)
+    let mut config = Config::only_stage(Stage::Repair);
+    config.fix.min_confidence = fettle::edit::Confidence::Guess;
+    config
 }
 
 fn repair(text: &str, config: &Config) -> String {
