@@ -114,7 +114,8 @@ pub enum Command {
     Check {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// Print unified diffs of what `clean` would do (stdout is a clean patch).
+        /// Print unified diffs of what `clean` and `fix` would write: the
+        /// fixes at `--min-confidence` or above (stdout is a clean patch).
         #[arg(long)]
         diff: bool,
         /// Output format.

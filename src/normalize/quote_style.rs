@@ -95,9 +95,9 @@ fn curly(text: &str, ctx: &Context, out: &mut Outcome) {
         let next = chars.peek().map(|&(_, n)| n);
         let opening = prev.is_none_or(|p| p.is_whitespace() || "([{—–„«»‚‹›".contains(p));
         let closing = next.is_none_or(|n| !n.is_alphanumeric());
-        // Spaces on both sides (French spacing, `" Oui "`): it closes the
-        // quotation this paragraph has open, else it opens one.
-        let spaced = prev.is_none_or(char::is_whitespace) && next.is_none_or(char::is_whitespace);
+        // A space before and no word after (French spacing, `" Oui ",`):
+        // it closes the quotation this paragraph has open, else opens one.
+        let spaced = prev.is_none_or(char::is_whitespace) && closing;
         let (double, single) = (convention.double(), convention.single());
         let to = match c {
             '"' if (spaced && !double_open) || (!spaced && opening) => {
