@@ -334,8 +334,12 @@ impl Progress {
     }
 }
 
+/// A path as reported: `./a.txt`, found by walking the default `.`, is
+/// shown as `a.txt`.
 fn display(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    let shown = if shown.as_os_str().is_empty() { path } else { shown };
+    shown.to_string_lossy().into_owned()
 }
 
 /// The first pass of `--corpus-prior`: detect every readable file and find
