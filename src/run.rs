@@ -338,7 +338,11 @@ impl Progress {
 /// shown as `a.txt`.
 fn display(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
-    let shown = if shown.as_os_str().is_empty() { path } else { shown };
+    let shown = if shown.as_os_str().is_empty() {
+        path
+    } else {
+        shown
+    };
     shown.to_string_lossy().into_owned()
 }
 

@@ -22,7 +22,8 @@ fn action() -> Yaml {
 }
 
 fn text(y: &Yaml) -> &str {
-    y.as_str().unwrap_or_else(|| panic!("expected a string, got {y:?}"))
+    y.as_str()
+        .unwrap_or_else(|| panic!("expected a string, got {y:?}"))
 }
 
 #[test]
@@ -37,7 +38,10 @@ fn action_is_a_composite_action_whose_expressions_are_declared() {
             !text(&input["description"]).is_empty(),
             "input {name:?} has no description"
         );
-        assert!(input["default"].as_str().is_some(), "input {name:?} has no default");
+        assert!(
+            input["default"].as_str().is_some(),
+            "input {name:?} has no default"
+        );
     }
     let declared: Vec<&str> = inputs.keys().map(text).collect();
     assert_eq!(declared, ["paths", "args", "install"]);
@@ -46,8 +50,15 @@ fn action_is_a_composite_action_whose_expressions_are_declared() {
     let mut ids = Vec::new();
     for step in steps {
         assert!(!text(&step["name"]).is_empty());
-        assert_eq!(text(&step["shell"]), "bash", "composite run steps need a shell");
-        assert!(!text(&step["run"]).contains("${{"), "expressions go through env:");
+        assert_eq!(
+            text(&step["shell"]),
+            "bash",
+            "composite run steps need a shell"
+        );
+        assert!(
+            !text(&step["run"]).contains("${{"),
+            "expressions go through env:"
+        );
         if let Some(id) = step["id"].as_str() {
             ids.push(id.to_string());
         }
@@ -161,7 +172,11 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> Run {
 fn action_annotates_summarises_and_fails_on_a_dirty_corpus() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("corpus")).unwrap();
-    fs::write(dir.path().join("corpus/a.txt"), "Trailing blanks here.   \n").unwrap();
+    fs::write(
+        dir.path().join("corpus/a.txt"),
+        "Trailing blanks here.   \n",
+    )
+    .unwrap();
     fs::write(dir.path().join("corpus/b.txt"), "A clean line of text.\n").unwrap();
     fs::write(dir.path().join("elsewhere.txt"), "Not checked.  \n").unwrap();
     let run = run_action(dir.path(), &[("paths", "corpus")]);
@@ -180,7 +195,11 @@ fn action_annotates_summarises_and_fails_on_a_dirty_corpus() {
     );
     assert!(!annotations.contains("elsewhere.txt"));
     assert!(run.summary.contains("corpus/a.txt"), "{}", run.summary);
-    assert!(run.summary.contains("trailing-whitespace"), "{}", run.summary);
+    assert!(
+        run.summary.contains("trailing-whitespace"),
+        "{}",
+        run.summary
+    );
     assert_eq!(run.outputs.trim(), "exit-code=1");
 }
 
@@ -192,13 +211,23 @@ fn action_passes_a_clean_corpus_and_can_use_an_installed_fettle() {
         "A clean line of text, long enough to be prose and ending well.\n",
     )
     .unwrap();
-    let run = run_action(dir.path(), &[("install", "false"), ("args", "--config fettle.toml")]);
+    let run = run_action(
+        dir.path(),
+        &[("install", "false"), ("args", "--config fettle.toml")],
+    );
     // `--config` names a missing file: an error, exit 2, reported as such.
     assert_eq!(run.steps[1].1, 2);
     assert_eq!(run.outputs.trim(), "exit-code=2");
     assert!(run.cargo_calls.is_empty(), "install: false builds nothing");
-    fs::write(dir.path().join("fettle.toml"), "[files]\nexclude = [\"*.toml\"]\n").unwrap();
-    let run = run_action(dir.path(), &[("install", "false"), ("args", "--config fettle.toml")]);
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[files]\nexclude = [\"*.toml\"]\n",
+    )
+    .unwrap();
+    let run = run_action(
+        dir.path(),
+        &[("install", "false"), ("args", "--config fettle.toml")],
+    );
     assert_eq!(run.steps[1].1, 0, "{}", run.steps[1].2);
     assert_eq!(run.outputs.trim(), "exit-code=0");
     assert!(!run.summary.is_empty());

@@ -33,10 +33,7 @@ fn github_annotations() {
     }
     assert!(lines.last().unwrap().starts_with("fettle: 4 files"));
     // Properties escape `,` and `:`; the title is the rule.
-    assert!(
-        out.contains("::warning file=a%2Cb%3Ac.txt,line="),
-        "{out}"
-    );
+    assert!(out.contains("::warning file=a%2Cb%3Ac.txt,line="), "{out}");
     assert!(out.contains(",title=nbsp-spacing::"), "{out}");
     // U+FFFD is damage: an error, at its line and column.
     assert!(

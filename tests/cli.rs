@@ -471,7 +471,11 @@ fn a_closed_stdout_stops_the_run_quietly() {
 fn check_and_fix_default_to_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("sub")).unwrap();
-    fs::write(dir.path().join("sub/a.txt"), "Some text with a blank at the end. \n").unwrap();
+    fs::write(
+        dir.path().join("sub/a.txt"),
+        "Some text with a blank at the end. \n",
+    )
+    .unwrap();
     let check = fettle(dir.path(), &["check"]);
     assert_eq!(code(&check), 1);
     assert!(stdout(&check).contains("sub/a.txt"), "{}", stdout(&check));
@@ -488,7 +492,11 @@ fn fix_exits_1_when_findings_remain_that_it_cannot_fix() {
     let dir = tempfile::tempdir().unwrap();
     // An empty file: a `short-file` warning no fix removes.
     fs::write(dir.path().join("empty.txt"), "").unwrap();
-    fs::write(dir.path().join("a.txt"), "A sentence with trailing blanks.  \n").unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "A sentence with trailing blanks.  \n",
+    )
+    .unwrap();
     let fix = fettle(dir.path(), &["fix", "."]);
     assert_eq!(code(&fix), 1, "{}", stdout(&fix));
     assert_eq!(
@@ -512,13 +520,24 @@ fn exit_zero_output_file_quiet_and_statistics() {
     assert_eq!(code(&fettle(dir.path(), &["check", "--exit-zero"])), 0);
     // Errors still fail.
     assert_eq!(
-        code(&fettle(dir.path(), &["check", "--exit-zero", "missing.txt"])),
+        code(&fettle(
+            dir.path(),
+            &["check", "--exit-zero", "missing.txt"]
+        )),
         2
     );
 
     let to_file = fettle(
         dir.path(),
-        &["check", "-o", "report.json", "--format", "json", "dirty.txt", "clean.txt"],
+        &[
+            "check",
+            "-o",
+            "report.json",
+            "--format",
+            "json",
+            "dirty.txt",
+            "clean.txt",
+        ],
     );
     assert_eq!(code(&to_file), 1);
     assert!(to_file.stdout.is_empty());
@@ -526,7 +545,10 @@ fn exit_zero_output_file_quiet_and_statistics() {
         serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report["summary"]["changed"], 1);
 
-    let quiet = stdout(&fettle(dir.path(), &["check", "-q", "dirty.txt", "clean.txt"]));
+    let quiet = stdout(&fettle(
+        dir.path(),
+        &["check", "-q", "dirty.txt", "clean.txt"],
+    ));
     assert!(quiet.contains("dirty.txt"), "{quiet}");
     assert!(!quiet.contains("clean.txt"), "{quiet}");
     assert!(!quiet.contains("files:"), "no totals: {quiet}");
@@ -562,7 +584,10 @@ fn color_is_ansi_only_when_asked_or_on_a_terminal() {
     let auto = stdout(&fettle(dir.path(), &["check"]));
     assert_eq!(auto, plain);
     // Machine formats are never coloured.
-    let json = stdout(&fettle(dir.path(), &["check", "--color", "always", "--format", "json"]));
+    let json = stdout(&fettle(
+        dir.path(),
+        &["check", "--color", "always", "--format", "json"],
+    ));
     assert!(!json.contains('\u{1b}'));
 }
 
@@ -574,7 +599,11 @@ fn completions_and_man_page() {
     assert!(stdout(&bash).contains("--force-exclude"));
     let man = fettle(dir.path(), &["man"]);
     assert_eq!(code(&man), 0);
-    assert!(stdout(&man).starts_with(".ie"), "roff: {}", &stdout(&man)[..40]);
+    assert!(
+        stdout(&man).starts_with(".ie"),
+        "roff: {}",
+        &stdout(&man)[..40]
+    );
     assert!(stdout(&man).contains("fettle"));
     assert_eq!(code(&fettle(dir.path(), &["man", "--out-dir", "man"])), 0);
     assert!(dir.path().join("man/fettle-check.1").is_file());
@@ -592,7 +621,11 @@ fn configuration_is_found_above_the_working_directory_up_to_the_repository() {
     )
     .unwrap();
     // Outside the repository: never read.
-    fs::write(dir.path().join("fettle.toml"), "[rules]\nnot-a-rule = true\n").unwrap();
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[rules]\nnot-a-rule = true\n",
+    )
+    .unwrap();
     assert_eq!(code(&fettle(&repo.join("corpus"), &["check"])), 1);
     fs::write(
         repo.join(".fettle.toml"),
@@ -616,16 +649,28 @@ fn excluded_files_are_skipped_and_named_ones_only_with_force_exclude() {
     fs::create_dir_all(dir.path().join("corpus/legacy")).unwrap();
     fs::write(dir.path().join("corpus/legacy/old.txt"), "Old blanks.  \n").unwrap();
     fs::write(dir.path().join("corpus/new.txt"), "A new and clean text.\n").unwrap();
-    fs::write(dir.path().join("fettle.toml"), "[files]\nexclude = [\"legacy\"]\n").unwrap();
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[files]\nexclude = [\"legacy\"]\n",
+    )
+    .unwrap();
     let walked = fettle(dir.path(), &["check", "corpus"]);
     assert_eq!(code(&walked), 0, "{}", stdout(&walked));
     assert!(!stdout(&walked).contains("old.txt"));
     // A named file is read...
-    assert_eq!(code(&fettle(dir.path(), &["check", "corpus/legacy/old.txt"])), 1);
+    assert_eq!(
+        code(&fettle(dir.path(), &["check", "corpus/legacy/old.txt"])),
+        1
+    );
     // ...unless exclusion is forced, as pre-commit's hooks do.
     let forced = fettle(
         dir.path(),
-        &["fix", "--force-exclude", "corpus/legacy/old.txt", "corpus/new.txt"],
+        &[
+            "fix",
+            "--force-exclude",
+            "corpus/legacy/old.txt",
+            "corpus/new.txt",
+        ],
     );
     assert_eq!(code(&forced), 0);
     assert_eq!(
@@ -633,7 +678,10 @@ fn excluded_files_are_skipped_and_named_ones_only_with_force_exclude() {
         "Old blanks.  \n"
     );
     // Globs are relative to the configuration file, wherever fettle starts.
-    let below = fettle(&dir.path().join("corpus"), &["check", "--force-exclude", "legacy/old.txt"]);
+    let below = fettle(
+        &dir.path().join("corpus"),
+        &["check", "--force-exclude", "legacy/old.txt"],
+    );
     assert!(!stdout(&below).contains("old.txt"), "{}", stdout(&below));
 }
 

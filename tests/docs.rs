@@ -32,7 +32,10 @@ fn pages(root: &Path) -> Vec<PathBuf> {
         .map(|dir| dir.map(|e| e.unwrap().path()).collect())
         .unwrap_or_default();
     docs.sort();
-    pages.extend(docs.into_iter().filter(|p| p.extension().is_some_and(|x| x == "md")));
+    pages.extend(
+        docs.into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "md")),
+    );
     pages
         .into_iter()
         .filter(|p| {
@@ -50,7 +53,11 @@ fn documented_commands_print_what_the_documentation_says() {
     let scratch = tempfile::tempdir().unwrap();
     let mut copies = Vec::new();
     for page in pages(root) {
-        let name = page.strip_prefix(root).unwrap().to_string_lossy().replace('/', "-");
+        let name = page
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('/', "-");
         let case = scratch.path().join(&name);
         fs::copy(&page, &case).unwrap();
         let sandbox = case.with_extension("in");

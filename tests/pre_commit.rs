@@ -32,19 +32,35 @@ fn tools_or_skip() -> bool {
     if std::env::var_os("FETTLE_REQUIRE_PRE_COMMIT").is_some() {
         panic!("FETTLE_REQUIRE_PRE_COMMIT is set but pre-commit or git is missing");
     }
-    common::skip_notice("pre-commit or git not found; skipping the pre-commit hook test (pip install pre-commit)");
+    common::skip_notice(
+        "pre-commit or git not found; skipping the pre-commit hook test (pip install pre-commit)",
+    );
     false
 }
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=fettle", "-c", "user.email=fettle@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=fettle",
+            "-c",
+            "user.email=fettle@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A git repository holding the shipped hooks, run by the test binary.

@@ -42,9 +42,11 @@ impl OutputOptions {
     /// The stream the report goes to: `--output-file`, or standard output.
     pub fn open(&self) -> Result<Sink> {
         Ok(match &self.output_file {
-            Some(path) => Sink::File(io::BufWriter::new(std::fs::File::create(path).with_context(
-                || format!("{}: cannot create the output file", path.display()),
-            )?)),
+            Some(path) => Sink::File(io::BufWriter::new(
+                std::fs::File::create(path).with_context(|| {
+                    format!("{}: cannot create the output file", path.display())
+                })?,
+            )),
             None => Sink::Stdout(Stdout::new()),
         })
     }

@@ -125,7 +125,10 @@ mod tests {
         let e = exclude(&["legacy/**", "*.md", "drafts"], false);
         assert!(e.walked(Path::new("legacy/a.txt")));
         assert!(e.walked(Path::new("./legacy/deep/a.txt")));
-        assert!(!e.walked(Path::new("src/legacy/a.txt")), "anchored at the root");
+        assert!(
+            !e.walked(Path::new("src/legacy/a.txt")),
+            "anchored at the root"
+        );
         assert!(e.walked(Path::new("notes/README.md")));
         assert!(e.walked(Path::new("book/drafts")));
         assert!(e.walked(Path::new("book/drafts/ch1.txt")));

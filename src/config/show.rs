@@ -49,7 +49,12 @@ impl Loaded {
         };
         // Every rule with its state, not only the ones the file names.
         let rules: toml::Table = crate::rules::infos()
-            .map(|info| (info.id.to_string(), Value::Boolean(self.config.enabled(info))))
+            .map(|info| {
+                (
+                    info.id.to_string(),
+                    Value::Boolean(self.config.enabled(info)),
+                )
+            })
             .collect();
         effective.insert("rules".to_string(), Value::Table(rules));
         for (section, value) in &effective {
@@ -77,10 +82,13 @@ impl Loaded {
                         }
                     }
                 }
-                other => {
-                    writeln!(out, "{section} = {}  # {}", inline(other), source(&[section]))
-                        .unwrap()
-                }
+                other => writeln!(
+                    out,
+                    "{section} = {}  # {}",
+                    inline(other),
+                    source(&[section])
+                )
+                .unwrap(),
             }
         }
         out

@@ -2,8 +2,8 @@
 //! a total at the end.
 
 use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
-use std::collections::BTreeMap;
 use anstyle::{AnsiColor, Style};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Styles of the human output; the stream strips them when colour is off

@@ -50,7 +50,11 @@ impl<W: Write> Printer for StatisticsPrinter<W> {
             writeln!(self.out, "{n:>7}  {rule:<22} {kind:<8} {about}")?;
         }
         if summary.errors > 0 {
-            writeln!(self.out, "{:>7}  {:<22} {:<8} files that could not be read", summary.errors, "error", "error")?;
+            writeln!(
+                self.out,
+                "{:>7}  {:<22} {:<8} files that could not be read",
+                summary.errors, "error", "error"
+            )?;
         }
         self.out.flush()
     }
