@@ -269,9 +269,17 @@ fn from_command_line(common: &Common) -> Vec<crate::config::FromCommandLine> {
 }
 
 /// The run's options and its files under `paths`, less `[files] exclude`.
-fn setup(common: &Common, action: Action, paths: &[PathBuf]) -> Result<(Options, run::Inputs)> {
+///
+/// `outputs` are the files the run writes, which it must not read.
+fn setup(
+    common: &Common,
+    action: Action,
+    paths: &[PathBuf],
+    outputs: &[Option<&PathBuf>],
+) -> Result<(Options, run::Inputs)> {
     let Loaded { config, root, .. } = configure(common)?;
-    let exclude = Exclude::new(&config.files.exclude, &root, common.force_exclude)?;
+    let outputs: Vec<&std::path::Path> = outputs.iter().flatten().map(|p| p.as_path()).collect();
+    let exclude = Exclude::new(&config.files.exclude, &root, common.force_exclude, &outputs)?;
     let inputs = run::discover(paths).excluding(exclude);
     let forced = match &config.decode.encoding {
         Some(label) => Some(
@@ -322,7 +330,8 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
                 src: src.clone(),
                 out,
             };
-            let (options, inputs) = setup(&common, action, std::slice::from_ref(&src))?;
+            let outputs = [output.output_file.as_ref(), report.as_ref(), html.as_ref()];
+            let (options, inputs) = setup(&common, action, std::slice::from_ref(&src), &outputs)?;
             let mut human = human_printer(stdout, &output, false, "cleaned");
             let mut json = match report {
                 Some(path) => Some(JsonPrinter::new(create(&path, "report")?)),
@@ -358,7 +367,8 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
             common,
             output,
         } => {
-            let (options, inputs) = setup(&common, Action::Check, &paths)?;
+            let outputs = [output.output_file.as_ref(), baseline.as_ref()];
+            let (options, inputs) = setup(&common, Action::Check, &paths, &outputs)?;
             let mut printer: Box<dyn Printer + '_> = if diff {
                 Box::new(DiffPrinter::new(stdout))
             } else {
@@ -387,7 +397,7 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
             html,
             common,
         } => {
-            let (options, inputs) = setup(&common, Action::Check, &paths)?;
+            let (options, inputs) = setup(&common, Action::Check, &paths, &[Some(&html)])?;
             let mut page = HtmlPrinter::new(create(&html, "HTML page")?, "fettle review");
             let summary = run::run(inputs, &options, &mut page)?;
             eprintln!(
@@ -410,7 +420,8 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
             common,
             output,
         } => {
-            let (options, inputs) = setup(&common, Action::Fix, &paths)?;
+            let (options, inputs) =
+                setup(&common, Action::Fix, &paths, &[output.output_file.as_ref()])?;
             let mut printer = human_printer(stdout, &output, false, "fixed");
             let summary = run::run(inputs, &options, printer.as_mut())?;
             // As `ruff check --fix`: what was fixed is done; findings that
@@ -429,7 +440,7 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
             format,
             common,
         } => {
-            let (options, inputs) = setup(&common, Action::Detect, &paths)?;
+            let (options, inputs) = setup(&common, Action::Detect, &paths, &[])?;
             let mut printer = DetectPrinter::new(stdout, format == DetectFormat::Tsv);
             let summary = run::run(inputs, &options, &mut printer)?;
             Ok(if summary.errors > 0 {

@@ -545,6 +545,17 @@ fn exit_zero_output_file_quiet_and_statistics() {
         serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report["summary"]["changed"], 1);
 
+    // A report written under the checked directory is not read by its own run.
+    let into_tree = fettle(dir.path(), &["check", "-o", "report.txt"]);
+    assert_eq!(code(&into_tree), 1);
+    let report = fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        report.contains("dirty.txt") && !report.contains("report.txt"),
+        "{report}"
+    );
+    fs::remove_file(dir.path().join("report.txt")).unwrap();
+    fs::remove_file(dir.path().join("report.json")).unwrap();
+
     let quiet = stdout(&fettle(
         dir.path(),
         &["check", "-q", "dirty.txt", "clean.txt"],

@@ -58,27 +58,39 @@ pub struct Exclude {
     cwd: PathBuf,
     /// Apply the globs to paths named on the command line too.
     force: bool,
+    /// Files this run writes (`-o`, `--report`, `--html`), absolute: never
+    /// read, or a run over `.` would read its own half-written report.
+    outputs: Vec<PathBuf>,
 }
 
 impl Exclude {
     /// `None` when there is nothing to exclude.
-    pub fn new(patterns: &[String], root: &Path, force: bool) -> Result<Option<Exclude>> {
+    pub fn new(
+        patterns: &[String],
+        root: &Path,
+        force: bool,
+        outputs: &[&Path],
+    ) -> Result<Option<Exclude>> {
         let globs = Globs::new(patterns, "[files] exclude")?;
-        if globs.is_empty() {
+        if globs.is_empty() && outputs.is_empty() {
             return Ok(None);
         }
         let cwd = std::env::current_dir().context("cannot read the working directory")?;
         Ok(Some(Exclude {
             globs,
             root: normalize(&cwd.join(root)),
-            cwd,
             force,
+            outputs: outputs.iter().map(|p| normalize(&cwd.join(p))).collect(),
+            cwd,
         }))
     }
 
     /// Is this path, found by walking a directory, excluded?
     pub fn walked(&self, path: &Path) -> bool {
         let absolute = normalize(&self.cwd.join(path));
+        if self.outputs.contains(&absolute) {
+            return true;
+        }
         let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
         let text = relative.to_string_lossy();
         self.globs.full.is_match(text.as_ref())
@@ -90,7 +102,7 @@ impl Exclude {
     /// Is this path, named on the command line, excluded? Only with
     /// `--force-exclude`: a file named explicitly is otherwise always read.
     pub fn named(&self, path: &Path) -> bool {
-        self.force && self.walked(path)
+        (self.force && self.walked(path)) || self.outputs.contains(&normalize(&self.cwd.join(path)))
     }
 }
 
@@ -117,7 +129,7 @@ mod tests {
     fn exclude(patterns: &[&str], force: bool) -> Exclude {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         let cwd = std::env::current_dir().unwrap();
-        Exclude::new(&patterns, &cwd, force).unwrap().unwrap()
+        Exclude::new(&patterns, &cwd, force, &[]).unwrap().unwrap()
     }
 
     #[test]
@@ -143,6 +155,16 @@ mod tests {
     }
 
     #[test]
+    fn the_runs_own_output_files_are_never_read() {
+        let e = Exclude::new(&[], Path::new("."), false, &[Path::new("out/report.json")])
+            .unwrap()
+            .unwrap();
+        assert!(e.walked(Path::new("./out/report.json")));
+        assert!(e.named(Path::new("out/report.json")));
+        assert!(!e.walked(Path::new("out/other.json")));
+    }
+
+    #[test]
     fn absolute_paths_and_paths_outside_the_root() {
         let e = exclude(&["legacy/**"], false);
         let cwd = std::env::current_dir().unwrap();
@@ -153,6 +175,8 @@ mod tests {
     #[test]
     fn bad_globs_are_errors() {
         assert!(Globs::new(&["a[".to_string()], "[files] exclude").is_err());
-        assert!(Exclude::new(&[], Path::new("."), true).unwrap().is_none());
+        assert!(Exclude::new(&[], Path::new("."), true, &[])
+            .unwrap()
+            .is_none());
     }
 }
