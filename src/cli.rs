@@ -39,6 +39,10 @@ pub struct Common {
     /// powers of 1024), overriding `[decode] max-file-size` (default 1G).
     #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// The name standard input (`-`) goes by in reports and for the
+    /// config's per-path settings.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// `1048576`, `512K`, `100M`, `1G` (powers of 1024; `KiB`, `MB`... also read).
@@ -115,10 +119,19 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Rewrite changed files in place, atomically, keeping permissions.
+    /// Rewrite changed files in place, atomically, keeping owner, mode and
+    /// extended attributes; a symlink's target is rewritten and the link
+    /// kept. `-` reads standard input and writes the result to stdout.
     Fix {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Rewrite read-only files too.
+        #[arg(long)]
+        force: bool,
+        /// Write files with several hard links in place (not atomically),
+        /// so that every name sees the fix; without it they are refused.
+        #[arg(long)]
+        write_hard_links: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -200,11 +213,28 @@ fn options(common: &Common, action: Action) -> Result<Options> {
         ),
         None => None,
     };
-    Ok(Options {
-        config,
-        forced,
-        action,
-    })
+    let mut options = Options::new(config, forced, action);
+    options.stdin_name = common.stdin_filename.clone();
+    Ok(options)
+}
+
+/// Name the files `clean` or `fix` did not write, after their error lines.
+fn report_unwritten(summary: &Summary) {
+    const SHOWN: usize = 20;
+    let unwritten = &summary.unwritten;
+    if unwritten.is_empty() {
+        return;
+    }
+    eprintln!(
+        "fettle: {} not written:",
+        crate::report::count(unwritten.len(), "file")
+    );
+    for name in unwritten.iter().take(SHOWN) {
+        eprintln!("  {name}");
+    }
+    if unwritten.len() > SHOWN {
+        eprintln!("  … and {} more", unwritten.len() - SHOWN);
+    }
 }
 
 pub fn execute(cli: Cli) -> Result<u8> {
@@ -265,6 +295,9 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
             html,
             common,
         } => {
+            if run::Inputs::is_stdin(&src) {
+                bail!("clean reads files and folders; for standard input use `fettle fix -` (it writes the result to stdout)");
+            }
             if !src.exists() {
                 bail!("{}: no such file or directory", src.display());
             }
@@ -297,6 +330,7 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
                 printers.push(page);
             }
             let summary = run::run(inputs, &options, &mut Tee(printers))?;
+            report_unwritten(&summary);
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {
@@ -345,29 +379,50 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
             let inputs = run::discover(&paths);
             let mut page = HtmlPrinter::new(create(&html, "HTML page")?, "fettle review");
             let summary = run::run(inputs, &options, &mut page)?;
-            eprintln!(
-                "wrote {}: {} files, {} would change, {} edits, {} findings, {} errors",
-                html.display(),
-                summary.files,
-                summary.changed,
-                summary.edits,
-                summary.findings,
-                summary.errors
-            );
+            {
+                use crate::report::count;
+                eprintln!(
+                    "wrote {}: {}, {} would change, {}, {}, {}",
+                    run::shown_name(&html),
+                    count(summary.files, "file"),
+                    summary.changed,
+                    count(summary.edits, "edit"),
+                    count(summary.findings, "finding"),
+                    count(summary.errors, "error")
+                );
+            }
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {
                 EXIT_CLEAN
             })
         }
-        Command::Fix { paths, common } => {
-            let options = options(&common, Action::Fix)?;
-            let inputs = run::discover(&paths);
-            let summary = run::run(
-                inputs,
-                &options,
-                &mut HumanPrinter::new(stdout, false, "fixed"),
-            )?;
+        Command::Fix {
+            paths,
+            force,
+            write_hard_links,
+            common,
+        } => {
+            let mut options = options(&common, Action::Fix)?;
+            options.fix = run::FixOptions {
+                force,
+                write_hard_links,
+            };
+            let mut inputs = run::discover(&paths);
+            inputs.remove_leftovers = true;
+            // `fix -` writes the fixed text to stdout: the report goes to
+            // stderr.
+            let summary = if inputs.reads_stdin() {
+                let mut printer = HumanPrinter::new(io::stderr(), false, "fixed");
+                run::run(inputs, &options, &mut printer)?
+            } else {
+                run::run(
+                    inputs,
+                    &options,
+                    &mut HumanPrinter::new(stdout, false, "fixed"),
+                )?
+            };
+            report_unwritten(&summary);
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {

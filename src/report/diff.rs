@@ -1,7 +1,15 @@
-//! `check --diff`: unified diffs of what `clean` would do. Stdout carries the
-//! patch and nothing else; the summary goes to stderr.
+//! `check --diff`: unified diffs of what `clean` would do, which `git apply`
+//! and `patch` accept. Stdout carries the patch and nothing else; the
+//! summary goes to stderr.
+//!
+//! A patch holds text, so it can only show changes to a file whose bytes
+//! are its text: UTF-8, with or without a byte-order mark (whose removal
+//! shows on the first line). A file that is re-encoded (windows-1252,
+//! UTF-16...) or holds bytes that are not UTF-8 gets no hunks: a note on
+//! stderr names it and the change, which `fettle fix` makes.
 
-use super::{CorpusFindings, FileReport, Printer, Summary, Texts};
+use super::names::git_header;
+use super::{count, CorpusFindings, FileReport, Printer, Summary, Texts};
 use similar::TextDiff;
 use std::io::{self, Write};
 
@@ -15,14 +23,23 @@ impl<W: Write> DiffPrinter<W> {
     }
 }
 
-/// A unified diff between two texts, with `a/` and `b/` headers like git's.
-pub fn unified_diff(path: &str, input: &str, output: &str) -> String {
+/// A unified diff between two texts, with `a/` and `b/` headers like git's,
+/// of the file whose name is the bytes `name`, quoted as git quotes it.
+fn unified_diff_named(name: &[u8], input: &str, output: &str) -> String {
     let diff = TextDiff::from_lines(input, output);
     diff.unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&git_header("a/", name), &git_header("b/", name))
         .missing_newline_hint(true)
         .to_string()
+}
+
+/// Does the decoded text stand for the file's bytes, so that a text patch
+/// applies to the file?
+fn bytes_are_text(r: &FileReport) -> bool {
+    r.encoding
+        .as_ref()
+        .is_some_and(|e| e.name == "UTF-8" && e.undecodable == 0)
 }
 
 impl<W: Write> Printer for DiffPrinter<W> {
@@ -35,11 +52,39 @@ impl<W: Write> Printer for DiffPrinter<W> {
     }
 
     fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()> {
-        if let Some(t) = texts {
-            if t.input != t.output {
-                self.out
-                    .write_all(unified_diff(&report.path, t.input, t.output).as_bytes())?;
+        let Some(t) = texts else { return Ok(()) };
+        if !report.would_change() {
+            return Ok(());
+        }
+        if !bytes_are_text(report) {
+            let change = report
+                .reencoding()
+                .unwrap_or_else(|| "replace bytes that are not UTF-8".to_string());
+            eprintln!(
+                "{}: {change}, {}: not in the patch (a text patch cannot express it); `fettle fix` makes the change",
+                report.path,
+                count(report.edits.len(), "edit")
+            );
+            return Ok(());
+        }
+        let name = match &report.path_bytes {
+            Some(bytes) => bytes.clone(),
+            None => super::names::normalized(&report.path).into_bytes(),
+        };
+        let name = name
+            .strip_prefix(b"./")
+            .map_or(name.clone(), <[u8]>::to_vec);
+        let with_bom;
+        let input = match report.encoding.as_ref().and_then(|e| e.bom) {
+            Some(_) => {
+                with_bom = format!("\u{feff}{}", t.input);
+                &with_bom
             }
+            None => t.input,
+        };
+        if input != t.output {
+            self.out
+                .write_all(unified_diff_named(&name, input, t.output).as_bytes())?;
         }
         Ok(())
     }
@@ -62,8 +107,11 @@ impl<W: Write> Printer for DiffPrinter<W> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.out.flush()?;
         eprintln!(
-            "{} files: {} would change, {} findings, {} errors",
-            summary.files, summary.changed, summary.findings, summary.errors
+            "{}: {} would change, {}, {}",
+            count(summary.files, "file"),
+            summary.changed,
+            count(summary.findings, "finding"),
+            count(summary.errors, "error")
         );
         Ok(())
     }
