@@ -10,7 +10,7 @@
 
 use super::names::git_header;
 use super::{count, CorpusFindings, FileReport, Printer, Summary, Texts};
-use similar::TextDiff;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 pub struct DiffPrinter<W: Write> {
@@ -25,13 +25,55 @@ impl<W: Write> DiffPrinter<W> {
 
 /// A unified diff between two texts, with `a/` and `b/` headers like git's,
 /// of the file whose name is the bytes `name`, quoted as git quotes it.
+///
+/// Lines end at `\n` only, as git and `patch` count them: a lone CR, NEL or
+/// U+2028 is part of a line, not its end.
 fn unified_diff_named(name: &[u8], input: &str, output: &str) -> String {
-    let diff = TextDiff::from_lines(input, output);
-    diff.unified_diff()
-        .context_radius(3)
-        .header(&git_header("a/", name), &git_header("b/", name))
-        .missing_newline_hint(true)
-        .to_string()
+    let old: Vec<&str> = input.split_inclusive('\n').collect();
+    let new: Vec<&str> = output.split_inclusive('\n').collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
+    let groups = similar::group_diff_ops(ops, 3);
+    if groups.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "--- {}\n+++ {}\n",
+        git_header("a/", name),
+        git_header("b/", name)
+    );
+    let range = |start: usize, len: usize| match len {
+        0 => format!("{start},0"),
+        _ => format!("{},{len}", start + 1),
+    };
+    let line = |out: &mut String, sign: char, text: &str| {
+        out.push(sign);
+        out.push_str(text);
+        if !text.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    };
+    for group in groups {
+        let (first, last) = (&group[0], &group[group.len() - 1]);
+        let old_lines = first.old_range().start..last.old_range().end;
+        let new_lines = first.new_range().start..last.new_range().end;
+        let _ = writeln!(
+            out,
+            "@@ -{} +{} @@",
+            range(old_lines.start, old_lines.len()),
+            range(new_lines.start, new_lines.len())
+        );
+        for op in &group {
+            let (tag, o, n) = op.as_tag_tuple();
+            match tag {
+                similar::DiffTag::Equal => o.clone().for_each(|i| line(&mut out, ' ', old[i])),
+                _ => {
+                    o.clone().for_each(|i| line(&mut out, '-', old[i]));
+                    n.clone().for_each(|i| line(&mut out, '+', new[i]));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Does the decoded text stand for the file's bytes, so that a text patch

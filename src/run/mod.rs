@@ -365,15 +365,17 @@ impl Job<'_> {
 }
 
 /// `fix -`: the cleaned text on stdout, as formatters do (binary input
-/// goes through unchanged).
+/// goes through unchanged). Written to a duplicate of the descriptor: the
+/// main thread holds the lock of `std::io::stdout` for the printers (which
+/// write to stderr in this case).
 fn echo_to_stdout(processed: &Processed, input: Option<Vec<u8>>) -> Result<()> {
+    use std::os::fd::AsFd;
     let Some(input) = input else { return Ok(()) };
     let bytes = match processed {
         Processed::Text(t) => t.output.as_bytes(),
         Processed::Binary(_) => &input,
     };
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
     stdout.write_all(bytes)?;
-    stdout.flush()?;
     Ok(())
 }
