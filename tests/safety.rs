@@ -78,9 +78,12 @@ fn clean_does_not_write_through_symlinks_in_dst() {
         fs::read_to_string(root.join("src/sub/b.txt")).unwrap(),
         DIRTY
     );
-    // The link was replaced by the cleaned copy, not followed.
+    // The link was replaced by the cleaned copy, not followed; the copy
+    // has the source's permissions.
     let a = fs::symlink_metadata(root.join("out/a.txt")).unwrap();
     assert!(a.is_file());
+    let source_mode = fs::metadata(root.join("src/a.txt")).unwrap().mode() & 0o777;
+    assert_eq!(a.mode() & 0o777, source_mode);
     assert_eq!(fs::read_to_string(root.join("out/a.txt")).unwrap(), FIXED);
     // Nothing went through the folder link.
     assert_eq!(fs::read_dir(root.join("elsewhere")).unwrap().count(), 0);

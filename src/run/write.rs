@@ -215,6 +215,16 @@ impl CleanTarget {
         temp.file()
             .write_all(bytes)
             .with_context(|| format!("cannot write {}", super::shown_name(&dest)))?;
+        // The copy gets the source's permissions, as `cp` gives them (a
+        // temporary file is made private, 0600).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = source.map_or(0o644, |m| m.permissions().mode() & 0o777);
+            let _ = temp
+                .file()
+                .set_permissions(fs::Permissions::from_mode(mode));
+        }
         match fs::symlink_metadata(&dest) {
             Ok(m) if m.is_dir() => bail!("{} is a directory", super::shown_name(&dest)),
             #[cfg(unix)]
