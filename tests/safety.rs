@@ -434,7 +434,7 @@ fn names_are_escaped_and_json_keeps_their_bytes() {
         .iter()
         .map(|b| b.as_u64().unwrap() as u8)
         .collect();
-    assert_eq!(bytes, b"./new\nline\x1b[31m\xe9.txt");
+    assert_eq!(bytes, b"new\nline\x1b[31m\xe9.txt");
     // The diff names it as git does, and git applies it.
     if git_available() {
         let o = fettle(dir.path(), &["check", "--diff", "."]);

@@ -13,7 +13,9 @@ mod human;
 mod json;
 pub mod markdown;
 pub mod names;
+mod quiet;
 pub mod sarif;
+mod statistics;
 
 pub use diff::DiffPrinter;
 pub use github::GithubPrinter;
@@ -21,7 +23,9 @@ pub use html::HtmlPrinter;
 pub use human::{DetectPrinter, HumanPrinter};
 pub use json::JsonPrinter;
 pub use markdown::MarkdownPrinter;
+pub use quiet::QuietPrinter;
 pub use sarif::SarifPrinter;
+pub use statistics::StatisticsPrinter;
 
 use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineScan};

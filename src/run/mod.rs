@@ -66,9 +66,23 @@ impl Options {
     }
 }
 
-/// A path as printed: see [`crate::report::names::shown`].
+/// A path as printed (see [`crate::report::names::shown`]); `./a.txt`,
+/// found by walking the default `.`, is shown as `a.txt`.
 pub fn shown_name(path: &Path) -> String {
-    crate::report::names::shown(path)
+    names::shown(without_dot(path))
+}
+
+/// `path` without a leading `./`.
+fn without_dot(path: &Path) -> &Path {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest,
+        _ => path,
+    }
+}
+
+/// The exact bytes of the name `shown` stands for, when they differ.
+fn name_bytes(path: &Path, shown: &str) -> Option<Vec<u8>> {
+    names::exact_bytes(without_dot(path), shown)
 }
 
 /// At most this many files are in flight or waiting for their turn to be
@@ -278,7 +292,7 @@ impl Job<'_> {
             Ok(read) => read,
             Err((size, message)) => {
                 let mut report = FileReport::error(shown, size, message);
-                report.path_bytes = names::exact_bytes(&path, &report.path);
+                report.path_bytes = name_bytes(&path, &report.path);
                 return self.unread(&path, report);
             }
         };
@@ -301,7 +315,7 @@ impl Job<'_> {
             s.ignore_file = markers.file;
             s
         });
-        let path_bytes = names::exact_bytes(&path, &shown);
+        let path_bytes = name_bytes(&path, &shown);
         let mut report =
             FileReport::from_processed(shown, read.size, &mut processed, self.needs.edit_positions);
         report.path_bytes = path_bytes;

@@ -30,6 +30,8 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     roots: Vec<PathBuf>,
+    /// `[files] exclude`, when the configuration has one.
+    exclude: Option<Arc<crate::config::Exclude>>,
     /// Remove leftover temporary files of dead fettle processes met in
     /// walks (`fix`), rather than only reporting them.
     pub remove_leftovers: bool,
@@ -41,6 +43,7 @@ pub struct Inputs {
 pub fn discover(paths: &[PathBuf]) -> Inputs {
     Inputs {
         roots: paths.to_vec(),
+        exclude: None,
         remove_leftovers: false,
     }
 }
@@ -87,6 +90,13 @@ pub fn kind_of(t: fs::FileType) -> &'static str {
 }
 
 impl Inputs {
+    /// Skip the paths `exclude` names: walked ones always, named ones with
+    /// `--force-exclude`.
+    pub fn excluding(mut self, exclude: Option<crate::config::Exclude>) -> Inputs {
+        self.exclude = exclude.map(Arc::new);
+        self
+    }
+
     pub fn is_stdin(path: &Path) -> bool {
         path.as_os_str() == "-"
     }
@@ -123,6 +133,10 @@ impl Inputs {
                 if Self::is_stdin(root) {
                     return Box::new(std::iter::once(Input::Stdin));
                 }
+                let exclude = self.exclude.clone();
+                if exclude.as_ref().is_some_and(|e| e.named(root)) {
+                    return Box::new(std::iter::empty());
+                }
                 if let Some((file, metadata)) = open_root(root) {
                     if !first(&metadata) {
                         return Box::new(std::iter::empty());
@@ -147,7 +161,7 @@ impl Inputs {
                             kind_of(m.file_type())
                         ),
                     ))),
-                    Ok(_) => Box::new(walk_dir(root, notes, remove)),
+                    Ok(_) => Box::new(walk_dir(root, notes, remove, exclude)),
                 }
             })
             .filter(move |input| match input {
@@ -166,17 +180,23 @@ impl Inputs {
 /// rules; special files are skipped (with a note), and fettle's own
 /// temporary files, hidden as they are, are looked at to report or remove
 /// those a killed run left behind.
-fn walk_dir(root: &Path, notes: bool, remove: bool) -> impl Iterator<Item = Input> + Send {
+fn walk_dir(
+    root: &Path,
+    notes: bool,
+    remove: bool,
+    exclude: Option<Arc<crate::config::Exclude>>,
+) -> impl Iterator<Item = Input> + Send {
     let root_owned = root.to_path_buf();
     ignore::WalkBuilder::new(root)
         .sort_by_file_name(|a, b| a.cmp(b))
         // Hidden files are still skipped (below), but fettle's temporary
         // files must be seen.
         .hidden(false)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             e.depth() == 0 || {
                 let name = e.file_name().as_encoded_bytes();
-                !name.starts_with(b".") || is_temp_name(e.file_name())
+                (!name.starts_with(b".") || is_temp_name(e.file_name()))
+                    && !exclude.as_ref().is_some_and(|x| x.walked(e.path()))
             }
         })
         .build()
