@@ -53,6 +53,10 @@ pub struct Common {
     /// min-confidence`; default likely).
     #[arg(long, global = true, value_enum, value_name = "LEVEL")]
     pub min_confidence: Option<MinConfidence>,
+    /// The name standard input (`-`) goes by in reports and for the
+    /// config's per-path settings.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// `--min-confidence`: the least sure fix that is applied.
@@ -159,12 +163,21 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Rewrite changed files in place, atomically, keeping permissions; exit
-    /// 1 when findings remain that fixing cannot remove, 2 on errors.
+    /// Rewrite changed files in place, atomically, keeping owner, mode and
+    /// extended attributes; a symlink's target is rewritten and the link
+    /// kept. `-` reads standard input and writes the result to stdout.
+    /// Exit 1 when findings remain that fixing cannot remove, 2 on errors.
     Fix {
         /// Files and directories to fix.
         #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Rewrite read-only files too.
+        #[arg(long)]
+        force: bool,
+        /// Write files with several hard links in place (not atomically),
+        /// so that every name sees the fix; without it they are refused.
+        #[arg(long)]
+        write_hard_links: bool,
         #[command(flatten)]
         common: Common,
         #[command(flatten)]
@@ -325,12 +338,28 @@ fn setup(
         ),
         None => None,
     };
-    let options = Options {
-        config,
-        forced,
-        action,
-    };
+    let mut options = Options::new(config, forced, action);
+    options.stdin_name = common.stdin_filename.clone();
     Ok((options, inputs))
+}
+
+/// Name the files `clean` or `fix` did not write, after their error lines.
+fn report_unwritten(summary: &Summary) {
+    const SHOWN: usize = 20;
+    let unwritten = &summary.unwritten;
+    if unwritten.is_empty() {
+        return;
+    }
+    eprintln!(
+        "fettle: {} not written:",
+        crate::report::count(unwritten.len(), "file")
+    );
+    for name in unwritten.iter().take(SHOWN) {
+        eprintln!("  {name}");
+    }
+    if unwritten.len() > SHOWN {
+        eprintln!("  … and {} more", unwritten.len() - SHOWN);
+    }
 }
 
 pub fn execute(cli: Cli) -> Result<u8> {
@@ -359,6 +388,9 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
             common,
             output,
         } => {
+            if run::Inputs::is_stdin(&src) {
+                bail!("clean reads files and folders; for standard input use `fettle fix -` (it writes the result to stdout)");
+            }
             if !src.exists() {
                 bail!("{}: no such file or directory", src.display());
             }
@@ -389,6 +421,7 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
                 printers.push(page);
             }
             let summary = run::run(inputs, &options, &mut Tee(printers))?;
+            report_unwritten(&summary);
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {
@@ -437,15 +470,18 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
             let (options, inputs) = setup(&common, Action::Check, &paths, &[Some(&html)])?;
             let mut page = HtmlPrinter::new(create(&html, "HTML page")?, "fettle review");
             let summary = run::run(inputs, &options, &mut page)?;
-            eprintln!(
-                "wrote {}: {} files, {} would change, {} edits, {} findings, {} errors",
-                html.display(),
-                summary.files,
-                summary.changed,
-                summary.edits,
-                summary.findings,
-                summary.errors
-            );
+            {
+                use crate::report::count;
+                eprintln!(
+                    "wrote {}: {}, {} would change, {}, {}, {}",
+                    run::shown_name(&html),
+                    count(summary.files, "file"),
+                    summary.changed,
+                    count(summary.edits, "edit"),
+                    count(summary.findings, "finding"),
+                    count(summary.errors, "error")
+                );
+            }
             Ok(if summary.errors > 0 {
                 EXIT_ERROR
             } else {
@@ -454,13 +490,30 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
         }
         Command::Fix {
             paths,
+            force,
+            write_hard_links,
             common,
             output,
         } => {
-            let (options, inputs) =
+            let (mut options, mut inputs) =
                 setup(&common, Action::Fix, &paths, &[output.output_file.as_ref()])?;
-            let mut printer = human_printer(stdout, &output, false, "fixed");
+            options.fix = run::FixOptions {
+                force,
+                write_hard_links,
+            };
+            inputs.remove_leftovers = true;
+            // `fix -` writes the fixed text to stdout: the report goes to
+            // stderr.
+            let mut stderr = io::stderr();
+            let out: &mut (dyn Write + 'static) = if inputs.reads_stdin() {
+                &mut stderr
+            } else {
+                stdout
+            };
+            let mut printer = human_printer(out, &output, false, "fixed");
             let summary = run::run(inputs, &options, printer.as_mut())?;
+            drop(printer);
+            report_unwritten(&summary);
             // As `ruff check --fix`: what was fixed is done; findings that
             // fixing cannot remove still fail.
             let code = if summary.errors > 0 {

@@ -7,8 +7,9 @@
 //! and the whole-file encoding change (re-encoding, BOM) if any. No byte
 //! offsets, lines or messages. A run is worse when a file has more edits or
 //! findings of some rule than recorded, or a new encoding change; files not in
-//! the baseline count from zero. Paths are compared as printed, so run the
-//! check from the same directory with the same path arguments.
+//! the baseline count from zero. Paths are compared in one spelling (`./s`
+//! and `s` are the same path, see [`normalized`]); run the check from the
+//! same directory.
 //!
 //! [`BaselinePrinter`] sits in front of any other printer: when comparing, it
 //! passes on only the (file, rule) pairs that got worse, so annotations, SARIF
@@ -16,6 +17,7 @@
 //! diff or review page still shows the whole file).
 
 use super::groups::encoding_change;
+use super::names::normalized;
 use super::{CorpusFinding, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde::{Deserialize, Serialize};
@@ -82,8 +84,13 @@ impl Baseline {
         use anyhow::Context as _;
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read baseline", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text)
+        let mut b: Baseline = serde_json::from_str(&text)
             .with_context(|| format!("{}: not a fettle baseline", path.display()))?;
+        // Written by an older fettle, or by hand: one spelling per path.
+        b.files = std::mem::take(&mut b.files)
+            .into_iter()
+            .map(|(path, counts)| (normalized(&path), counts))
+            .collect();
         if b.fettle_baseline != BASELINE_VERSION {
             anyhow::bail!(
                 "{}: baseline version {} (this fettle writes {BASELINE_VERSION})",
@@ -200,15 +207,16 @@ impl Printer for BaselinePrinter<'_> {
             return self.inner.file(r, texts);
         }
         let now = FileCounts::of(r);
+        let key = normalized(&r.path);
         let report = match self.known.as_ref() {
             None => r.clone(),
             Some(known) => {
-                let was = known.files.get(&r.path).cloned().unwrap_or_default();
+                let was = known.files.get(&key).cloned().unwrap_or_default();
                 self.filter(r, &now, &was)
             }
         };
         if !now.is_empty() {
-            self.current.files.insert(r.path.clone(), now);
+            self.current.files.insert(key, now);
         }
         self.filtered.add(&report);
         self.inner.file(&report, texts)
@@ -218,14 +226,14 @@ impl Printer for BaselinePrinter<'_> {
     /// knows which to pass on (and the baseline holds every count anyway).
     fn corpus(&mut self, findings: CorpusFindings) -> io::Result<()> {
         let findings = findings.into_vec()?;
-        let mut now: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        let mut now: BTreeMap<(String, &str), usize> = BTreeMap::new();
         for f in findings.iter().filter(|f| f.severity >= Severity::Warning) {
-            *now.entry((f.path.as_str(), f.rule)).or_insert(0) += 1;
+            *now.entry((normalized(&f.path), f.rule)).or_insert(0) += 1;
         }
-        for (&(path, rule), &n) in &now {
+        for ((path, rule), &n) in &now {
             self.current
                 .files
-                .entry(path.to_string())
+                .entry(path.clone())
                 .or_default()
                 .corpus
                 .insert(rule.to_string(), n);
@@ -242,7 +250,7 @@ impl Printer for BaselinePrinter<'_> {
                         .unwrap_or(0)
                 };
                 let mut worse: Vec<(&str, &str)> = Vec::new();
-                for (&(path, rule), &n) in &now {
+                for ((path, rule), &n) in &now {
                     let before = was(path, rule);
                     if n > before {
                         self.regressions.push(format!(
@@ -253,7 +261,7 @@ impl Printer for BaselinePrinter<'_> {
                 }
                 for (path, counts) in &known.files {
                     for (rule, &n) in &counts.corpus {
-                        let current = now.get(&(path.as_str(), rule.as_str())).copied();
+                        let current = now.get(&(path.clone(), rule.as_str())).copied();
                         if current.unwrap_or(0) < n {
                             self.improved += 1;
                         }
@@ -261,7 +269,7 @@ impl Printer for BaselinePrinter<'_> {
                 }
                 findings
                     .iter()
-                    .filter(|f| worse.contains(&(f.path.as_str(), f.rule)))
+                    .filter(|f| worse.contains(&(normalized(&f.path).as_str(), f.rule)))
                     .cloned()
                     .collect()
             }

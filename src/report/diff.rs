@@ -1,8 +1,16 @@
-//! `check --diff`: unified diffs of what `clean` would do. Stdout carries the
-//! patch and nothing else; the summary goes to stderr.
+//! `check --diff`: unified diffs of what `clean` would do, which `git apply`
+//! and `patch` accept. Stdout carries the patch and nothing else; the
+//! summary goes to stderr.
+//!
+//! A patch holds text, so it can only show changes to a file whose bytes
+//! are its text: UTF-8, with or without a byte-order mark (whose removal
+//! shows on the first line). A file that is re-encoded (windows-1252,
+//! UTF-16...) or holds bytes that are not UTF-8 gets no hunks: a note on
+//! stderr names it and the change, which `fettle fix` makes.
 
-use super::{CorpusFindings, FileReport, Printer, Summary, Texts};
-use similar::TextDiff;
+use super::names::git_header;
+use super::{count, CorpusFindings, FileReport, Printer, Summary, Texts};
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 pub struct DiffPrinter<W: Write> {
@@ -15,14 +23,65 @@ impl<W: Write> DiffPrinter<W> {
     }
 }
 
-/// A unified diff between two texts, with `a/` and `b/` headers like git's.
-pub fn unified_diff(path: &str, input: &str, output: &str) -> String {
-    let diff = TextDiff::from_lines(input, output);
-    diff.unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .missing_newline_hint(true)
-        .to_string()
+/// A unified diff between two texts, with `a/` and `b/` headers like git's,
+/// of the file whose name is the bytes `name`, quoted as git quotes it.
+///
+/// Lines end at `\n` only, as git and `patch` count them: a lone CR, NEL or
+/// U+2028 is part of a line, not its end.
+fn unified_diff_named(name: &[u8], input: &str, output: &str) -> String {
+    let old: Vec<&str> = input.split_inclusive('\n').collect();
+    let new: Vec<&str> = output.split_inclusive('\n').collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
+    let groups = similar::group_diff_ops(ops, 3);
+    if groups.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "--- {}\n+++ {}\n",
+        git_header("a/", name),
+        git_header("b/", name)
+    );
+    let range = |start: usize, len: usize| match len {
+        0 => format!("{start},0"),
+        _ => format!("{},{len}", start + 1),
+    };
+    let line = |out: &mut String, sign: char, text: &str| {
+        out.push(sign);
+        out.push_str(text);
+        if !text.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    };
+    for group in groups {
+        let (first, last) = (&group[0], &group[group.len() - 1]);
+        let old_lines = first.old_range().start..last.old_range().end;
+        let new_lines = first.new_range().start..last.new_range().end;
+        let _ = writeln!(
+            out,
+            "@@ -{} +{} @@",
+            range(old_lines.start, old_lines.len()),
+            range(new_lines.start, new_lines.len())
+        );
+        for op in &group {
+            let (tag, o, n) = op.as_tag_tuple();
+            match tag {
+                similar::DiffTag::Equal => o.clone().for_each(|i| line(&mut out, ' ', old[i])),
+                _ => {
+                    o.clone().for_each(|i| line(&mut out, '-', old[i]));
+                    n.clone().for_each(|i| line(&mut out, '+', new[i]));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Does the decoded text stand for the file's bytes, so that a text patch
+/// applies to the file?
+fn bytes_are_text(r: &FileReport) -> bool {
+    r.encoding
+        .as_ref()
+        .is_some_and(|e| e.name == "UTF-8" && e.undecodable == 0)
 }
 
 impl<W: Write> Printer for DiffPrinter<W> {
@@ -35,11 +94,39 @@ impl<W: Write> Printer for DiffPrinter<W> {
     }
 
     fn file(&mut self, report: &FileReport, texts: Option<&Texts>) -> io::Result<()> {
-        if let Some(t) = texts {
-            if t.input != t.output {
-                self.out
-                    .write_all(unified_diff(&report.path, t.input, t.output).as_bytes())?;
+        let Some(t) = texts else { return Ok(()) };
+        if !report.would_change() {
+            return Ok(());
+        }
+        if !bytes_are_text(report) {
+            let change = report
+                .reencoding()
+                .unwrap_or_else(|| "replace bytes that are not UTF-8".to_string());
+            eprintln!(
+                "{}: {change}, {}: not in the patch (a text patch cannot express it); `fettle fix` makes the change",
+                report.path,
+                count(report.edits.len(), "edit")
+            );
+            return Ok(());
+        }
+        let name = match &report.path_bytes {
+            Some(bytes) => bytes.clone(),
+            None => super::names::normalized(&report.path).into_bytes(),
+        };
+        let name = name
+            .strip_prefix(b"./")
+            .map_or(name.clone(), <[u8]>::to_vec);
+        let with_bom;
+        let input = match report.encoding.as_ref().and_then(|e| e.bom) {
+            Some(_) => {
+                with_bom = format!("\u{feff}{}", t.input);
+                &with_bom
             }
+            None => t.input,
+        };
+        if input != t.output {
+            self.out
+                .write_all(unified_diff_named(&name, input, t.output).as_bytes())?;
         }
         Ok(())
     }
@@ -62,8 +149,11 @@ impl<W: Write> Printer for DiffPrinter<W> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.out.flush()?;
         eprintln!(
-            "{} files: {} would change, {} findings, {} errors",
-            summary.files, summary.changed, summary.findings, summary.errors
+            "{}: {} would change, {}, {}",
+            count(summary.files, "file"),
+            summary.changed,
+            count(summary.findings, "finding"),
+            count(summary.errors, "error")
         );
         Ok(())
     }

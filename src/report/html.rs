@@ -35,6 +35,12 @@ const FINDINGS_PER_FILE: usize = 200;
 const FINDING_CONTEXT: usize = 40;
 /// Above this many bytes, a block of changed lines is not diffed by character.
 const INLINE_LIMIT: usize = 100_000;
+/// Once the files' sections reach this many bytes, the files after are
+/// left out of the page (and named in a note): a browser cannot open a page
+/// of hundreds of megabytes.
+const PAGE_LIMIT: usize = 32 << 20;
+/// Files left out that the note names.
+const LEFT_OUT_NAMED: usize = 50;
 
 pub struct HtmlPrinter<W: Write> {
     out: W,
@@ -44,6 +50,10 @@ pub struct HtmlPrinter<W: Write> {
     by_confidence: BTreeMap<Confidence, usize>,
     shown_files: usize,
     encoding_files: usize,
+    /// Files not rendered because the page reached [`PAGE_LIMIT`].
+    left_out: usize,
+    left_out_names: Vec<String>,
+    page_limit: usize,
 }
 
 impl<W: Write> HtmlPrinter<W> {
@@ -56,7 +66,16 @@ impl<W: Write> HtmlPrinter<W> {
             by_confidence: BTreeMap::new(),
             shown_files: 0,
             encoding_files: 0,
+            left_out: 0,
+            left_out_names: Vec::new(),
+            page_limit: PAGE_LIMIT,
         }
+    }
+
+    /// Leave files out once the page holds `bytes` of them (default 32 MiB).
+    pub fn with_page_limit(mut self, bytes: usize) -> Self {
+        self.page_limit = bytes;
+        self
     }
 }
 
@@ -731,6 +750,15 @@ impl<W: Write> Printer for HtmlPrinter<W> {
                 self.shown_files += 1;
             }
             // Changed files, and clean ones with (info) findings.
+            (Status::Changed, Some(_)) | (Status::Clean, Some(_))
+                if (r.status == Status::Changed || !r.findings.is_empty())
+                    && self.body.len() >= self.page_limit =>
+            {
+                self.left_out += 1;
+                if self.left_out_names.len() < LEFT_OUT_NAMED {
+                    self.left_out_names.push(r.path.clone());
+                }
+            }
             (Status::Changed, Some(texts)) | (Status::Clean, Some(texts))
                 if r.status == Status::Changed || !r.findings.is_empty() =>
             {
@@ -828,6 +856,23 @@ impl<W: Write> Printer for HtmlPrinter<W> {
             "</fieldset>\n<button type=\"button\" id=\"all\">show all</button>\n</form>\n",
         );
         head.push_str("<p id=\"shown\">Showing <b id=\"shown-edits\">…</b> edits and <b id=\"shown-findings\">…</b> findings in <b id=\"shown-files\">…</b> files.</p>\n</header>\n<main>\n");
+        if self.left_out > 0 {
+            let _ = write!(
+                head,
+                "<p class=\"left-out\" data-left-out=\"{n}\"><b>{n}</b> more files with changes or findings are left out: the page reached its size limit of {} MiB. Review them in smaller groups (one folder at a time). The first left out:",
+                self.page_limit >> 20,
+                n = self.left_out,
+            );
+            for name in &self.left_out_names {
+                let _ = write!(head, " <code>{}</code>", escape(name));
+            }
+            head.push_str("</p>\n");
+            eprintln!(
+                "fettle: the review page reached its size limit of {} MiB: {} more files with changes or findings are left out of it (the page names them)",
+                self.page_limit >> 20,
+                self.left_out
+            );
+        }
         if self.shown_files == 0 {
             head.push_str("<p class=\"none\">Nothing would change.</p>\n");
         }

@@ -1,7 +1,7 @@
 //! The default, human-readable output: a line per file, details on request,
 //! a total at the end.
 
-use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
+use super::{count, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use anstyle::{AnsiColor, Style};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -84,22 +84,22 @@ impl<W: Write> Printer for HumanPrinter<W> {
             line.push_str(&format!(", {bom} BOM"));
         }
         line.push(')');
-        if r.edits.is_empty() && !r.would_change() {
+        if !r.would_change() {
             line.push_str(&format!(" {CLEAN}clean{CLEAN:#}"));
         } else {
-            line.push_str(&format!(
-                " {CHANGE}{}{CHANGE:#}: {} edits",
-                self.verb,
-                r.edits.len()
-            ));
+            line.push_str(&format!(" {CHANGE}{}{CHANGE:#}:", self.verb));
+            if let Some(reencoding) = r.reencoding() {
+                line.push_str(&format!(" {reencoding},"));
+            }
+            line.push_str(&format!(" {}", count(r.edits.len(), "edit")));
             if !r.counts.is_empty() {
                 line.push_str(&format!(" ({})", counts_text(&r.counts)));
             }
         }
         if !r.findings.is_empty() {
             line.push_str(&format!(
-                "; {} findings ({})",
-                r.findings.len(),
+                "; {} ({})",
+                count(r.findings.len(), "finding"),
                 counts_text(&r.finding_counts())
             ));
         }
@@ -127,8 +127,13 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 if n > LIST_LIMIT {
                     writeln!(
                         out,
-                        "  … and {} more {rule} findings (--format json lists all)",
-                        n - LIST_LIMIT
+                        "  … and {} more {rule} {} (--format json lists all)",
+                        n - LIST_LIMIT,
+                        if n - LIST_LIMIT == 1 {
+                            "finding"
+                        } else {
+                            "findings"
+                        }
                     )?;
                 }
             }
@@ -143,8 +148,8 @@ impl<W: Write> Printer for HumanPrinter<W> {
         }
         writeln!(
             self.out,
-            "corpus: {} findings ({})",
-            counts.total,
+            "corpus: {} ({})",
+            count(counts.total, "finding"),
             counts_text(&counts.by_rule)
         )?;
         if self.list_findings {
@@ -169,30 +174,34 @@ impl<W: Write> Printer for HumanPrinter<W> {
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
-        writeln!(
-            self.out,
-            "{} files: {} {}, {} clean, {} binary, {} errors; {} edits{}; {} findings{}",
-            s.files,
-            s.changed,
-            self.verb,
-            s.clean,
-            s.binary,
-            s.errors,
-            s.edits,
-            if s.edits_by_rule.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", counts_text(&s.edits_by_rule))
-            },
-            s.findings,
-            if s.findings_by_rule.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", counts_text(&s.findings_by_rule))
-            },
-        )?;
+        writeln!(self.out, "{}", summary_line(s, self.verb))?;
         self.out.flush()
     }
+}
+
+/// The closing line: files by outcome (they add up to the total, as the
+/// file lines show them), then edits and findings by rule.
+fn summary_line(s: &Summary, verb: &str) -> String {
+    let mut parts = vec![format!("{} {verb}", s.changed)];
+    if s.flagged > 0 {
+        parts.push(format!("{} with findings only", s.flagged));
+    }
+    parts.push(format!("{} clean", s.clean));
+    parts.push(format!("{} binary", s.binary));
+    parts.push(count(s.errors, "error"));
+    let mut line = format!("{}: {}", count(s.files, "file"), parts.join(", "));
+    line.push_str(&format!("; {}", count(s.edits, "edit")));
+    if !s.edits_by_rule.is_empty() {
+        line.push_str(&format!(" ({})", counts_text(&s.edits_by_rule)));
+    }
+    if s.reencoded > 0 {
+        line.push_str(&format!(", {}", count(s.reencoded, "encoding change")));
+    }
+    line.push_str(&format!("; {}", count(s.findings, "finding")));
+    if !s.findings_by_rule.is_empty() {
+        line.push_str(&format!(" ({})", counts_text(&s.findings_by_rule)));
+    }
+    line
 }
 
 /// `fettle detect`: one line per file about its encoding.

@@ -12,6 +12,7 @@ pub mod html;
 mod human;
 mod json;
 pub mod markdown;
+pub mod names;
 mod quiet;
 pub mod sarif;
 mod statistics;
@@ -113,7 +114,12 @@ pub struct RunnerUp {
 /// Everything fettle knows about one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
+    /// The file's name as printed: control characters and bytes that are
+    /// not UTF-8 escaped (see [`names::shown`]).
     pub path: String,
+    /// The name's exact bytes, when `path` is not the name itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<Vec<u8>>,
     pub status: Status,
     pub size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,6 +138,7 @@ impl FileReport {
     pub fn error(path: String, size: u64, message: String) -> Self {
         FileReport {
             path,
+            path_bytes: None,
             status: Status::Error,
             size,
             encoding: None,
@@ -224,6 +231,7 @@ impl FileReport {
         };
         FileReport {
             path,
+            path_bytes: None,
             status,
             size,
             encoding: Some(EncodingInfo {
@@ -258,6 +266,20 @@ impl FileReport {
                     .is_some_and(|e| e.bom.is_some() || e.name != "UTF-8"))
     }
 
+    /// The change of encoding or byte-order mark cleaning makes, e.g.
+    /// "re-encode windows-1252 → UTF-8, drop BOM", if any.
+    pub fn reencoding(&self) -> Option<String> {
+        let e = self.encoding.as_ref()?;
+        let mut parts = Vec::new();
+        if e.name != "UTF-8" {
+            parts.push(format!("re-encode {} → UTF-8", e.name));
+        }
+        if e.bom.is_some() {
+            parts.push("drop BOM".to_string());
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
     pub fn finding_counts(&self) -> BTreeMap<&'static str, usize> {
         let mut counts = BTreeMap::new();
         for f in &self.findings {
@@ -271,7 +293,12 @@ impl FileReport {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub files: usize,
+    /// Files whose bytes cleaning changes (edits or a re-encoding).
     pub changed: usize,
+    /// Files left as they are but with warning or error findings.
+    pub flagged: usize,
+    /// Files re-encoded to UTF-8 or losing a byte-order mark (also in `changed`).
+    pub reencoded: usize,
     pub clean: usize,
     pub binary: usize,
     pub errors: usize,
@@ -284,16 +311,24 @@ pub struct Summary {
     pub findings_by_severity: BTreeMap<Severity, usize>,
     /// Corpus findings (also counted in `findings`).
     pub corpus_findings: usize,
+    /// Files whose cleaned text `clean` or `fix` should have written and
+    /// did not (their reports say why).
+    #[serde(skip)]
+    pub unwritten: Vec<String>,
 }
 
 impl Summary {
     pub fn add(&mut self, r: &FileReport) {
         self.files += 1;
         match r.status {
-            Status::Changed => self.changed += 1,
+            Status::Changed if r.would_change() => self.changed += 1,
+            Status::Changed => self.flagged += 1,
             Status::Clean => self.clean += 1,
             Status::Binary => self.binary += 1,
             Status::Error => self.errors += 1,
+        }
+        if r.status == Status::Changed && r.reencoding().is_some() {
+            self.reencoded += 1;
         }
         self.edits += r.edits.len();
         self.findings += r.findings.len();
@@ -325,6 +360,19 @@ impl Summary {
             .map(|(_, n)| n)
             .sum()
     }
+}
+
+/// `n` and the noun, plural unless `n` is 1: "1 file", "2 files",
+/// "1 binary" (an adjective stays as it is).
+pub fn count(n: usize, noun: &str) -> String {
+    let plural = match noun {
+        "binary" | "clean" => noun.to_string(),
+        _ if n == 1 => noun.to_string(),
+        _ if noun.ends_with('y') => format!("{}ies", &noun[..noun.len() - 1]),
+        _ if noun.ends_with('s') || noun.ends_with("ch") => format!("{noun}es"),
+        _ => format!("{noun}s"),
+    };
+    format!("{n} {plural}")
 }
 
 /// The decoded input and cleaned output of a file, for printers that show text.
