@@ -9,7 +9,6 @@ mod policy;
 mod text;
 mod types;
 
-use fettle::Config;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use rayon::prelude::*;
@@ -150,7 +149,7 @@ fn fix_batch<'py>(
     texts: &Bound<'py, PyAny>,
     policy: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Vec<Bound<'py, PyString>>> {
-    let config: Config = policy::config_of(policy)?;
+    let config = policy::config_of(policy)?;
     if texts.is_instance_of::<PyString>() {
         return Err(pyo3::exceptions::PyTypeError::new_err(
             "texts must be an iterable of str, not a str",

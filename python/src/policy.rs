@@ -16,24 +16,38 @@ use fettle::Config;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 use toml::{Table, Value};
 
 /// The record profile with no keywords: built once.
-static RECORD_PROFILE: LazyLock<Config> = LazyLock::new(|| Config::default().for_records());
+static RECORD_PROFILE: LazyLock<Arc<Config>> =
+    LazyLock::new(|| Arc::new(Config::default().for_records()));
+
+/// The last policy parsed and its configuration: a loop calling with the
+/// same keywords (a datatrove step, say) parses them once.
+static LAST_POLICY: Mutex<Option<(Table, Arc<Config>)>> = Mutex::new(None);
 
 /// The configuration `policy` asks for (the record profile when empty).
-pub fn config_of(policy: Option<&Bound<'_, PyDict>>) -> PyResult<Config> {
+pub fn config_of(policy: Option<&Bound<'_, PyDict>>) -> PyResult<Arc<Config>> {
     let Some(policy) = policy.filter(|p| !p.is_empty()) else {
-        return Ok(RECORD_PROFILE.clone());
+        return Ok(Arc::clone(&RECORD_PROFILE));
     };
     let mut table = Table::new();
     for (name, value) in policy.iter() {
         let name: String = name.extract()?;
         add(&mut table, &name, &value)?;
     }
+    if let Some((last, config)) = LAST_POLICY.lock().expect("not poisoned").as_ref() {
+        if *last == table {
+            return Ok(Arc::clone(config));
+        }
+    }
     match parse(&table) {
-        Ok(config) => Ok(config),
+        Ok(config) => {
+            let config = Arc::new(config);
+            *LAST_POLICY.lock().expect("not poisoned") = Some((table, Arc::clone(&config)));
+            Ok(config)
+        }
         Err(whole) => {
             // Name the keyword at fault: the first that fails alone.
             for (name, value) in policy.iter() {
