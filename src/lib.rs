@@ -26,6 +26,15 @@ pub use pipeline::{process, Processed};
 
 /// Clean a string with the default configuration: the library's one-call API.
 pub fn clean_str(text: &str) -> String {
+    clean_str_with(text, &Config::default()).0
+}
+
+/// Clean a string with `config`: the output, every edit and every finding,
+/// in byte offsets of `text` (what the Python package builds on).
+pub fn clean_str_with(
+    text: &str,
+    config: &Config,
+) -> (String, Vec<edit::Edit>, Vec<finding::Finding>) {
     let decoded = decode::with_encoding(
         text.as_bytes(),
         encoding_rs::UTF_8,
@@ -33,5 +42,5 @@ pub fn clean_str(text: &str) -> String {
         edit::Confidence::Certain,
         None,
     );
-    pipeline::clean_decoded(&decoded, &Config::default()).0
+    pipeline::clean_decoded(&decoded, config)
 }
