@@ -62,7 +62,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 fn summary_of(rule: &str) -> &'static str {
-    super::groups::rule_summary(rule)
+    crate::rules::summary(rule)
 }
 
 fn annotations(r: &FileReport) -> Vec<Annotation> {

@@ -72,16 +72,6 @@ pub fn advance(line: usize, column: usize, text: &str) -> (usize, usize) {
     }
 }
 
-/// A rule's static description, per-file or corpus-level.
-pub fn rule_info(id: &str) -> Option<&'static crate::rule::RuleInfo> {
-    crate::rules::infos().find(|i| i.id == id)
-}
-
-/// A rule's one-line summary, or "".
-pub fn rule_summary(id: &str) -> &'static str {
-    rule_info(id).map_or("", |i| i.summary)
-}
-
 /// Rule id of the finding that marks lost characters (U+FFFD).
 pub const LOST_CHARACTERS: &str = "replacement-char";
 
@@ -170,26 +160,4 @@ mod tests {
         assert_eq!(advance(3, 5, "\r\n"), (4, 1));
         assert_eq!(advance(3, 5, "x\n\néé"), (5, 3));
     }
-}
-
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
-}
-
-/// The rule file's documentation (`## What it does / ## Why / ## Example /
-/// ## Fix safety`, Markdown), collected by `build.rs`.
-pub fn rule_doc(id: &str) -> Option<&'static str> {
-    generated::RULE_DOCS
-        .iter()
-        .find(|(rule, _)| *rule == id)
-        .map(|(_, doc)| *doc)
-}
-
-/// The first paragraph under `## What it does` in a rule's doc, on one line.
-pub fn rule_description(id: &str) -> Option<String> {
-    let doc = rule_doc(id)?;
-    let body = doc.split("## What it does").nth(1)?;
-    let para = body.trim_start().split("\n\n").next()?;
-    let para = para.split("\n## ").next()?;
-    Some(para.split_whitespace().collect::<Vec<_>>().join(" "))
 }

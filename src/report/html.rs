@@ -649,7 +649,7 @@ impl<W: Write> HtmlPrinter<W> {
                     *rest.entry((names, e.confidence)).or_insert(0) += 1;
                     continue;
                 }
-                let summary = super::groups::rule_summary(e.rule);
+                let summary = crate::rules::summary(e.rule);
                 let content = format!(
                     "<span class=\"pos\">{}:{}</span> <span class=\"rule\" title=\"{}\">{}</span> <span class=\"conf {conf}\">{conf}</span> {}",
                     e.line,
@@ -801,7 +801,7 @@ impl<W: Write> Printer for HtmlPrinter<W> {
         }
         head.push_str("</fieldset>\n<fieldset><legend>Rules</legend>\n");
         for (rule, (edits, findings)) in &self.by_rule {
-            let summary = super::groups::rule_info(rule).map_or(
+            let summary = crate::rules::info(rule).map_or(
                 "the file is re-encoded to UTF-8 or loses its byte-order mark",
                 |i| i.summary,
             );

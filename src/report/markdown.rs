@@ -236,7 +236,7 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
                 "### Counts per rule\n\n| rule | edits | findings | what it does |\n|---|--:|--:|---|"
             );
             for (rule, (edits, findings)) in &rules {
-                let summary = super::groups::rule_summary(rule);
+                let summary = crate::rules::summary(rule);
                 let _ = writeln!(
                     md,
                     "| {} | {edits} | {findings} | {} |",

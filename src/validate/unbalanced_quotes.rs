@@ -1,38 +1,37 @@
-//! ## What it does
-//! Reports paragraphs whose double quotes do not pair up: an odd number of
-//! straight `"`, or not as many `”` as `“`. The convention of continued
-//! speech is respected: a paragraph that leaves a quotation open is fine when
-//! the next paragraph opens with a quote, and so is a quotation set out over
-//! several lines (verse, a letter) that opens with `“` on one line and closes
-//! with `”` on a later line of the same block, with no double quotes between.
-//! Paragraphs are blank-line blocks of
-//! hard-wrapped lines, or single lines (see `validate::paragraphs`). Single
-//! quotes are not counted: `’` is also the apostrophe.
-//!
-//! ## Why
-//! A lost quotation mark turns narration into speech (or back) for the rest
-//! of the paragraph; it is the commonest trace of a bad conversion or a
-//! truncated line, and readers and dialogue extractors both trip on it.
-//!
-//! ## Example
-//! `"Come here, he said.` → finding at 1:1: `unbalanced double quotes in this
-//! paragraph: 1 straight "`.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use std::ops::Range;
 
-pub struct UnbalancedQuotes;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unbalanced-quotes",
-    stage: Stage::Validate,
-    summary: "paragraphs whose double quotation marks do not pair up",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports paragraphs whose double quotes do not pair up: an odd number of
+    /// straight `"`, or not as many `”` as `“`. The convention of continued
+    /// speech is respected: a paragraph that leaves a quotation open is fine when
+    /// the next paragraph opens with a quote, and so is a quotation set out over
+    /// several lines (verse, a letter) that opens with `“` on one line and closes
+    /// with `”` on a later line of the same block, with no double quotes between.
+    /// Paragraphs are blank-line blocks of
+    /// hard-wrapped lines, or single lines (see `validate::paragraphs`). Single
+    /// quotes are not counted: `’` is also the apostrophe.
+    ///
+    /// ## Why
+    /// A lost quotation mark turns narration into speech (or back) for the rest
+    /// of the paragraph; it is the commonest trace of a bad conversion or a
+    /// truncated line, and readers and dialogue extractors both trip on it.
+    ///
+    /// ## Example
+    /// `"Come here, he said.` → finding at 1:1: `unbalanced double quotes in this
+    /// paragraph: 1 straight "`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct UnbalancedQuotes {
+        id: "unbalanced-quotes",
+        stage: Validate,
+        summary: "paragraphs whose double quotation marks do not pair up",
+        default_enabled: true,
+    }
+}
 
 /// Longest quotation set out over lines that is taken as one (verse, letters).
 const MAX_QUOTED_LINES: usize = 40;
@@ -74,10 +73,6 @@ fn opens_with_quote(s: &str) -> bool {
 }
 
 impl Rule for UnbalancedQuotes {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let paras = ctx.paragraphs();
         let counts = quote_counts(text, paras);

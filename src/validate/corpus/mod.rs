@@ -30,7 +30,7 @@ pub mod spool;
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
-use crate::rule::RuleInfo;
+use crate::rule::{Declared, RuleInfo};
 use crate::validate::policy::{self, Policy, RuleSet};
 use serde::Serialize;
 use std::io;
@@ -160,8 +160,7 @@ impl CorpusFinding {
 }
 
 /// A rule that runs once on every file's summary.
-pub trait CorpusRule: Send + Sync {
-    fn info(&self) -> &'static RuleInfo;
+pub trait CorpusRule: crate::rule::Declared + Send + Sync {
     /// `files` are in path order; the rule's memory must not grow with
     /// their number (read them in passes, group with `files.sorter()`) nor
     /// with the number of its findings (push each to `out` when found).

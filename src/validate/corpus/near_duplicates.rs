@@ -1,93 +1,123 @@
-//! ## What it does
-//! Reports files whose texts are nearly the same as an earlier file's: the
-//! same story with a different header, a fixed typo, another chapter break,
-//! another quote style. Each file is reported at most once, against the most
-//! similar earlier file found. Exact duplicates are left to
-//! `duplicate-files`, and only the first file of a group of exact duplicates
-//! is compared.
-//!
-//! ## Why
-//! Near-copies (re-posts, revised uploads, mirrors with a banner) skew a
-//! corpus as much as exact copies and are much harder to see.
-//!
-//! ## Example
-//! `b.txt` = `a.txt` with one paragraph added → `b.txt: near-duplicates:
-//! about 91% similar to a.txt (word 5-grams)`.
-//!
-//! ## How similarity is computed, and its cost
-//! Each cleaned text becomes lowercase words and the set of its word
-//! shingles (`[near-duplicates] shingle` consecutive words, default 5). A
-//! word is a maximal run of letters and digits of any script
-//! (`char::is_alphanumeric`), so punctuation, quote style and white space do
-//! not count, and case does not either (words are compared lowercased, a
-//! final sigma as σ); any other character ends a word, an apostrophe too
-//! (`Don't` and `don’t` are both the words `don` `t`). The similarity of two files is the Jaccard
-//! index of their shingle sets (shared / all), estimated by MinHash with
-//! one-permutation hashing: each word is hashed once (its lowercase UTF-8
-//! bytes, 16 at a time, each piece by one 64 × 64 → 128-bit multiply), each
-//! shingle once from its word hashes (a cyclic polynomial: a rotate and two
-//! xors per word as the window moves; shingles of more than 64 words take a
-//! polynomial mod 2⁶⁴ instead), mixed by one multiply; the hash's top 6
-//! bits choose one of 64 buckets and each bucket keeps its smallest value, a
-//! 256-byte signature per file (see [`signature`] for short texts). The
-//! fraction of equal buckets estimates the Jaccard index (standard error
-//! about 0.05 at 0.8). Candidate pairs come from
-//! locality-sensitive hashing: 16 bands of 4 minima, two files are compared
-//! when any band is equal (a pair at similarity 0.8 is found with probability
-//! 1 − (1 − 0.8⁴)¹⁶ > 99.9%, at 0.5 about 64%). Within a band's bucket a
-//! file is compared with the bucket's first file and the four before it, so
-//! a corpus of many drafts of one story costs at most 80 comparisons per
-//! file instead of a comparison per pair. A file is reported when its best
-//! estimate reaches `[near-duplicates] threshold` (default 0.8).
-//!
-//! Cost: one pass over the cleaned text, no allocation besides the
-//! signature and a ring of the last `shingle` word hashes. The text goes 64
-//! bytes at a time: a bitmask of its word bytes (a few vector operations for
-//! ASCII, `pmovmskb` on x86-64, a few steps per non-ASCII character) gives
-//! the first and last byte of each word without a branch per byte; a word
-//! of up to 16 ASCII bytes is hashed from two loads and one multiply, longer
-//! or non-ASCII words a character at a time (the Unicode tables are
-//! searched once per distinct character, then remembered). On x86-64
-//! CPUs with AVX2 and BMI2 (detected once per text) the same code is
-//! compiled for them, masks 32 bytes at a time; the default shingle of 5
-//! words has its own copy of the loop. About 0.84 ns per byte of English
-//! prose on one core (0.84 ns/byte on the 42 MB benchmark corpus with
-//! `examples/signature_bench.rs` and on the cleaned 4.2 MB damaged sample,
-//! 0.89–0.90 before the AVX2 copy, the prefix form of the shingle hash and
-//! the constant k, 1.05 before the SSE2 masks and the loop of words that
-//! end in their block, 2.8 ns/byte before this design; about 58
-//! instructions a word, 72 before), roughly 5.5 ms of CPU per 6.5 MB; 2–5
-//! ns per byte of web pages
-//! in Russian, Greek, Hebrew, Chinese, Japanese or Korean (the labelled
-//! charset corpus of `../shared/peers/charset`, decoded; 4–12 ns before);
-//! then, at the end, three external sorts in bounded memory (see
-//! `spool`): (hash, length, file) to keep the first of each group of exact
-//! duplicates; (band, band hash, file), 16 per file, whose runs of equal
-//! keys are the LSH buckets, read with the bucket's first file and the last
-//! four in memory (signatures read back by file number); (file, estimate,
-//! earlier file) for the best match of each file per bucket, reduced to one
-//! per file. Time grows linearly with the number of files, near-duplicate
-//! clusters included; memory does not grow with it.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use super::spool::Signature;
 use super::{CorpusFinding, CorpusRule, Files, Sink};
 use crate::config::Config;
-use crate::rule::{RuleInfo, Stage};
 use std::collections::VecDeque;
 use std::io;
 
-pub struct NearDuplicates;
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports files whose texts are nearly the same as an earlier file's: the
+    /// same story with a different header, a fixed typo, another chapter break,
+    /// another quote style. Each file is reported at most once, against the most
+    /// similar earlier file found. Exact duplicates are left to
+    /// `duplicate-files`, and only the first file of a group of exact duplicates
+    /// is compared.
+    ///
+    /// ## Why
+    /// Near-copies (re-posts, revised uploads, mirrors with a banner) skew a
+    /// corpus as much as exact copies and are much harder to see.
+    ///
+    /// ## Example
+    /// `b.txt` = `a.txt` with one paragraph added → `b.txt: near-duplicates:
+    /// about 91% similar to a.txt (word 5-grams)`.
+    ///
+    /// ## How similarity is computed, and its cost
+    /// Each cleaned text becomes lowercase words and the set of its word
+    /// shingles (`[near-duplicates] shingle` consecutive words, default 5). A
+    /// word is a maximal run of letters and digits of any script
+    /// (`char::is_alphanumeric`), so punctuation, quote style and white space do
+    /// not count, and case does not either (words are compared lowercased, a
+    /// final sigma as σ); any other character ends a word, an apostrophe too
+    /// (`Don't` and `don’t` are both the words `don` `t`). The similarity of two files is the Jaccard
+    /// index of their shingle sets (shared / all), estimated by MinHash with
+    /// one-permutation hashing: each word is hashed once (its lowercase UTF-8
+    /// bytes, 16 at a time, each piece by one 64 × 64 → 128-bit multiply), each
+    /// shingle once from its word hashes (a cyclic polynomial: a rotate and two
+    /// xors per word as the window moves; shingles of more than 64 words take a
+    /// polynomial mod 2⁶⁴ instead), mixed by one multiply; the hash's top 6
+    /// bits choose one of 64 buckets and each bucket keeps its smallest value, a
+    /// 256-byte signature per file (see [`signature`] for short texts). The
+    /// fraction of equal buckets estimates the Jaccard index (standard error
+    /// about 0.05 at 0.8). Candidate pairs come from
+    /// locality-sensitive hashing: 16 bands of 4 minima, two files are compared
+    /// when any band is equal (a pair at similarity 0.8 is found with probability
+    /// 1 − (1 − 0.8⁴)¹⁶ > 99.9%, at 0.5 about 64%). Within a band's bucket a
+    /// file is compared with the bucket's first file and the four before it, so
+    /// a corpus of many drafts of one story costs at most 80 comparisons per
+    /// file instead of a comparison per pair. A file is reported when its best
+    /// estimate reaches `[near-duplicates] threshold` (default 0.8).
+    ///
+    /// Cost: one pass over the cleaned text, no allocation besides the
+    /// signature and a ring of the last `shingle` word hashes. The text goes 64
+    /// bytes at a time: a bitmask of its word bytes (a few vector operations for
+    /// ASCII, `pmovmskb` on x86-64, a few steps per non-ASCII character) gives
+    /// the first and last byte of each word without a branch per byte; a word
+    /// of up to 16 ASCII bytes is hashed from two loads and one multiply, longer
+    /// or non-ASCII words a character at a time (the Unicode tables are
+    /// searched once per distinct character, then remembered). On x86-64
+    /// CPUs with AVX2 and BMI2 (detected once per text) the same code is
+    /// compiled for them, masks 32 bytes at a time; the default shingle of 5
+    /// words has its own copy of the loop. About 0.84 ns per byte of English
+    /// prose on one core (0.84 ns/byte on the 42 MB benchmark corpus with
+    /// `examples/signature_bench.rs` and on the cleaned 4.2 MB damaged sample,
+    /// 0.89–0.90 before the AVX2 copy, the prefix form of the shingle hash and
+    /// the constant k, 1.05 before the SSE2 masks and the loop of words that
+    /// end in their block, 2.8 ns/byte before this design; about 58
+    /// instructions a word, 72 before), roughly 5.5 ms of CPU per 6.5 MB; 2–5
+    /// ns per byte of web pages
+    /// in Russian, Greek, Hebrew, Chinese, Japanese or Korean (the labelled
+    /// charset corpus of `../shared/peers/charset`, decoded; 4–12 ns before);
+    /// then, at the end, three external sorts in bounded memory (see
+    /// `spool`): (hash, length, file) to keep the first of each group of exact
+    /// duplicates; (band, band hash, file), 16 per file, whose runs of equal
+    /// keys are the LSH buckets, read with the bucket's first file and the last
+    /// four in memory (signatures read back by file number); (file, estimate,
+    /// earlier file) for the best match of each file per bucket, reduced to one
+    /// per file. Time grows linearly with the number of files, near-duplicate
+    /// clusters included; memory does not grow with it.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct NearDuplicates {
+        id: "near-duplicates",
+        stage: Corpus,
+        summary: "files whose texts are nearly the same as an earlier file's (MinHash of word shingles)",
+        default_enabled: true,
+        options: Options,
+    }
+}
 
-static INFO: RuleInfo = RuleInfo {
-    id: "near-duplicates",
-    stage: Stage::Corpus,
-    summary:
-        "files whose texts are nearly the same as an earlier file's (MinHash of word shingles)",
-    default_enabled: true,
-};
+/// `[near-duplicates]` in `fettle.toml`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Estimated Jaccard similarity of word shingles at or above which two
+    /// files are reported (0 < threshold ≤ 1).
+    pub threshold: f64,
+    /// Words per shingle.
+    pub shingle: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: 0.8,
+            shingle: 5,
+        }
+    }
+}
+
+impl crate::rule::RuleOptions for Options {
+    fn check(&self) -> anyhow::Result<()> {
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            anyhow::bail!("[near-duplicates] threshold must be in (0, 1]");
+        }
+        if self.shingle == 0 {
+            anyhow::bail!("[near-duplicates] shingle must be at least 1");
+        }
+        Ok(())
+    }
+}
 
 /// Minima per signature.
 pub const HASHES: usize = 64;
@@ -957,10 +987,6 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
 }
 
 impl CorpusRule for NearDuplicates {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     /// Three external sorts, each in bounded memory: texts by (hash,
     /// length), to keep the first of each group of exact duplicates; band
     /// keys, to find the LSH buckets and compare their members; candidate
