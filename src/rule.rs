@@ -163,13 +163,13 @@ pub struct Context<'a> {
     /// (the report shows them too).
     pub input_line_endings: LineEndings,
     /// Lazily computed views of the current text ([`Context::paragraphs`]).
-    pub shared: &'a Shared,
+    pub views: &'a TextViews,
 }
 
 /// Views of the current text computed on first use; the pipeline starts a
 /// new one whenever a rule changes the text.
 #[derive(Debug, Default)]
-pub struct Shared {
+pub struct TextViews {
     paragraphs: OnceCell<Vec<Range<usize>>>,
 }
 
@@ -177,7 +177,7 @@ impl Context<'_> {
     /// Byte ranges of the paragraphs of the current text (the text the rule
     /// was given), as [`crate::validate::paragraphs::paragraphs`] finds them.
     pub fn paragraphs(&self) -> &[Range<usize>] {
-        self.shared
+        self.views
             .paragraphs
             .get_or_init(|| crate::validate::paragraphs::paragraphs(self.log.current()))
     }

@@ -8,7 +8,7 @@
 //! annotations per step (50 per job) and drops the rest silently, so the
 //! complete list belongs in `--format markdown` or `--format json`.
 
-use super::groups::{encoding_change, group_edits, is_damage, quote};
+use super::helpers::{encoding_change, group_edits, is_damage, quote};
 use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use std::collections::BTreeMap;

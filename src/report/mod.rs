@@ -7,7 +7,7 @@
 pub mod baseline;
 mod diff;
 pub mod github;
-pub mod groups;
+pub mod helpers;
 pub mod html;
 mod human;
 mod json;

@@ -18,7 +18,7 @@
 //! exclusive; an insertion is an empty region (end = start). Byte offsets are
 //! not emitted: they would be offsets into the decoded text, not the file.
 
-use super::groups::{encoding_change, group_edits, is_damage, EditGroup};
+use super::helpers::{encoding_change, group_edits, is_damage, EditGroup};
 use super::{visible, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde_json::{json, Value};

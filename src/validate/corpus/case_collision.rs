@@ -1,4 +1,4 @@
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
 use std::io;
 use unicode_normalization::UnicodeNormalization;
@@ -31,7 +31,7 @@ impl CorpusRule for CaseCollision {
     /// (folded path, file, path) for every file, sorted (an external sort,
     /// in bounded memory): colliding paths are neighbours, the first in path
     /// order leading.
-    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         let mut by_key = files.sorter::<(String, u32, String)>();
         for f in files.iter() {
             let (i, f) = f?;

@@ -1,4 +1,4 @@
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
 use std::io;
 
@@ -36,7 +36,7 @@ crate::declare_rule! {
 }
 
 impl CorpusRule for DuplicateFiles {
-    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         let mut by_text = files.sorter::<(u128, u64, u32)>();
         for f in files.iter() {
             let (i, f) = f?;

@@ -1,4 +1,4 @@
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
 use std::collections::BTreeMap;
 use std::io;
@@ -34,7 +34,7 @@ crate::declare_rule! {
 impl CorpusRule for EncodingOutlier {
     /// Two passes: count the encodings of the non-ASCII texts, then list
     /// the files not in the major one.
-    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for f in files.iter() {
             match f?.1.text {

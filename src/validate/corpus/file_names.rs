@@ -1,4 +1,4 @@
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
 use std::io;
 
@@ -81,7 +81,7 @@ pub fn problems(component: &str) -> Vec<String> {
 }
 
 impl CorpusRule for FileNames {
-    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         for f in files.iter() {
             let (_, f) = f?;
             let mut found = Vec::new();

@@ -1,5 +1,5 @@
 use super::spool::Signature;
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
 use std::collections::VecDeque;
 use std::io;
@@ -552,12 +552,7 @@ fn block_mask_padded(text: &str, at: usize, cache: &mut CharCache) -> u64 {
 /// [`block_mask`] of the 64 bytes from `at`, given with the 16 bytes after
 /// them (zero past the end of the text).
 #[inline(always)]
-fn block_mask_of(
-    text: &str,
-    at: usize,
-    block: &[u8; 80],
-    cache: &mut CharCache,
-) -> u64 {
+fn block_mask_of(text: &str, at: usize, block: &[u8; 80], cache: &mut CharCache) -> u64 {
     let block64 = block[..64].try_into().expect("64 bytes");
     let (mut mask, high) = ascii_masks(block64);
     if high != 0 {
@@ -836,7 +831,7 @@ impl CorpusRule for NearDuplicates {
     /// length), to keep the first of each group of exact duplicates; band
     /// keys, to find the LSH buckets and compare their members; candidate
     /// matches by file, to keep each file's best.
-    fn run(&self, files: &Files, config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         let threshold = config.near_duplicates.threshold;
         // Only the first file of a group of exact duplicates takes part: a
         // near-copy of `a` is not reported again against `a`'s copies.
