@@ -4,6 +4,7 @@
 use super::{EditRecord, FindingRecord};
 use crate::edit::Confidence;
 use crate::finding::Severity;
+use crate::line_col::advance;
 
 /// Consecutive edits of one rule on the same or adjacent lines: one
 /// annotation, one SARIF result, one row of a summary.
@@ -59,17 +60,6 @@ pub fn group_edits(edits: &[EditRecord]) -> Vec<EditGroup<'_>> {
 /// start. An insertion ends where it starts.
 pub fn end_of(e: &EditRecord) -> (usize, usize) {
     advance(e.line, e.column, &e.before)
-}
-
-/// The position after `text` when it starts at (line, column).
-pub fn advance(line: usize, column: usize, text: &str) -> (usize, usize) {
-    match text.rfind('\n') {
-        None => (line, column + text.chars().count()),
-        Some(i) => (
-            line + text.matches('\n').count(),
-            text[i + 1..].chars().count() + 1,
-        ),
-    }
 }
 
 /// Rule id of the finding that marks lost characters (U+FFFD).
@@ -151,13 +141,5 @@ mod tests {
         let groups = group_edits(&edits);
         let sizes: Vec<(&str, usize)> = groups.iter().map(|g| (g.rule, g.edits.len())).collect();
         assert_eq!(sizes, [("a", 2), ("b", 1), ("a", 1), ("a", 1)]);
-    }
-
-    #[test]
-    fn end_positions() {
-        assert_eq!(advance(3, 5, "ab"), (3, 7));
-        assert_eq!(advance(3, 5, ""), (3, 5));
-        assert_eq!(advance(3, 5, "\r\n"), (4, 1));
-        assert_eq!(advance(3, 5, "x\n\néé"), (5, 3));
     }
 }

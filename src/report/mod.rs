@@ -23,8 +23,9 @@ pub use markdown::MarkdownPrinter;
 pub use sarif::SarifPrinter;
 
 use crate::decode::LineEndings;
-use crate::edit::{Confidence, LineScan};
+use crate::edit::Confidence;
 use crate::finding::Severity;
+use crate::line_col::LineScan;
 use crate::pipeline::{Processed, TextResult};
 pub use crate::validate::corpus::{CorpusCounts, CorpusFinding, CorpusFindings};
 use compact_str::CompactString;
