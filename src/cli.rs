@@ -196,7 +196,15 @@ pub enum Command {
         common: Common,
     },
     /// List every rule with its stage and whether it runs by default.
-    Rules,
+    Rules {
+        /// Print this rule's documentation: what it does, why, an example,
+        /// how safe its fixes are, and its options.
+        #[arg(long, value_name = "RULE")]
+        explain: Option<String>,
+        /// Print the rule reference as Markdown (`docs/rules.md`).
+        #[arg(long, conflicts_with = "explain")]
+        markdown: bool,
+    },
     /// Print the effective configuration as TOML, each key with where it
     /// came from (the configuration file, the command line, or the default).
     Config {
@@ -539,8 +547,22 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
                 EXIT_CLEAN
             })
         }
-        Command::Rules => {
+        Command::Rules { explain, markdown } => {
             let out = stdout;
+            if let Some(id) = explain {
+                let Some(info) = crate::rules::info(&id) else {
+                    anyhow::bail!(
+                        "unknown rule `{id}` (known: {})",
+                        crate::rules::all_ids().join(", ")
+                    );
+                };
+                write!(out, "# {}\n\n{}", info.id, crate::rules::explain(info))?;
+                return Ok(EXIT_CLEAN);
+            }
+            if markdown {
+                write!(out, "{}", crate::rules::markdown())?;
+                return Ok(EXIT_CLEAN);
+            }
             for info in crate::rules::infos() {
                 let stage = format!("{:?}", info.stage).to_lowercase();
                 let default = if info.default_enabled { "on" } else { "off" };

@@ -66,6 +66,14 @@ mod discover;
 mod exclude;
 mod show;
 
+// The options of each rule are declared beside the rule; these names keep
+// the `Config` fields' types where library users found them.
+pub use crate::normalize::blank_lines::Options as BlankLines;
+pub use crate::normalize::scene_breaks::Options as SceneBreaks;
+pub use crate::validate::corpus::near_duplicates::Options as NearDuplicates;
+pub use crate::validate::long_lines::Options as LongLines;
+pub use crate::validate::short_file::Options as ShortFile;
+
 pub use discover::{Loaded, Origin};
 pub use exclude::Exclude;
 pub use show::FromCommandLine;
@@ -128,30 +136,6 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LongLines {
-    /// Longest line, in characters, that is not reported.
-    pub max: usize,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ShortFile {
-    /// Files with fewer words than this are reported.
-    pub min_words: usize,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct NearDuplicates {
-    /// Estimated Jaccard similarity of word shingles at or above which two
-    /// files are reported (0 < threshold ≤ 1).
-    pub threshold: f64,
-    /// Words per shingle.
-    pub shingle: usize,
-}
-
 /// `[[overrides]]`: rules ignored or severities changed for some paths.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -204,20 +188,6 @@ impl Default for FixConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct BlankLines {
-    /// Longest run of blank lines kept inside the text.
-    pub max: usize,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct SceneBreaks {
-    /// The line every recognised scene-break marker becomes.
-    pub marker: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Decode {
     /// Force this encoding (an encoding_rs / WHATWG label) instead of detecting.
     pub encoding: Option<String>,
@@ -254,41 +224,6 @@ impl Default for Decode {
     /// Also what a `[decode]` table that leaves keys out gets for them.
     fn default() -> Self {
         Config::default().decode
-    }
-}
-
-impl Default for BlankLines {
-    fn default() -> Self {
-        BlankLines { max: 1 }
-    }
-}
-
-impl Default for SceneBreaks {
-    fn default() -> Self {
-        SceneBreaks {
-            marker: "* * *".to_string(),
-        }
-    }
-}
-
-impl Default for LongLines {
-    fn default() -> Self {
-        LongLines { max: 25_000 }
-    }
-}
-
-impl Default for ShortFile {
-    fn default() -> Self {
-        ShortFile { min_words: 20 }
-    }
-}
-
-impl Default for NearDuplicates {
-    fn default() -> Self {
-        NearDuplicates {
-            threshold: 0.8,
-            shingle: 5,
-        }
     }
 }
 
@@ -352,24 +287,15 @@ impl Config {
         }
         crate::validate::policy::Policy::new(self)?;
         exclude::Globs::new(&self.files.exclude, "[files] exclude")?;
-        if self.long_lines.max == 0 {
-            bail!("[long-lines] max must be at least 1");
-        }
-        let nd = &self.near_duplicates;
-        if !(nd.threshold > 0.0 && nd.threshold <= 1.0) {
-            bail!("[near-duplicates] threshold must be in (0, 1]");
-        }
-        if nd.shingle == 0 {
-            bail!("[near-duplicates] shingle must be at least 1");
-        }
+        use crate::rule::RuleOptions;
+        self.long_lines.check()?;
+        self.near_duplicates.check()?;
         if let Some(label) = &self.decode.encoding {
             if encoding_rs::Encoding::for_label(label.as_bytes()).is_none() {
                 bail!("unknown encoding `{label}` in [decode]");
             }
         }
-        if self.scene_breaks.marker.contains('\n') || self.scene_breaks.marker.trim().is_empty() {
-            bail!("[scene-breaks] marker must be one non-empty line");
-        }
+        self.scene_breaks.check()?;
         Ok(())
     }
 

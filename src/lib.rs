@@ -12,6 +12,7 @@ pub mod decode;
 pub mod edit;
 pub mod facts;
 pub mod finding;
+pub mod line_col;
 pub mod normalize;
 pub mod pipeline;
 pub mod repair;

@@ -9,7 +9,7 @@ use crate::decode::{self, Decoded, LineEndings, Sniffed};
 use crate::edit::{Edit, EditLog};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
-use crate::rule::{Context, Outcome, Shared};
+use crate::rule::{Context, Outcome, TextViews};
 
 /// The result of running the pipeline on one file's bytes.
 #[derive(Debug)]
@@ -131,7 +131,7 @@ fn clean_with_facts(
 ) -> (String, Vec<Edit>, Vec<Finding>) {
     let mut log = EditLog::borrowed(&decoded.text);
     let mut findings = Vec::new();
-    let mut shared = Shared::default();
+    let mut views = TextViews::default();
     let mut withheld: Vec<std::ops::Range<usize>> = Vec::new();
     let input_facts = facts;
     for rule in crate::rules::all() {
@@ -152,7 +152,7 @@ fn clean_with_facts(
                 facts,
                 input_facts,
                 input_line_endings,
-                shared: &shared,
+                views: &views,
                 withheld: &withheld,
             };
             rule.run(log.current(), &ctx, &mut out);
@@ -192,7 +192,7 @@ fn clean_with_facts(
                     }
                 }
                 log.apply(rule.info().id, out.fixes);
-                shared = Shared::default();
+                views = TextViews::default();
             }
             observe(rule.info().id, Step::Applied);
             if !again {

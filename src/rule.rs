@@ -19,7 +19,8 @@ pub enum Stage {
     Corpus,
 }
 
-/// Static description of a rule, used by `--help`-style listings and reports.
+/// Static description of a rule, written once with [`declare_rule!`]: what
+/// `fettle rules` lists, reports show and `docs/rules.md` is generated from.
 #[derive(Debug)]
 pub struct RuleInfo {
     /// Stable kebab-case id, as used in `fettle.toml` and reports.
@@ -29,6 +30,111 @@ pub struct RuleInfo {
     pub summary: &'static str,
     /// Whether the rule runs when the configuration says nothing.
     pub default_enabled: bool,
+    /// The rule's documentation as written in its declaration
+    /// (`## What it does / ## Why / ## Example / ## Fix safety`), one
+    /// declaration line per line; read it with [`RuleInfo::doc`].
+    pub raw_doc: &'static str,
+    /// The rule's options table (`[<id>]` in `fettle.toml`) with its
+    /// defaults, as TOML; `None` for a rule without options.
+    pub default_options: Option<fn() -> String>,
+}
+
+impl RuleInfo {
+    /// The rule's documentation, Markdown.
+    pub fn doc(&self) -> String {
+        let lines: Vec<&str> = self
+            .raw_doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        lines.join("\n").trim().to_string()
+    }
+
+    /// The first paragraph under `## What it does`, on one line.
+    pub fn description(&self) -> Option<String> {
+        let doc = self.doc();
+        let body = doc.split("## What it does").nth(1)?;
+        let para = body.trim_start().split("\n\n").next()?;
+        let para = para.split("\n## ").next()?;
+        Some(para.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// What [`declare_rule!`] implements for a rule: its static description.
+pub trait Declared {
+    fn info(&self) -> &'static RuleInfo;
+}
+
+/// The defaults of a rule's options as a TOML table body.
+pub fn options_toml<T: Default + serde::Serialize>() -> String {
+    toml::to_string(&T::default()).expect("rule options serialize to TOML")
+}
+
+/// Declares a rule once: its unit struct, its [`RuleInfo`] (in a `static
+/// INFO` of the rule's module) and [`Declared`]. The doc comment is the
+/// rule's documentation (`## What it does`, `## Why`, `## Example`,
+/// `## Fix safety`): `fettle rules --explain ID` prints it and
+/// `docs/rules.md` is generated from it. `options` names the type of the
+/// rule's `[<id>]` table in `fettle.toml`, defined beside the rule.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct LongLines {
+///         id: "long-lines",
+///         stage: Validate,
+///         summary: "lines longer than [long-lines] max characters",
+///         default_enabled: true,
+///         options: Options,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            id: $id:literal,
+            stage: $stage:ident,
+            summary: $summary:literal,
+            default_enabled: $on:literal
+            $(, options: $options:ty)?
+            $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        static INFO: $crate::rule::RuleInfo = $crate::rule::RuleInfo {
+            id: $id,
+            stage: $crate::rule::Stage::$stage,
+            summary: $summary,
+            default_enabled: $on,
+            raw_doc: concat!($($doc, "\n"),*),
+            default_options: $crate::declare_rule!(@options $($options)?),
+        };
+
+        impl $crate::rule::Declared for $name {
+            fn info(&self) -> &'static $crate::rule::RuleInfo {
+                &INFO
+            }
+        }
+    };
+    (@options) => {
+        None
+    };
+    (@options $options:ty) => {
+        Some($crate::rule::options_toml::<$options>)
+    };
+}
+
+/// An options type of a rule: its `[<id>]` table in `fettle.toml`.
+pub trait RuleOptions {
+    /// Reject values the rule cannot work with (the message names the table).
+    fn check(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// What a rule sees besides the text.
@@ -57,7 +163,7 @@ pub struct Context<'a> {
     /// (the report shows them too).
     pub input_line_endings: LineEndings,
     /// Lazily computed views of the current text ([`Context::paragraphs`]).
-    pub shared: &'a Shared,
+    pub views: &'a TextViews,
     /// Input ranges of the fixes earlier rules proposed and the run withheld
     /// (`crate::applicability`), sorted: their findings already name these
     /// places.
@@ -67,7 +173,7 @@ pub struct Context<'a> {
 /// Views of the current text computed on first use; the pipeline starts a
 /// new one whenever a rule changes the text.
 #[derive(Debug, Default)]
-pub struct Shared {
+pub struct TextViews {
     paragraphs: OnceCell<Vec<Range<usize>>>,
 }
 
@@ -75,7 +181,7 @@ impl Context<'_> {
     /// Byte ranges of the paragraphs of the current text (the text the rule
     /// was given), as [`crate::validate::paragraphs::paragraphs`] finds them.
     pub fn paragraphs(&self) -> &[Range<usize>] {
-        self.shared
+        self.views
             .paragraphs
             .get_or_init(|| crate::validate::paragraphs::paragraphs(self.log.current()))
     }
@@ -92,8 +198,8 @@ pub struct Outcome {
     pub input_findings: Vec<Finding>,
 }
 
-pub trait Rule: Send + Sync {
-    fn info(&self) -> &'static RuleInfo;
+/// A per-file rule; its description comes from [`declare_rule!`].
+pub trait Rule: Declared + Send + Sync {
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome);
     /// Does the rule judge its fixes without regard to which of its other
     /// fixes are applied (or read `ctx.config.fix.min_confidence` and judge

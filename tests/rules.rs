@@ -110,3 +110,15 @@ fn every_rule_has_fixtures() {
         assert!(has, "rule {id} has no fixture in {}", dir.display());
     }
 }
+
+/// `docs/rules.md` is generated from the rules' declarations; it must match
+/// them.
+#[test]
+fn docs_rules_md_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fettle::rules::markdown(),
+        "docs/rules.md is stale: refresh it with `cargo run -- rules --markdown > docs/rules.md`"
+    );
+}

@@ -1,35 +1,47 @@
-//! ## What it does
-//! Removes blank lines at the start of the file and shortens every run of
-//! blank lines to at most `[blank-lines] max` (default 1). Lines holding only
-//! white space count as blank. Blank lines at the end are `final-newline`'s.
-//!
-//! ## Why
-//! Runs of blank lines are left over from HTML export and page layout; a
-//! single blank line is the paragraph separator readers and tools expect.
-//!
-//! ## Example
-//! `one\n\n\n\ntwo` → `one\n\ntwo`
-//!
-//! ## Fix safety
-//! Likely: spacing was sometimes a deliberate pause; raise `max` to keep it.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct BlankLines;
+crate::declare_rule! {
+    /// ## What it does
+    /// Removes blank lines at the start of the file and shortens every run of
+    /// blank lines to at most `[blank-lines] max` (default 1). Lines holding only
+    /// white space count as blank. Blank lines at the end are `final-newline`'s.
+    ///
+    /// ## Why
+    /// Runs of blank lines are left over from HTML export and page layout; a
+    /// single blank line is the paragraph separator readers and tools expect.
+    ///
+    /// ## Example
+    /// `one\n\n\n\ntwo` → `one\n\ntwo`
+    ///
+    /// ## Fix safety
+    /// Likely: spacing was sometimes a deliberate pause; raise `max` to keep it.
+    pub struct BlankLines {
+        id: "blank-lines",
+        stage: Normalize,
+        summary: "blank lines at the start removed, runs capped",
+        default_enabled: true,
+        options: Options,
+    }
+}
 
-static INFO: RuleInfo = RuleInfo {
-    id: "blank-lines",
-    stage: Stage::Normalize,
-    summary: "blank lines at the start removed, runs capped",
-    default_enabled: true,
-};
+/// `[blank-lines]` in `fettle.toml`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Longest run of blank lines kept inside the text.
+    pub max: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max: 1 }
+    }
+}
+
+impl crate::rule::RuleOptions for Options {}
 
 impl Rule for BlankLines {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let max = ctx.config.blank_lines.max;
         let mut blanks = 0usize; // blank lines since the last line with text

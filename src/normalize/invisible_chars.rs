@@ -1,40 +1,35 @@
-//! ## What it does
-//! Removes invisible characters that carry no meaning in running text: a
-//! stray BOM (U+FEFF), zero-width space (U+200B), soft hyphen (U+00AD), word
-//! joiner (U+2060), C0 control characters other than tab and newline, DEL,
-//! and LRM/RLM (U+200E/U+200F) on lines without right-to-left script. ZWJ and
-//! ZWNJ (U+200D/U+200C) are kept where they join two letters or emoji, as in
-//! Persian words and emoji sequences, and removed elsewhere.
-//!
-//! ## Why
-//! They are left by copy-paste from web pages and word processors, break
-//! search and tokenisation (`w\u{200b}ord` is not `word`), and cannot be seen
-//! when reviewing.
-//!
-//! ## Example
-//! `zero\u{200b}width` → `zerowidth`; `👩\u{200d}💻` is unchanged.
-//!
-//! ## Fix safety
-//! Certain for controls, BOMs and word joiners; likely for zero-width spaces,
-//! soft hyphens and direction marks, which a typesetter may have meant.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct InvisibleChars;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "invisible-chars",
-    stage: Stage::Normalize,
-    summary: "zero-width, soft hyphen, stray BOM, direction marks and C0 controls removed",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Removes invisible characters that carry no meaning in running text: a
+    /// stray BOM (U+FEFF), zero-width space (U+200B), soft hyphen (U+00AD), word
+    /// joiner (U+2060), C0 control characters other than tab and newline, DEL,
+    /// and LRM/RLM (U+200E/U+200F) on lines without right-to-left script. ZWJ and
+    /// ZWNJ (U+200D/U+200C) are kept where they join two letters or emoji, as in
+    /// Persian words and emoji sequences, and removed elsewhere.
+    ///
+    /// ## Why
+    /// They are left by copy-paste from web pages and word processors, break
+    /// search and tokenisation (`w\u{200b}ord` is not `word`), and cannot be seen
+    /// when reviewing.
+    ///
+    /// ## Example
+    /// `zero\u{200b}width` → `zerowidth`; `👩\u{200d}💻` is unchanged.
+    ///
+    /// ## Fix safety
+    /// Certain for controls, BOMs and word joiners; likely for zero-width spaces,
+    /// soft hyphens and direction marks, which a typesetter may have meant.
+    pub struct InvisibleChars {
+        id: "invisible-chars",
+        stage: Normalize,
+        summary: "zero-width, soft hyphen, stray BOM, direction marks and C0 controls removed",
+        default_enabled: true,
+    }
+}
 
 impl Rule for InvisibleChars {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.controls && !ctx.facts.invisible {
             return;

@@ -1,34 +1,29 @@
-//! ## What it does
-//! Turns every line ending into LF: CRLF, a lone CR, NEL (U+0085), LINE
-//! SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
-//!
-//! ## Why
-//! Mixed endings break line-based tools and make diffs noisy; LF is what every
-//! text-processing tool expects.
-//!
-//! ## Example
-//! `one\r\ntwo\rthree` → `one\ntwo\nthree`
-//!
-//! ## Fix safety
-//! Certain: only the representation of a line break changes.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct LineEndings;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "line-endings",
-    stage: Stage::Normalize,
-    summary: "CRLF, CR, NEL, U+2028 and U+2029 become LF",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Turns every line ending into LF: CRLF, a lone CR, NEL (U+0085), LINE
+    /// SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
+    ///
+    /// ## Why
+    /// Mixed endings break line-based tools and make diffs noisy; LF is what every
+    /// text-processing tool expects.
+    ///
+    /// ## Example
+    /// `one\r\ntwo\rthree` → `one\ntwo\nthree`
+    ///
+    /// ## Fix safety
+    /// Certain: only the representation of a line break changes.
+    pub struct LineEndings {
+        id: "line-endings",
+        stage: Normalize,
+        summary: "CRLF, CR, NEL, U+2028 and U+2029 become LF",
+        default_enabled: true,
+    }
+}
 
 impl Rule for LineEndings {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let bytes = text.as_bytes();
         if !ctx.facts.cr && !ctx.facts.unicode_newlines {

@@ -1,32 +1,31 @@
-//! ## What it does
-//! Collapses a run of spaces that mixes no-break spaces (U+00A0) with ordinary
-//! spaces into one ordinary space. A lone no-break space is kept.
-//!
-//! ## Why
-//! Word processors type "sentence end, no-break space, space" for two-space
-//! sentence spacing; exported, the no-break space is noise that glues words to
-//! the wrong neighbour. A lone no-break space, as in `Mr.` + U+00A0 + `Holmes`,
-//! is deliberate typography and stays.
-//!
-//! ## Example
-//! `ones.` + U+00A0 + ` I thought` → `ones. I thought`
-//!
-//! ## Fix safety
-//! Certain: the run was meant as a word space.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use memchr::memmem;
 use std::sync::LazyLock;
 
-pub struct NbspSpacing;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "nbsp-spacing",
-    stage: Stage::Normalize,
-    summary: "no-break space next to a space becomes one space",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Collapses a run of spaces that mixes no-break spaces (U+00A0) with ordinary
+    /// spaces into one ordinary space. A lone no-break space is kept.
+    ///
+    /// ## Why
+    /// Word processors type "sentence end, no-break space, space" for two-space
+    /// sentence spacing; exported, the no-break space is noise that glues words to
+    /// the wrong neighbour. A lone no-break space, as in `Mr.` + U+00A0 + `Holmes`,
+    /// is deliberate typography and stays.
+    ///
+    /// ## Example
+    /// `ones.` + U+00A0 + ` I thought` → `ones. I thought`
+    ///
+    /// ## Fix safety
+    /// Certain: the run was meant as a word space.
+    pub struct NbspSpacing {
+        id: "nbsp-spacing",
+        stage: Normalize,
+        summary: "no-break space next to a space becomes one space",
+        default_enabled: true,
+    }
+}
 
 /// U+00A0 (C2 A0 in UTF-8), its searcher built once: a text with many
 /// no-break spaces searches again after each, and building a searcher per
@@ -35,10 +34,6 @@ static NBSP: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new("\u{a0}".as_bytes()));
 
 impl Rule for NbspSpacing {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.nbsp {
             return;

@@ -1,35 +1,30 @@
-//! ## What it does
-//! Puts the text in Unicode Normalization Form C: a letter and its combining
-//! accent become the single precomposed character.
-//!
-//! ## Why
-//! `é` typed as `e` + U+0301 and `é` typed as U+00E9 look the same but compare,
-//! count and tokenise differently; NFC is the form the web and most tools use.
-//!
-//! ## Example
-//! `cafe\u{301}` → `café`
-//!
-//! ## Fix safety
-//! Certain: NFC is canonically equivalent text.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-pub struct Nfc;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "nfc",
-    stage: Stage::Normalize,
-    summary: "Unicode normalization form C",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Puts the text in Unicode Normalization Form C: a letter and its combining
+    /// accent become the single precomposed character.
+    ///
+    /// ## Why
+    /// `é` typed as `e` + U+0301 and `é` typed as U+00E9 look the same but compare,
+    /// count and tokenise differently; NFC is the form the web and most tools use.
+    ///
+    /// ## Example
+    /// `cafe\u{301}` → `café`
+    ///
+    /// ## Fix safety
+    /// Certain: NFC is canonically equivalent text.
+    pub struct Nfc {
+        id: "nfc",
+        stage: Normalize,
+        summary: "Unicode normalization form C",
+        default_enabled: true,
+    }
+}
 
 impl Rule for Nfc {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.maybe_unnormalized {
             return;

@@ -1,46 +1,42 @@
-//! ## What it does
-//! Applies the configured quote style (`[quote-style] style`):
-//! `keep` (the default) changes nothing; `straight` turns curly quotes and
-//! apostrophes into `"` and `'`; `curly` turns straight ones into typographic
-//! quotes by position (`"` after a space opens, elsewhere closes; `'` between
-//! letters is an apostrophe), in the quotation convention of the paragraph
-//! (`validate::quote_convention`): a German text gets `„…“` and `‚…‘`, a
-//! French one `«…»`, a Swedish one `”…”`, read from the quotation marks the
-//! text already has (its paragraph's, else the file's; English when none
-//! tell).
-//!
-//! ## Why
-//! A corpus should use one quote style. Which one is a choice, not damage, so
-//! it is a normalize policy, separate from the repair of lost quotes.
-//!
-//! ## Example
-//! with `style = "straight"`: `“It’s”` → `"It's"`;
-//! with `style = "curly"`: `"It's"` → `“It’s”`; in a text quoting `„…“`,
-//! `"Ja"` → `„Ja“`
-//!
-//! ## Fix safety
-//! Certain for `straight`; likely for `curly`, which guesses the direction of
-//! each quote from its neighbours.
-
 use crate::config::QuoteStylePolicy;
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use crate::validate::quote_convention::{Convention, Marks};
 
-pub struct QuoteStyle;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "quote-style",
-    stage: Stage::Normalize,
-    summary: "quote style policy: keep (default), straight or curly",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Applies the configured quote style (`[quote-style] style`):
+    /// `keep` (the default) changes nothing; `straight` turns curly quotes and
+    /// apostrophes into `"` and `'`; `curly` turns straight ones into typographic
+    /// quotes by position (`"` after a space opens, elsewhere closes; `'` between
+    /// letters is an apostrophe), in the quotation convention of the paragraph
+    /// (`validate::quote_convention`): a German text gets `„…“` and `‚…‘`, a
+    /// French one `«…»`, a Swedish one `”…”`, read from the quotation marks the
+    /// text already has (its paragraph's, else the file's; English when none
+    /// tell).
+    ///
+    /// ## Why
+    /// A corpus should use one quote style. Which one is a choice, not damage, so
+    /// it is a normalize policy, separate from the repair of lost quotes.
+    ///
+    /// ## Example
+    /// with `style = "straight"`: `“It’s”` → `"It's"`;
+    /// with `style = "curly"`: `"It's"` → `“It’s”`; in a text quoting `„…“`,
+    /// `"Ja"` → `„Ja“`
+    ///
+    /// ## Fix safety
+    /// Certain for `straight`; likely for `curly`, which guesses the direction of
+    /// each quote from its neighbours.
+    pub struct QuoteStyle {
+        id: "quote-style",
+        stage: Normalize,
+        summary: "quote style policy: keep (default), straight or curly",
+        default_enabled: true,
+        options: crate::config::QuoteStyleConfig,
+    }
+}
 
 impl Rule for QuoteStyle {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         match ctx.config.quote_style.style {
             QuoteStylePolicy::Keep => {}

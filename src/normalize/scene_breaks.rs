@@ -1,36 +1,57 @@
-//! ## What it does
-//! Replaces every scene-break line, a line made only of decoration such as
-//! `***`, `* * *`, `~~~`, `-----`, `xXx`, `oOo` or `###`, with one canonical
-//! marker (`[scene-breaks] marker`, default `* * *`). A title decorated with
-//! such characters, like `~Decent of Darkness~`, is text, not a marker.
-//!
-//! ## Why
-//! Archives use dozens of home-made separators; one marker makes scene
-//! boundaries machine-readable and consistent across a corpus.
-//!
-//! ## Example
-//! `oOoOoOo` → `* * *`
-//!
-//! ## Fix safety
-//! Likely: a line of decoration is almost always a break.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct SceneBreaks;
+crate::declare_rule! {
+    /// ## What it does
+    /// Replaces every scene-break line, a line made only of decoration such as
+    /// `***`, `* * *`, `~~~`, `-----`, `xXx`, `oOo` or `###`, with one canonical
+    /// marker (`[scene-breaks] marker`, default `* * *`). A title decorated with
+    /// such characters, like `~Decent of Darkness~`, is text, not a marker.
+    ///
+    /// ## Why
+    /// Archives use dozens of home-made separators; one marker makes scene
+    /// boundaries machine-readable and consistent across a corpus.
+    ///
+    /// ## Example
+    /// `oOoOoOo` → `* * *`
+    ///
+    /// ## Fix safety
+    /// Likely: a line of decoration is almost always a break.
+    pub struct SceneBreaks {
+        id: "scene-breaks",
+        stage: Normalize,
+        summary: "decoration-only lines become one canonical scene-break marker",
+        default_enabled: true,
+        options: Options,
+    }
+}
 
-static INFO: RuleInfo = RuleInfo {
-    id: "scene-breaks",
-    stage: Stage::Normalize,
-    summary: "decoration-only lines become one canonical scene-break marker",
-    default_enabled: true,
-};
+/// `[scene-breaks]` in `fettle.toml`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// The line every recognised scene-break marker becomes.
+    pub marker: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            marker: "* * *".to_string(),
+        }
+    }
+}
+
+impl crate::rule::RuleOptions for Options {
+    fn check(&self) -> anyhow::Result<()> {
+        if self.marker.contains('\n') || self.marker.trim().is_empty() {
+            anyhow::bail!("[scene-breaks] marker must be one non-empty line");
+        }
+        Ok(())
+    }
+}
 
 impl Rule for SceneBreaks {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let marker = ctx.config.scene_breaks.marker.as_str();
         let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);

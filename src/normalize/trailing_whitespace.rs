@@ -1,34 +1,29 @@
-//! ## What it does
-//! Removes white space (spaces, tabs, no-break and other Unicode spaces) at
-//! the end of every line.
-//!
-//! ## Why
-//! Trailing blanks are invisible, carry no meaning in prose, and make lines
-//! that look identical compare different.
-//!
-//! ## Example
-//! `He left. \t\n` → `He left.\n`
-//!
-//! ## Fix safety
-//! Certain.
-
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct TrailingWhitespace;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "trailing-whitespace",
-    stage: Stage::Normalize,
-    summary: "white space at line ends is removed",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Removes white space (spaces, tabs, no-break and other Unicode spaces) at
+    /// the end of every line.
+    ///
+    /// ## Why
+    /// Trailing blanks are invisible, carry no meaning in prose, and make lines
+    /// that look identical compare different.
+    ///
+    /// ## Example
+    /// `He left. \t\n` → `He left.\n`
+    ///
+    /// ## Fix safety
+    /// Certain.
+    pub struct TrailingWhitespace {
+        id: "trailing-whitespace",
+        stage: Normalize,
+        summary: "white space at line ends is removed",
+        default_enabled: true,
+    }
+}
 
 impl Rule for TrailingWhitespace {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
         let mut line_start = 0;
         let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));

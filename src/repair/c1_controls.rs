@@ -1,38 +1,32 @@
-//! ## What it does
-//! Replaces C1 control characters (U+0080–U+009F) by the Windows-1252
-//! characters of the same byte value: U+0093 → `“`, U+0092 → `’`, U+0085 → `…`.
-//!
-//! ## Why
-//! Windows-1252 text decoded as ISO-8859-1 (Latin-1) turns its curly quotes,
-//! dashes and ellipses into invisible C1 controls, which have no use in text.
-//!
-//! ## Example
-//! `\u{84}Handwerk\u{93}` → `„Handwerk“`
-//!
-//! ## Fix safety
-//! Likely. The five values Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
-//! 0x90, 0x9D) are left alone. U+0085 (NEXT LINE) is left alone in a text
-//! that uses it as its line ending (several, and no LF).
-
 use super::charmap::cp1252_of_c1;
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct C1Controls;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "c1-controls",
-    stage: Stage::Repair,
-    summary:
-        "C1 control characters (Windows-1252 read as Latin-1) become their Windows-1252 characters",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Replaces C1 control characters (U+0080–U+009F) by the Windows-1252
+    /// characters of the same byte value: U+0093 → `“`, U+0092 → `’`, U+0085 → `…`.
+    ///
+    /// ## Why
+    /// Windows-1252 text decoded as ISO-8859-1 (Latin-1) turns its curly quotes,
+    /// dashes and ellipses into invisible C1 controls, which have no use in text.
+    ///
+    /// ## Example
+    /// `\u{84}Handwerk\u{93}` → `„Handwerk“`
+    ///
+    /// ## Fix safety
+    /// Likely. The five values Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
+    /// 0x90, 0x9D) are left alone. U+0085 (NEXT LINE) is left alone in a text
+    /// that uses it as its line ending (several, and no LF).
+    pub struct C1Controls {
+        id: "c1-controls",
+        stage: Repair,
+        summary: "C1 control characters (Windows-1252 read as Latin-1) become their Windows-1252 characters",
+        default_enabled: true,
+    }
+}
 
 impl Rule for C1Controls {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
         // C1 controls are encoded as 0xC2 0x80..=0x9F.
         let bytes = text.as_bytes();

@@ -1,40 +1,35 @@
-//! ## What it does
-//! In a file decoded as UTF-8 that contains bytes which are not valid UTF-8,
-//! decodes those bytes as Windows-1252 instead of leaving U+FFFD for them.
-//!
-//! ## Why
-//! Files assembled from pieces saved in different encodings (chapters
-//! written on different machines, a UTF-8 file edited in a legacy editor)
-//! are valid UTF-8 except for single bytes such as `0x92` (’) or `0xE9` (é).
-//! The decode stage keeps those bytes; Windows-1252 is by far the most common
-//! legacy encoding of such pieces.
-//!
-//! ## Example
-//! bytes `don\x92t caf\xe9` in a UTF-8 file → `don’t café`
-//!
-//! ## Fix safety
-//! Likely: the bytes are certainly not UTF-8, and Windows-1252 is the most
-//! probable reading. Bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
-//! 0x90, 0x9D) stay U+FFFD and are reported by `replacement-char`.
-
 use super::charmap::{cp1252_undefined, Page};
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct MixedEncoding;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "mixed-encoding",
-    stage: Stage::Repair,
-    summary: "bytes that are not UTF-8 inside a UTF-8 file are read as Windows-1252",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// In a file decoded as UTF-8 that contains bytes which are not valid UTF-8,
+    /// decodes those bytes as Windows-1252 instead of leaving U+FFFD for them.
+    ///
+    /// ## Why
+    /// Files assembled from pieces saved in different encodings (chapters
+    /// written on different machines, a UTF-8 file edited in a legacy editor)
+    /// are valid UTF-8 except for single bytes such as `0x92` (’) or `0xE9` (é).
+    /// The decode stage keeps those bytes; Windows-1252 is by far the most common
+    /// legacy encoding of such pieces.
+    ///
+    /// ## Example
+    /// bytes `don\x92t caf\xe9` in a UTF-8 file → `don’t café`
+    ///
+    /// ## Fix safety
+    /// Likely: the bytes are certainly not UTF-8, and Windows-1252 is the most
+    /// probable reading. Bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
+    /// 0x90, 0x9D) stay U+FFFD and are reported by `replacement-char`.
+    pub struct MixedEncoding {
+        id: "mixed-encoding",
+        stage: Repair,
+        summary: "bytes that are not UTF-8 inside a UTF-8 file are read as Windows-1252",
+        default_enabled: true,
+    }
+}
 
 impl Rule for MixedEncoding {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if ctx.decoded.invalid.is_empty() || ctx.decoded.encoding != "UTF-8" {
             return;

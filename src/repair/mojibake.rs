@@ -1,52 +1,51 @@
-//! ## What it does
-//! Undoes mojibake: UTF-8 text that was decoded with a single-byte code page
-//! (Windows-1252 or Latin-1 above all; also Windows-1251, Windows-1250,
-//! Windows-1257, ISO-8859-2, Mac Roman and IBM 437), up to three times,
-//! including the common lossy forms where a byte Windows-1252 leaves
-//! undefined was lost or replaced (`â€` + a lost 0x9D is `”`), and `Ã`/`Â`
-//! whose second byte (0xA0) became a space.
-//!
-//! Each word is considered on its own: its characters are encoded back with
-//! a code page, the valid UTF-8 sequences in the bytes are decoded, and the
-//! result is kept only if it reads better than the original by a score of
-//! implausible characters and combinations (see `charclass`). Accented names,
-//! `Ã` in Portuguese, math, symbols and other scripts score as good text and
-//! are left alone. A single candidate in a text that otherwise holds
-//! correctly decoded non-ASCII characters is left alone and reported.
-//!
-//! ## Why
-//! Mojibake is the most common damage in scraped and converted corpora, and
-//! it is reversible: the bytes are still there, only read wrongly.
-//!
-//! ## Example
-//! `donâ€™t` → `don’t`; `Ã¢â‚¬Å“` → `“`; `rÃ©gime` → `régime`;
-//! `â€œbb+â€?` → `“bb+”`; `voilÃ le` → `voilà le`
-//!
-//! ## Fix safety
-//! Certain for three- and four-byte sequences (`â€™`), which do not occur in
-//! real text; likely for two-byte sequences and lossy forms. An ambiguous
-//! lost byte (`Ã` + U+FFFD could be Á, Í, Ï, Ð or Ý) becomes one U+FFFD,
-//! which `replacement-restore` judges like any other (it leaves those that
-//! touch letters) and `replacement-char` reports. C1 controls are scored as
-//! the characters `c1-controls` makes of them, so a word reads the same
-//! before and after that rule ran: cleaning cleaned text changes nothing.
-
 use super::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
 use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-pub struct Mojibake;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "mojibake",
-    stage: Stage::Repair,
-    summary: "UTF-8 read as Windows-1252/Latin-1 (or 1250, 1251, 1257, ISO-8859-2, Mac Roman, CP437) is decoded back, up to three layers",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Undoes mojibake: UTF-8 text that was decoded with a single-byte code page
+    /// (Windows-1252 or Latin-1 above all; also Windows-1251, Windows-1250,
+    /// Windows-1257, ISO-8859-2, Mac Roman and IBM 437), up to three times,
+    /// including the common lossy forms where a byte Windows-1252 leaves
+    /// undefined was lost or replaced (`â€` + a lost 0x9D is `”`), and `Ã`/`Â`
+    /// whose second byte (0xA0) became a space.
+    ///
+    /// Each word is considered on its own: its characters are encoded back with
+    /// a code page, the valid UTF-8 sequences in the bytes are decoded, and the
+    /// result is kept only if it reads better than the original by a score of
+    /// implausible characters and combinations (see `charclass`). Accented names,
+    /// `Ã` in Portuguese, math, symbols and other scripts score as good text and
+    /// are left alone. A single candidate in a text that otherwise holds
+    /// correctly decoded non-ASCII characters is left alone and reported.
+    ///
+    /// ## Why
+    /// Mojibake is the most common damage in scraped and converted corpora, and
+    /// it is reversible: the bytes are still there, only read wrongly.
+    ///
+    /// ## Example
+    /// `donâ€™t` → `don’t`; `Ã¢â‚¬Å“` → `“`; `rÃ©gime` → `régime`;
+    /// `â€œbb+â€?` → `“bb+”`; `voilÃ le` → `voilà le`
+    ///
+    /// ## Fix safety
+    /// Certain for three- and four-byte sequences (`â€™`), which do not occur in
+    /// real text; likely for two-byte sequences and lossy forms. An ambiguous
+    /// lost byte (`Ã` + U+FFFD could be Á, Í, Ï, Ð or Ý) becomes one U+FFFD,
+    /// which `replacement-restore` judges like any other (it leaves those that
+    /// touch letters) and `replacement-char` reports. C1 controls are scored as
+    /// the characters `c1-controls` makes of them, so a word reads the same
+    /// before and after that rule ran: cleaning cleaned text changes nothing.
+    pub struct Mojibake {
+        id: "mojibake",
+        stage: Repair,
+        summary: "UTF-8 read as Windows-1252/Latin-1 (or 1250, 1251, 1257, ISO-8859-2, Mac Roman, CP437) is decoded back, up to three layers",
+        default_enabled: true,
+    }
+}
 
 /// One character of a word under repair, with the input bytes it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,10 +59,6 @@ struct Piece {
 const MAX_LAYERS: usize = 3;
 
 impl Rule for Mojibake {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.non_ascii {
             return;

@@ -1,55 +1,53 @@
-//! ## What it does
-//! Restores characters that were already replaced by U+FFFD before fettle saw
-//! the text, when the context shows which character it was: an apostrophe in
-//! a contraction or possessive (`didn�t`, `the Summers� basement` → `’`),
-//! opening and closing double and single quotes (tracking which quotes are
-//! open through the paragraph, so a quote inside an open double quote is a
-//! single one), an em dash between words (`alive�well`), an ellipsis between
-//! spaces, a no-break space after a title (`Mr.�Holmes`), a pound sign before
-//! an amount. Every restoration records how sure it is; where the context
-//! does not decide, the U+FFFD stays and `replacement-char` reports it.
-//!
-//! ## Why
-//! Windows-1252 text read as UTF-8 with replacement loses every curly quote,
-//! apostrophe and dash. The bytes are gone, but the typography of prose is
-//! regular enough that the lost character can nearly always be told.
-//!
-//! ## Example
-//! `�You really love her don�t you?� Buffy said` →
-//! `“You really love her don’t you?” Buffy said`
-//!
-//! ## Fix safety
-//! Likely where one reading is clearly best (contractions, balanced quotes),
-//! guess where it is only the more probable one. Never certain: the original
-//! character is lost. Every U+FFFD is judged on its context alone, whether it
-//! was in the input or `mojibake` wrote it for an ambiguous sequence, so
-//! cleaning cleaned text changes nothing; a U+FFFD touching a letter, mark or
-//! symbol outside ASCII (`Ру�кий`, a lost letter), or one whose restoration
-//! would complete a UTF-8 sequence in Windows-1252 bytes with the character
-//! before (`Ã�`), is left. A lost character between two words becomes a dash
-//! only in English prose. A paragraph is restored to a fixed point: the
-//! U+FFFD one round leaves are judged again with its restorations as context.
-//!
-//! How it decides: each U+FFFD gets candidate characters with a score from
-//! its neighbours; a paragraph's candidates are then chosen together by
-//! dynamic programming over which quotes are open (an opening quote needs a
-//! closing one, a closing quote needs an open one). The margin between the
-//! best reading and the best reading with another character at that place
-//! gives the confidence.
-
 use super::charmap::Page;
 use crate::edit::{Confidence, Fix};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct ReplacementRestore;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "replacement-restore",
-    stage: Stage::Repair,
-    summary:
-        "U+FFFD restored from context: apostrophes, quotes (tracking open quotes), dashes, ellipses",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Restores characters that were already replaced by U+FFFD before fettle saw
+    /// the text, when the context shows which character it was: an apostrophe in
+    /// a contraction or possessive (`didn�t`, `the Summers� basement` → `’`),
+    /// opening and closing double and single quotes (tracking which quotes are
+    /// open through the paragraph, so a quote inside an open double quote is a
+    /// single one), an em dash between words (`alive�well`), an ellipsis between
+    /// spaces, a no-break space after a title (`Mr.�Holmes`), a pound sign before
+    /// an amount. Every restoration records how sure it is; where the context
+    /// does not decide, the U+FFFD stays and `replacement-char` reports it.
+    ///
+    /// ## Why
+    /// Windows-1252 text read as UTF-8 with replacement loses every curly quote,
+    /// apostrophe and dash. The bytes are gone, but the typography of prose is
+    /// regular enough that the lost character can nearly always be told.
+    ///
+    /// ## Example
+    /// `�You really love her don�t you?� Buffy said` →
+    /// `“You really love her don’t you?” Buffy said`
+    ///
+    /// ## Fix safety
+    /// Likely where one reading is clearly best (contractions, balanced quotes),
+    /// guess where it is only the more probable one. Never certain: the original
+    /// character is lost. Every U+FFFD is judged on its context alone, whether it
+    /// was in the input or `mojibake` wrote it for an ambiguous sequence, so
+    /// cleaning cleaned text changes nothing; a U+FFFD touching a letter, mark or
+    /// symbol outside ASCII (`Ру�кий`, a lost letter), or one whose restoration
+    /// would complete a UTF-8 sequence in Windows-1252 bytes with the character
+    /// before (`Ã�`), is left. A lost character between two words becomes a dash
+    /// only in English prose. A paragraph is restored to a fixed point: the
+    /// U+FFFD one round leaves are judged again with its restorations as context.
+    ///
+    /// How it decides: each U+FFFD gets candidate characters with a score from
+    /// its neighbours; a paragraph's candidates are then chosen together by
+    /// dynamic programming over which quotes are open (an opening quote needs a
+    /// closing one, a closing quote needs an open one). The margin between the
+    /// best reading and the best reading with another character at that place
+    /// gives the confidence.
+    pub struct ReplacementRestore {
+        id: "replacement-restore",
+        stage: Repair,
+        summary: "U+FFFD restored from context: apostrophes, quotes (tracking open quotes), dashes, ellipses",
+        default_enabled: true,
+    }
+}
 
 const FFFD: char = '\u{FFFD}';
 
@@ -59,10 +57,6 @@ const MIN_MARGIN: f32 = 0.4;
 const LIKELY_MARGIN: f32 = 2.0;
 
 impl Rule for ReplacementRestore {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let bytes = text.as_bytes();
         if !ctx.facts.replacement {

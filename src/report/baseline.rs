@@ -16,7 +16,7 @@
 //! and summaries show just the new problems (texts are passed unchanged, so a
 //! diff or review page still shows the whole file).
 
-use super::groups::encoding_change;
+use super::helpers::encoding_change;
 use super::names::normalized;
 use super::{CorpusFinding, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;

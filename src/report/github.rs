@@ -8,7 +8,7 @@
 //! annotations per step (50 per job) and drops the rest silently, so the
 //! complete list belongs in `--format markdown` or `--format json`.
 
-use super::groups::{encoding_change, group_edits, is_damage, quote};
+use super::helpers::{encoding_change, group_edits, is_damage, quote};
 use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
@@ -62,7 +62,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 fn summary_of(rule: &str) -> &'static str {
-    super::groups::rule_summary(rule)
+    crate::rules::summary(rule)
 }
 
 fn annotations(r: &FileReport) -> Vec<Annotation> {

@@ -14,7 +14,7 @@
 //! The page has inline CSS and JavaScript only and a Content-Security-Policy
 //! of `default-src 'none'`: it fetches nothing when viewed.
 
-use super::groups::{encoding_change, is_damage};
+use super::helpers::{encoding_change, is_damage};
 use super::{CorpusFindings, EditRecord, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
@@ -668,7 +668,7 @@ impl<W: Write> HtmlPrinter<W> {
                     *rest.entry((names, e.confidence)).or_insert(0) += 1;
                     continue;
                 }
-                let summary = super::groups::rule_summary(e.rule);
+                let summary = crate::rules::summary(e.rule);
                 let content = format!(
                     "<span class=\"pos\">{}:{}</span> <span class=\"rule\" title=\"{}\">{}</span> <span class=\"conf {conf}\">{conf}</span> {}",
                     e.line,
@@ -829,7 +829,7 @@ impl<W: Write> Printer for HtmlPrinter<W> {
         }
         head.push_str("</fieldset>\n<fieldset><legend>Rules</legend>\n");
         for (rule, (edits, findings)) in &self.by_rule {
-            let summary = super::groups::rule_info(rule).map_or(
+            let summary = crate::rules::info(rule).map_or(
                 "the file is re-encoded to UTF-8 or loses its byte-order mark",
                 |i| i.summary,
             );
@@ -886,120 +886,8 @@ impl<W: Write> Printer for HtmlPrinter<W> {
     }
 }
 
-const STYLE: &str = r#"
-body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
-header{position:sticky;top:0;background:#f6f8fa;border-bottom:1px solid #d0d7de;padding:.5em 1em;z-index:1}
-h1{font-size:1.3em;margin:.2em 0}
-h2{font-size:1.05em;margin:0;font-family:ui-monospace,monospace}
-main{padding:0 1em 2em}
-fieldset{display:inline-block;border:1px solid #d0d7de;margin:.2em .4em .2em 0;padding:.2em .6em}
-label{margin-right:.8em;white-space:nowrap}
-label.off{opacity:.6}
-.n{color:#656d76}
-section.file{border:1px solid #d0d7de;border-radius:6px;margin:1em 0;padding:.6em}
-section.error .meta{color:#cf222e}
-.meta{color:#656d76;margin:.2em 0 .5em}
-.enc{color:#9a6700}
-ul.edits,ul.findings{list-style:none;margin:.3em 0;padding:0}
-li.edit,li.finding{margin:.1em 0}
-.pos{font-family:ui-monospace,monospace;color:#656d76}
-.rule{font-weight:600}
-.conf{border-radius:3px;padding:0 .3em;font-size:.85em}
-.conf.certain{background:#dafbe1}.conf.likely{background:#fff8c5}.conf.guess{background:#ffebe9}
-li.finding.damage .rule{color:#cf222e}
-code,table.diff{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
-code{background:#f6f8fa;padding:0 .2em;white-space:pre-wrap}
-.hunk{margin:.6em 0 1em}
-table.diff{border-collapse:collapse;width:100%;table-layout:fixed}
-table.diff td{padding:0 .4em;vertical-align:top}
-td.ln{width:3.5em;text-align:right;color:#8c959f;user-select:none}
-td.sign{width:1em;user-select:none}
-td.code{white-space:pre-wrap;overflow-wrap:anywhere;tab-size:4}
-tr.del{background:#ffebe9}tr.ins{background:#e6ffec}
-tr.del mark{background:#ff8182}tr.ins mark{background:#6fdd8b}
-mark .inv{outline:2px solid #1f2328}
-.sp{color:#8c959f}
-mark{color:inherit;border-radius:2px}
-.inv{display:inline-block;font:600 9.5px/1.3 system-ui,sans-serif;color:#fff;background:#6e7781;border-radius:3px;padding:0 .25em;margin:0 1px;vertical-align:1px}
-.inv.lost{background:#cf222e}
-.cut{color:#656d76;font-style:italic}
-tbody.dim{opacity:.3}
-[hidden]{display:none!important}
-"#;
+/// The review page's style sheet and script, inlined into the page (its
+/// Content-Security-Policy allows only inline ones).
+const STYLE: &str = include_str!("assets/review.css");
 
-const SCRIPT: &str = r#"
-(function () {
-  "use strict";
-  var form = document.getElementById("filters");
-  function checked(name) {
-    var set = {};
-    form.querySelectorAll("input[name=" + name + "]").forEach(function (i) {
-      if (i.checked) set[i.value] = true;
-    });
-    return set;
-  }
-  function anyRule(el, rules) {
-    return (el.getAttribute("data-rules") || "").split(" ").some(function (r) { return rules[r]; });
-  }
-  function fromHash() {
-    var h = decodeURIComponent(location.hash.replace(/^#/, ""));
-    h.split("&").forEach(function (part) {
-      var kv = part.split("=");
-      if (kv.length !== 2 || (kv[0] !== "conf" && kv[0] !== "rule")) return;
-      var want = {};
-      kv[1].split(",").forEach(function (v) { want[v] = true; });
-      form.querySelectorAll("input[name=" + kv[0] + "]").forEach(function (i) {
-        i.checked = !!want[i.value];
-      });
-    });
-  }
-  function update() {
-    var rules = checked("rule"), confs = checked("conf");
-    form.querySelectorAll("input").forEach(function (i) {
-      i.parentNode.classList.toggle("off", !i.checked);
-    });
-    var edits = 0, findings = 0, files = 0;
-    document.querySelectorAll("section.file").forEach(function (sec) {
-      var any = sec.classList.contains("error");
-      sec.querySelectorAll(".hunk").forEach(function (h) {
-        var n = 0;
-        h.querySelectorAll("li.edit").forEach(function (li) {
-          var on = anyRule(li, rules) && confs[li.getAttribute("data-conf")];
-          li.hidden = !on;
-          if (on) n += +li.getAttribute("data-count");
-        });
-        h.hidden = n === 0;
-        edits += n;
-        if (n) any = true;
-      });
-      sec.querySelectorAll("li.finding").forEach(function (li) {
-        var on = anyRule(li, rules);
-        li.hidden = !on;
-        if (on) { findings += +li.getAttribute("data-count"); any = true; }
-      });
-      sec.querySelectorAll("tbody.change").forEach(function (tb) {
-        var on = tb.getAttribute("data-edits").split(" ").some(function (t) {
-          var p = t.split(":");
-          return rules[p[0]] && confs[p[1]];
-        });
-        tb.classList.toggle("dim", !on);
-      });
-      if (sec.hasAttribute("data-encoding") && rules["encoding"]) any = true;
-      sec.hidden = !any;
-      if (any && !sec.classList.contains("corpus")) files++;
-    });
-    document.getElementById("shown-edits").textContent = edits;
-    document.getElementById("shown-findings").textContent = findings;
-    document.getElementById("shown-files").textContent = files;
-    document.body.setAttribute("data-ready", "1");
-  }
-  document.getElementById("all").addEventListener("click", function () {
-    form.querySelectorAll("input").forEach(function (i) { i.checked = true; });
-    update();
-  });
-  form.addEventListener("change", update);
-  window.addEventListener("hashchange", function () { fromHash(); update(); });
-  fromHash();
-  update();
-})();
-"#;
+const SCRIPT: &str = include_str!("assets/review.js");

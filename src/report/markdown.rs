@@ -6,7 +6,7 @@
 //! Lists are capped ([`FILE_ROWS`], [`REPAIR_ROWS`]) to keep the page well
 //! under GitHub's 1 MiB step-summary limit; the counts are always complete.
 
-use super::groups::{encoding_change, is_damage, quote};
+use super::helpers::{encoding_change, is_damage, quote};
 use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::edit::Confidence;
 use std::collections::BTreeMap;
@@ -256,7 +256,7 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
                 "### Counts per rule\n\n| rule | edits | findings | what it does |\n|---|--:|--:|---|"
             );
             for (rule, (edits, findings)) in &rules {
-                let summary = super::groups::rule_summary(rule);
+                let summary = crate::rules::summary(rule);
                 let _ = writeln!(
                     md,
                     "| {} | {edits} | {findings} | {} |",

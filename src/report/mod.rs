@@ -7,7 +7,7 @@
 pub mod baseline;
 mod diff;
 pub mod github;
-pub mod groups;
+pub mod helpers;
 pub mod html;
 mod human;
 mod json;
@@ -28,8 +28,9 @@ pub use sarif::SarifPrinter;
 pub use statistics::StatisticsPrinter;
 
 use crate::decode::LineEndings;
-use crate::edit::{Confidence, LineScan};
+use crate::edit::Confidence;
 use crate::finding::Severity;
+use crate::line_col::LineScan;
 use crate::pipeline::{Processed, TextResult};
 pub use crate::validate::corpus::{CorpusCounts, CorpusFinding, CorpusFindings};
 use compact_str::CompactString;

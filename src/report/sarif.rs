@@ -18,9 +18,7 @@
 //! exclusive; an insertion is an empty region (end = start). Byte offsets are
 //! not emitted: they would be offsets into the decoded text, not the file.
 
-use super::groups::{
-    encoding_change, group_edits, is_damage, rule_description, rule_doc, EditGroup,
-};
+use super::helpers::{encoding_change, group_edits, is_damage, EditGroup};
 use super::{visible, CorpusFindings, FileReport, Printer, Status, Summary, Texts};
 use crate::finding::Severity;
 use serde_json::{json, Value};
@@ -78,7 +76,7 @@ impl<W: Write> SarifPrinter<W> {
 }
 
 fn rule_descriptor(id: &str) -> Value {
-    let (summary, stage, level, doc) = match super::groups::rule_info(id) {
+    let (summary, stage, level, doc) = match crate::rules::info(id) {
         Some(info) => {
             let stage = format!("{:?}", info.stage).to_lowercase();
             use crate::rule::Stage;
@@ -87,7 +85,7 @@ fn rule_descriptor(id: &str) -> Value {
             } else {
                 "note"
             };
-            (info.summary.to_string(), stage, level, rule_doc(id))
+            (info.summary.to_string(), stage, level, Some(info.doc()))
         }
         None => (
             "the file is not UTF-8 without a byte-order mark; cleaning re-encodes it".to_string(),
@@ -96,7 +94,9 @@ fn rule_descriptor(id: &str) -> Value {
             None,
         ),
     };
-    let full = rule_description(id).unwrap_or_else(|| summary.clone());
+    let full = crate::rules::info(id)
+        .and_then(|i| i.description())
+        .unwrap_or_else(|| summary.clone());
     let toggle = format!("Turn it off with `{id} = false` under `[rules]` in fettle.toml.");
     let help_md = match doc {
         Some(doc) => format!("{doc}\n\n{toggle}"),
@@ -270,7 +270,7 @@ impl<W: Write> Printer for SarifPrinter<W> {
             let n = g.edits.len();
             let message = format!(
                 "{}: {} edit{}, confidence {}; first `{}` → `{}`",
-                super::groups::rule_summary(g.rule),
+                crate::rules::summary(g.rule),
                 n,
                 if n == 1 { "" } else { "s" },
                 g.confidence().as_str(),

@@ -1,41 +1,36 @@
-//! ## What it does
-//! Reports a file whose encoding detection was ambiguous: the best two
-//! candidate encodings decode it to different text and the evidence between
-//! them is thin (or no candidate decodes it plausibly). The finding names the
-//! chosen encoding and the runner-up with their scores.
-//!
-//! ## Why
-//! A wrong guess turns a whole file into mojibake. When the bytes do not
-//! decide, silently picking one reading hides the risk; the user can settle
-//! it with `--encoding NAME` (or `[decode] encoding`), or `--corpus-prior`
-//! when the file belongs to a collection in one encoding.
-//!
-//! ## Example
-//! A 40-byte snippet whose one non-ASCII byte reads as `’` in macintosh and
-//! `Õ` in windows-1252 → finding `ambiguous-encoding` at 1:1: "encoding is
-//! ambiguous: decoded as macintosh (score 0.10), but windows-1252 (score 0.05)
-//! gives different text; pass --encoding if you know it".
-//!
-//! ## Fix safety
-//! Reports only; decoding is never changed by this rule.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct AmbiguousEncoding;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "ambiguous-encoding",
-    stage: Stage::Validate,
-    summary: "encoding detection could not tell two readings apart",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a file whose encoding detection was ambiguous: the best two
+    /// candidate encodings decode it to different text and the evidence between
+    /// them is thin (or no candidate decodes it plausibly). The finding names the
+    /// chosen encoding and the runner-up with their scores.
+    ///
+    /// ## Why
+    /// A wrong guess turns a whole file into mojibake. When the bytes do not
+    /// decide, silently picking one reading hides the risk; the user can settle
+    /// it with `--encoding NAME` (or `[decode] encoding`), or `--corpus-prior`
+    /// when the file belongs to a collection in one encoding.
+    ///
+    /// ## Example
+    /// A 40-byte snippet whose one non-ASCII byte reads as `’` in macintosh and
+    /// `Õ` in windows-1252 → finding `ambiguous-encoding` at 1:1: "encoding is
+    /// ambiguous: decoded as macintosh (score 0.10), but windows-1252 (score 0.05)
+    /// gives different text; pass --encoding if you know it".
+    ///
+    /// ## Fix safety
+    /// Reports only; decoding is never changed by this rule.
+    pub struct AmbiguousEncoding {
+        id: "ambiguous-encoding",
+        stage: Validate,
+        summary: "encoding detection could not tell two readings apart",
+        default_enabled: true,
+    }
+}
 
 impl Rule for AmbiguousEncoding {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
         let d = ctx.decoded;
         if !d.ambiguous {

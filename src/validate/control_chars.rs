@@ -1,32 +1,31 @@
-//! ## What it does
-//! Reports control characters left in the final text: C0 controls other
-//! than tab, line feed and carriage return, DEL, and the C1 controls
-//! U+0080–U+009F (for which it names the Windows-1252 character the byte
-//! usually stood for). A run of adjacent controls is one finding.
-//!
-//! ## Why
-//! Controls are invisible, break terminals, XML and many tokenizers, and in
-//! prose are always damage: `invisible-chars` removes the C0 ones and repair
-//! maps C1 controls back, so what is left was turned off or undecidable.
-//!
-//! ## Example
-//! `don\u{92}t` (a C1 control) → finding `control-chars` at 1:4: `control
-//! character U+0092 (as a Windows-1252 byte: "’")`.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct ControlChars;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "control-chars",
-    stage: Stage::Validate,
-    summary: "control characters (C0 other than tab/newline, DEL, C1) left in the text",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports control characters left in the final text: C0 controls other
+    /// than tab, line feed and carriage return, DEL, and the C1 controls
+    /// U+0080–U+009F (for which it names the Windows-1252 character the byte
+    /// usually stood for). A run of adjacent controls is one finding.
+    ///
+    /// ## Why
+    /// Controls are invisible, break terminals, XML and many tokenizers, and in
+    /// prose are always damage: `invisible-chars` removes the C0 ones and repair
+    /// maps C1 controls back, so what is left was turned off or undecidable.
+    ///
+    /// ## Example
+    /// `don\u{92}t` (a C1 control) → finding `control-chars` at 1:4: `control
+    /// character U+0092 (as a Windows-1252 byte: "’")`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct ControlChars {
+        id: "control-chars",
+        stage: Validate,
+        summary: "control characters (C0 other than tab/newline, DEL, C1) left in the text",
+        default_enabled: true,
+    }
+}
 
 fn is_reported(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
@@ -45,10 +44,6 @@ fn describe(c: char) -> String {
 }
 
 impl Rule for ControlChars {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.controls && !ctx.facts.c1_controls {
             return;

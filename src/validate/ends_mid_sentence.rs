@@ -1,42 +1,37 @@
-//! ## What it does
-//! Reports a text whose last paragraph stops mid-sentence: its last
-//! character is a letter, a digit, or one of `, ; : - (`, and the paragraph
-//! has at least five words (a short last line such as `THE END` or
-//! `Chapter 12` is a heading, not a cut sentence). Closing punctuation,
-//! quotes, brackets, an ellipsis or a dash (a deliberate break-off) count as
-//! an ending, also when a footnote number follows (`help us!4017`).
-//!
-//! ## Why
-//! A story that stops in the middle of a sentence was usually truncated: a
-//! download cut short, a size limit, a lost last page.
-//!
-//! ## Example
-//! `She opened the door and saw` → finding at 1:1: `the text ends
-//! mid-sentence ("…the door and saw"): the file may be truncated`.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct EndsMidSentence;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "ends-mid-sentence",
-    stage: Stage::Validate,
-    summary: "the text stops mid-sentence: a truncation hint",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a text whose last paragraph stops mid-sentence: its last
+    /// character is a letter, a digit, or one of `, ; : - (`, and the paragraph
+    /// has at least five words (a short last line such as `THE END` or
+    /// `Chapter 12` is a heading, not a cut sentence). Closing punctuation,
+    /// quotes, brackets, an ellipsis or a dash (a deliberate break-off) count as
+    /// an ending, also when a footnote number follows (`help us!4017`).
+    ///
+    /// ## Why
+    /// A story that stops in the middle of a sentence was usually truncated: a
+    /// download cut short, a size limit, a lost last page.
+    ///
+    /// ## Example
+    /// `She opened the door and saw` → finding at 1:1: `the text ends
+    /// mid-sentence ("…the door and saw"): the file may be truncated`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct EndsMidSentence {
+        id: "ends-mid-sentence",
+        stage: Validate,
+        summary: "the text stops mid-sentence: a truncation hint",
+        default_enabled: true,
+    }
+}
 
 /// Fewest words of a last paragraph that is a sentence, not a heading.
 const MIN_WORDS: usize = 5;
 
 impl Rule for EndsMidSentence {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let Some(last) = ctx.paragraphs().last().cloned() else {
             return;

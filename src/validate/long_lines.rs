@@ -1,37 +1,56 @@
-//! ## What it does
-//! Reports lines longer than `[long-lines] max` characters (default 25,000).
-//!
-//! ## Why
-//! Published prose keeps paragraphs well under that (the longest diary
-//! entries run to about 20,000 characters); a longer line is usually a file
-//! whose line breaks were lost (CR-only endings read as one line, HTML
-//! flattened to text) and it chokes editors and line-based tools.
-//!
-//! ## Example
-//! With `max = 20`: `This line is longer than twenty characters` → finding
-//! at 1:1: `line is 43 characters long (max 20): line breaks may have been
-//! lost`.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct LongLines;
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports lines longer than `[long-lines] max` characters (default 25,000).
+    ///
+    /// ## Why
+    /// Published prose keeps paragraphs well under that (the longest diary
+    /// entries run to about 20,000 characters); a longer line is usually a file
+    /// whose line breaks were lost (CR-only endings read as one line, HTML
+    /// flattened to text) and it chokes editors and line-based tools.
+    ///
+    /// ## Example
+    /// With `max = 20`: `This line is longer than twenty characters` → finding
+    /// at 1:1: `line is 43 characters long (max 20): line breaks may have been
+    /// lost`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct LongLines {
+        id: "long-lines",
+        stage: Validate,
+        summary: "lines longer than [long-lines] max characters",
+        default_enabled: true,
+        options: Options,
+    }
+}
 
-static INFO: RuleInfo = RuleInfo {
-    id: "long-lines",
-    stage: Stage::Validate,
-    summary: "lines longer than [long-lines] max characters",
-    default_enabled: true,
-};
+/// `[long-lines]` in `fettle.toml`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Longest line, in characters, that is not reported.
+    pub max: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max: 25_000 }
+    }
+}
+
+impl crate::rule::RuleOptions for Options {
+    fn check(&self) -> anyhow::Result<()> {
+        if self.max == 0 {
+            anyhow::bail!("[long-lines] max must be at least 1");
+        }
+        Ok(())
+    }
+}
 
 impl Rule for LongLines {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let max = ctx.config.long_lines.max;
         for (start, n) in long_lines(text, max) {

@@ -1,33 +1,32 @@
-//! ## What it does
-//! Reports a file that, as found, mixes line-ending styles (LF, CRLF, lone
-//! CR, the Unicode separators U+0085/U+2028/U+2029), with the count of each
-//! and the position of the first line ending of the rarest style. It looks at
-//! the decoded input, before `line-endings` turns everything into LF.
-//!
-//! ## Why
-//! `line-endings` fixes the text, but a mixture says something about the
-//! file: it was pieced together from several sources or edited with
-//! different tools, and the joins are worth a look (a lone CR in a CRLF file
-//! is often a lost line break).
-//!
-//! ## Example
-//! `one\r\ntwo\nthree\r\n` → finding at 2:4: `mixed line endings as found:
-//! 2 CRLF, 1 LF (first LF here)`.
-//!
-//! ## Fix safety
-//! Reports only; `line-endings` normalizes.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct MixedLineEndings;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "mixed-line-endings",
-    stage: Stage::Validate,
-    summary: "the file as found mixes LF, CRLF, CR or Unicode line endings",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a file that, as found, mixes line-ending styles (LF, CRLF, lone
+    /// CR, the Unicode separators U+0085/U+2028/U+2029), with the count of each
+    /// and the position of the first line ending of the rarest style. It looks at
+    /// the decoded input, before `line-endings` turns everything into LF.
+    ///
+    /// ## Why
+    /// `line-endings` fixes the text, but a mixture says something about the
+    /// file: it was pieced together from several sources or edited with
+    /// different tools, and the joins are worth a look (a lone CR in a CRLF file
+    /// is often a lost line break).
+    ///
+    /// ## Example
+    /// `one\r\ntwo\nthree\r\n` → finding at 2:4: `mixed line endings as found:
+    /// 2 CRLF, 1 LF (first LF here)`.
+    ///
+    /// ## Fix safety
+    /// Reports only; `line-endings` normalizes.
+    pub struct MixedLineEndings {
+        id: "mixed-line-endings",
+        stage: Validate,
+        summary: "the file as found mixes LF, CRLF, CR or Unicode line endings",
+        default_enabled: true,
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Style {
@@ -67,10 +66,6 @@ fn first(text: &str, style: Style) -> Option<(usize, usize)> {
 }
 
 impl Rule for MixedLineEndings {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
         // LF alone is one style: nothing to report.
         if !ctx.input_facts.cr && !ctx.input_facts.unicode_newlines {

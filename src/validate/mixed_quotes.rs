@@ -1,34 +1,33 @@
-//! ## What it does
-//! Reports a file that, as found, mixes quote styles: straight double quotes
-//! `"` with curly `“ ”`, or straight apostrophes `'` with curly `’ ‘`. One
-//! finding per kind (double, single), with the counts and the position of the
-//! first quote of the rarer style. It looks at the decoded input.
-//!
-//! ## Why
-//! A consistent text uses one style. A mixture usually means parts were
-//! typed or converted by different tools (a chapter pasted from a word
-//! processor into a plain-text story), or a smart-quote conversion stopped
-//! half way; tokenizers and search then see two spellings of `don't`.
-//! fettle does not choose a style for you.
-//!
-//! ## Example
-//! `“Yes,” he said. "No."` → finding at 1:17: `mixed double quotes as found:
-//! 2 curly “”, 2 straight " (first straight here)`.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct MixedQuotes;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "mixed-quotes",
-    stage: Stage::Validate,
-    summary: "the file as found mixes straight and curly quotes or apostrophes",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a file that, as found, mixes quote styles: straight double quotes
+    /// `"` with curly `“ ”`, or straight apostrophes `'` with curly `’ ‘`. One
+    /// finding per kind (double, single), with the counts and the position of the
+    /// first quote of the rarer style. It looks at the decoded input.
+    ///
+    /// ## Why
+    /// A consistent text uses one style. A mixture usually means parts were
+    /// typed or converted by different tools (a chapter pasted from a word
+    /// processor into a plain-text story), or a smart-quote conversion stopped
+    /// half way; tokenizers and search then see two spellings of `don't`.
+    /// fettle does not choose a style for you.
+    ///
+    /// ## Example
+    /// `“Yes,” he said. "No."` → finding at 1:17: `mixed double quotes as found:
+    /// 2 curly “”, 2 straight " (first straight here)`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct MixedQuotes {
+        id: "mixed-quotes",
+        stage: Validate,
+        summary: "the file as found mixes straight and curly quotes or apostrophes",
+        default_enabled: true,
+    }
+}
 
 struct Kind {
     name: &'static str,
@@ -53,10 +52,6 @@ const KINDS: [Kind; 2] = [
 ];
 
 impl Rule for MixedQuotes {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, _text: &str, ctx: &Context, out: &mut Outcome) {
         let input = &ctx.decoded.text;
         if !ctx.input_facts.non_ascii {

@@ -1,38 +1,33 @@
-//! ## What it does
-//! Reports every U+FFFD REPLACEMENT CHARACTER left in the text, saying whether
-//! it stands for bytes the detected encoding could not decode (with the bytes)
-//! or was already in the input.
-//!
-//! ## Why
-//! U+FFFD marks a character that was lost; publishing it ships damage.
-//!
-//! ## Example
-//! `didn\u{fffd}t` → finding `replacement-char` at 1:5.
-//!
-//! A U+FFFD that a repair rule proposed to restore, with less confidence
-//! than the run applies, is reported once, by that rule's finding (which says
-//! what it probably was), not again here.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct ReplacementChar;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "replacement-char",
-    stage: Stage::Validate,
-    summary: "U+FFFD left in the text: a character was lost",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports every U+FFFD REPLACEMENT CHARACTER left in the text, saying whether
+    /// it stands for bytes the detected encoding could not decode (with the bytes)
+    /// or was already in the input.
+    ///
+    /// ## Why
+    /// U+FFFD marks a character that was lost; publishing it ships damage.
+    ///
+    /// ## Example
+    /// `didn\u{fffd}t` → finding `replacement-char` at 1:5.
+    ///
+    /// A U+FFFD that a repair rule proposed to restore, with less confidence
+    /// than the run applies, is reported once, by that rule's finding (which
+    /// says what it probably was), not again here.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct ReplacementChar {
+        id: "replacement-char",
+        stage: Validate,
+        summary: "U+FFFD left in the text: a character was lost",
+        default_enabled: true,
+    }
+}
 
 impl Rule for ReplacementChar {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.replacement {
             return;

@@ -1,43 +1,42 @@
-//! ## What it does
-//! Reports mojibake signatures left in the final text: a run of characters
-//! that, written back as Windows-1252 (or Latin-1) bytes, forms valid UTF-8,
-//! such as `Ã©` (→ `é`), `â€™` (→ `’`) or `Â`+U+00A0 (→ U+00A0); and `Â`
-//! alone before a space, the remains of a no-break space. Each finding
-//! says what the run would read as and why it is still there: the repair
-//! stage is off, or it left the run (it judged the text legitimate or could
-//! not decide, e.g. in a file that mixes damaged and intact text). Readings
-//! in Thaana or N'Ko (`ß»` in German text) are not signatures, and a lone
-//! signature counts only with one of the common leads `Ã Â â ï` (a run of
-//! two or more, such as Cyrillic `ÐŸÑ€`, counts with any lead): `4288×…`
-//! or `VOCÊ…` is legitimate text far more often than damage. Of ftfy's 31
-//! hard negative cases (legitimate text) this flags one, `DrÃ¥ber`; of its
-//! 70 in-the-wild and 30 synthetic mojibake cases it flags 39 and 12 (the
-//! rest are other encodings' mojibake, C1 controls, or lone rare leads).
-//!
-//! ## Why
-//! Mojibake is the commonest damage in scraped text, and what repair leaves
-//! behind is exactly what a person has to look at before publishing.
-//!
-//! ## Example
-//! `didnâ€™t` → finding `residual-mojibake` at 1:5: `"â€™" looks like UTF-8
-//! read as Windows-1252 (it would read "’")`.
-//!
-//! ## Fix safety
-//! Reports only; the repair stage does the fixing.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-pub struct ResidualMojibake;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "residual-mojibake",
-    stage: Stage::Validate,
-    summary: "mojibake signatures (Ã©, â€™, Â ) left after repair, with their likely reading",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports mojibake signatures left in the final text: a run of characters
+    /// that, written back as Windows-1252 (or Latin-1) bytes, forms valid UTF-8,
+    /// such as `Ã©` (→ `é`), `â€™` (→ `’`) or `Â`+U+00A0 (→ U+00A0); and `Â`
+    /// alone before a space, the remains of a no-break space. Each finding
+    /// says what the run would read as and why it is still there: the repair
+    /// stage is off, or it left the run (it judged the text legitimate or could
+    /// not decide, e.g. in a file that mixes damaged and intact text). Readings
+    /// in Thaana or N'Ko (`ß»` in German text) are not signatures, and a lone
+    /// signature counts only with one of the common leads `Ã Â â ï` (a run of
+    /// two or more, such as Cyrillic `ÐŸÑ€`, counts with any lead): `4288×…`
+    /// or `VOCÊ…` is legitimate text far more often than damage. Of ftfy's 31
+    /// hard negative cases (legitimate text) this flags one, `DrÃ¥ber`; of its
+    /// 70 in-the-wild and 30 synthetic mojibake cases it flags 39 and 12 (the
+    /// rest are other encodings' mojibake, C1 controls, or lone rare leads).
+    ///
+    /// ## Why
+    /// Mojibake is the commonest damage in scraped text, and what repair leaves
+    /// behind is exactly what a person has to look at before publishing.
+    ///
+    /// ## Example
+    /// `didnâ€™t` → finding `residual-mojibake` at 1:5: `"â€™" looks like UTF-8
+    /// read as Windows-1252 (it would read "’")`.
+    ///
+    /// ## Fix safety
+    /// Reports only; the repair stage does the fixing.
+    pub struct ResidualMojibake {
+        id: "residual-mojibake",
+        stage: Validate,
+        summary: "mojibake signatures (Ã©, â€™, Â ) left after repair, with their likely reading",
+        default_enabled: true,
+    }
+}
 
 /// Characters that Windows-1252 (or Latin-1, for the C1 controls) decodes
 /// the bytes 0x80–0xFF to, mapped back to the byte.
@@ -103,10 +102,6 @@ fn signature(text: &str) -> Option<(usize, String)> {
 }
 
 impl Rule for ResidualMojibake {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         if !ctx.facts.non_ascii {
             return;

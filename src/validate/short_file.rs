@@ -1,37 +1,49 @@
-//! ## What it does
-//! Reports a text file that is empty or only white space (a warning), or
-//! has fewer than `[short-file] min-words` words (default 20; a word is a run
-//! of letters or digits; an `info`, so a short note does not fail `check`
-//! unless `[severity] short-file` says so).
-//!
-//! ## Why
-//! An empty or near-empty file in a corpus is almost always a failed
-//! download, a placeholder or an index page, not a text.
-//!
-//! ## Example
-//! `Chapter 1\n` → finding at 1:1: `only 2 words (min-words 20): a
-//! placeholder or a failed download?`.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 
-pub struct ShortFile;
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a text file that is empty or only white space (a warning), or
+    /// has fewer than `[short-file] min-words` words (default 20; a word is a run
+    /// of letters or digits; an `info`, so a short note does not fail `check`
+    /// unless `[severity] short-file` says so).
+    ///
+    /// ## Why
+    /// An empty or near-empty file in a corpus is almost always a failed
+    /// download, a placeholder or an index page, not a text.
+    ///
+    /// ## Example
+    /// `Chapter 1\n` → finding at 1:1: `only 2 words (min-words 20): a
+    /// placeholder or a failed download?`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct ShortFile {
+        id: "short-file",
+        stage: Validate,
+        summary: "empty files and files with fewer than [short-file] min-words words",
+        default_enabled: true,
+        options: Options,
+    }
+}
 
-static INFO: RuleInfo = RuleInfo {
-    id: "short-file",
-    stage: Stage::Validate,
-    summary: "empty files and files with fewer than [short-file] min-words words",
-    default_enabled: true,
-};
+/// `[short-file]` in `fettle.toml`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Files with fewer words than this are reported.
+    pub min_words: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { min_words: 20 }
+    }
+}
+
+impl crate::rule::RuleOptions for Options {}
 
 impl Rule for ShortFile {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let min = ctx.config.short_file.min_words;
         let words = text

@@ -1,40 +1,39 @@
-//! ## What it does
-//! Reports a text whose last paragraph reads like an author's note rather
-//! than story text: `A/N`, "to be continued", "please review", "this fic will
-//! not be finished", "sorry", "next chapter"… Each cue scores (strong cues such
-//! as `A/N`, `TBC`, `review`, `fic`, `sequel`, `disclaimer` score 3; weak
-//! ones such as `chapter`, `update`, `finish`, `sorry`, `readers`, `please`
-//! score 1), and a last paragraph of at most 120 words that scores 3 or more
-//! and does not open with a quotation mark (dialogue) is reported, naming its
-//! cues.
-//!
-//! ## Why
-//! A note after the story is not part of the text: it ships the author's
-//! asides into the corpus, and notes at the end often say the story is
-//! unfinished or abandoned, which a maintainer wants to know before
-//! publishing (a truncation hint from the author).
-//!
-//! ## Example
-//! `…the end of the story.\n\nA/N: Sorry, no more chapters!` → finding at
-//! 3:1: `the text ends with what reads like an author's note (cues: a/n,
-//! chapters, sorry): remove it, or check whether the story is unfinished`.
-//!
-//! ## Fix safety
-//! Reports only: whether to cut a note is the maintainer's decision.
-
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use regex_automata::meta::Regex;
 use std::sync::LazyLock;
 
-pub struct TrailingNote;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "trailing-note",
-    stage: Stage::Validate,
-    summary: "the text ends with an author's note (and may be unfinished)",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a text whose last paragraph reads like an author's note rather
+    /// than story text: `A/N`, "to be continued", "please review", "this fic will
+    /// not be finished", "sorry", "next chapter"… Each cue scores (strong cues such
+    /// as `A/N`, `TBC`, `review`, `fic`, `sequel`, `disclaimer` score 3; weak
+    /// ones such as `chapter`, `update`, `finish`, `sorry`, `readers`, `please`
+    /// score 1), and a last paragraph of at most 120 words that scores 3 or more
+    /// and does not open with a quotation mark (dialogue) is reported, naming its
+    /// cues.
+    ///
+    /// ## Why
+    /// A note after the story is not part of the text: it ships the author's
+    /// asides into the corpus, and notes at the end often say the story is
+    /// unfinished or abandoned, which a maintainer wants to know before
+    /// publishing (a truncation hint from the author).
+    ///
+    /// ## Example
+    /// `…the end of the story.\n\nA/N: Sorry, no more chapters!` → finding at
+    /// 3:1: `the text ends with what reads like an author's note (cues: a/n,
+    /// chapters, sorry): remove it, or check whether the story is unfinished`.
+    ///
+    /// ## Fix safety
+    /// Reports only: whether to cut a note is the maintainer's decision.
+    pub struct TrailingNote {
+        id: "trailing-note",
+        stage: Validate,
+        summary: "the text ends with an author's note (and may be unfinished)",
+        default_enabled: true,
+    }
+}
 
 const MAX_WORDS: usize = 120;
 const THRESHOLD: usize = 3;
@@ -65,10 +64,6 @@ static WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl Rule for TrailingNote {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let paras = ctx.paragraphs();
         if paras.len() < 2 {

@@ -1,45 +1,44 @@
-//! ## What it does
-//! Reports paragraphs whose double quotes do not pair up: an odd number of
-//! straight `"`, or not as many closing as opening marks in the paragraph's
-//! quotation convention (`validate::quote_convention`): `“…”` in English,
-//! `„…“` in German (`„…”` in Polish), `«…»` in French (with or without
-//! no-break spaces inside), `»…«` in German books, `”…”` in Swedish; nested
-//! quotations of the other kind (`“…”` inside guillemets) must pair up too.
-//! The convention is read from the paragraph's own marks, else the file's.
-//! The convention of continued
-//! speech is respected: a paragraph that leaves a quotation open is fine when
-//! the next paragraph opens with a quote, and so is a quotation set out over
-//! several lines (verse, a letter) that opens with `“` on one line and closes
-//! with `”` on a later line of the same block, with no double quotes between.
-//! Paragraphs are blank-line blocks of
-//! hard-wrapped lines, or single lines (see `validate::paragraphs`). Single
-//! quotes are not counted: `’` is also the apostrophe.
-//!
-//! ## Why
-//! A lost quotation mark turns narration into speech (or back) for the rest
-//! of the paragraph; it is the commonest trace of a bad conversion or a
-//! truncated line, and readers and dialogue extractors both trip on it.
-//!
-//! ## Example
-//! `"Come here, he said.` → finding at 1:1: `unbalanced double quotes in this
-//! paragraph: 1 straight "`; `„Komm her“, sagte er.` is balanced.
-//!
-//! ## Fix safety
-//! Reports only.
-
 use super::quote_convention::{Convention, Marks};
 use crate::finding::{Finding, Severity};
-use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
+use crate::rule::{Context, Outcome, Rule};
 use std::ops::Range;
 
-pub struct UnbalancedQuotes;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unbalanced-quotes",
-    stage: Stage::Validate,
-    summary: "paragraphs whose double quotation marks do not pair up",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports paragraphs whose double quotes do not pair up: an odd number of
+    /// straight `"`, or not as many closing as opening marks in the paragraph's
+    /// quotation convention (`validate::quote_convention`): `“…”` in English,
+    /// `„…“` in German (`„…”` in Polish), `«…»` in French (with or without
+    /// no-break spaces inside), `»…«` in German books, `”…”` in Swedish; nested
+    /// quotations of the other kind (`“…”` inside guillemets) must pair up too.
+    /// The convention is read from the paragraph's own marks, else the file's.
+    /// The convention of continued
+    /// speech is respected: a paragraph that leaves a quotation open is fine when
+    /// the next paragraph opens with a quote, and so is a quotation set out over
+    /// several lines (verse, a letter) that opens with `“` on one line and closes
+    /// with `”` on a later line of the same block, with no double quotes between.
+    /// Paragraphs are blank-line blocks of
+    /// hard-wrapped lines, or single lines (see `validate::paragraphs`). Single
+    /// quotes are not counted: `’` is also the apostrophe.
+    ///
+    /// ## Why
+    /// A lost quotation mark turns narration into speech (or back) for the rest
+    /// of the paragraph; it is the commonest trace of a bad conversion or a
+    /// truncated line, and readers and dialogue extractors both trip on it.
+    ///
+    /// ## Example
+    /// `"Come here, he said.` → finding at 1:1: `unbalanced double quotes in this
+    /// paragraph: 1 straight "`; `„Komm her“, sagte er.` is balanced.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct UnbalancedQuotes {
+        id: "unbalanced-quotes",
+        stage: Validate,
+        summary: "paragraphs whose double quotation marks do not pair up",
+        default_enabled: true,
+    }
+}
 
 /// Longest quotation set out over lines that is taken as one (verse, letters).
 const MAX_QUOTED_LINES: usize = 40;
@@ -176,10 +175,6 @@ impl Pairs {
 }
 
 impl Rule for UnbalancedQuotes {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let paras = ctx.paragraphs();
         let marks = paragraph_marks(text, paras, ctx.facts.non_ascii);

@@ -1,43 +1,37 @@
-//! ## What it does
-//! Reports paths that differ only in letter case or in Unicode normalization
-//! (`é` as one code point or as `e` + U+0301) from another path in the run.
-//! The first path (in sorted order) is kept; the others are reported naming it.
-//!
-//! ## Why
-//! Windows and macOS file systems treat such names as the same file by
-//! default: unpacking the corpus there silently overwrites one of them.
-//!
-//! ## Example
-//! `Story.txt` and `story.txt` → `story.txt: case-collision: differs only in
-//! letter case from Story.txt`.
-//!
-//! ## Fix safety
-//! Reports only.
-
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
-use crate::rule::{RuleInfo, Stage};
 use std::io;
 use unicode_normalization::UnicodeNormalization;
 
-pub struct CaseCollision;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "case-collision",
-    stage: Stage::Corpus,
-    summary: "paths that differ only in letter case or Unicode normalization",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports paths that differ only in letter case or in Unicode normalization
+    /// (`é` as one code point or as `e` + U+0301) from another path in the run.
+    /// The first path (in sorted order) is kept; the others are reported naming it.
+    ///
+    /// ## Why
+    /// Windows and macOS file systems treat such names as the same file by
+    /// default: unpacking the corpus there silently overwrites one of them.
+    ///
+    /// ## Example
+    /// `Story.txt` and `story.txt` → `story.txt: case-collision: differs only in
+    /// letter case from Story.txt`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct CaseCollision {
+        id: "case-collision",
+        stage: Corpus,
+        summary: "paths that differ only in letter case or Unicode normalization",
+        default_enabled: true,
+    }
+}
 
 impl CorpusRule for CaseCollision {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     /// (folded path, file, path) for every file, sorted (an external sort,
     /// in bounded memory): colliding paths are neighbours, the first in path
     /// order leading.
-    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         let mut by_key = files.sorter::<(String, u32, String)>();
         for f in files.iter() {
             let (i, f) = f?;

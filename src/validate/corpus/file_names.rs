@@ -1,37 +1,35 @@
-//! ## What it does
-//! Reports paths that will not survive another operating system or tool: a
-//! name that is not valid UTF-8; a component with a character Windows forbids
-//! (`< > : " \ | ? *`, control characters), ending in a space or a dot, or a
-//! reserved device name (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`,
-//! `LPT1`–`LPT9`, also with an extension: `aux.txt`); a component longer
-//! than 255 bytes. Components given on the command line as `.`/`..` are
-//! not checked.
-//!
-//! ## Why
-//! A corpus is unpacked on machines other than the one it was built on: a
-//! name Windows cannot create makes the whole archive fail to extract there,
-//! and a non-UTF-8 name breaks JSON manifests and most tools.
-//!
-//! ## Example
-//! `notes/what?.txt` → `file-names: "what?.txt" has a character Windows
-//! forbids: ?`.
-//!
-//! ## Fix safety
-//! Reports only.
-
-use super::{CorpusFinding, CorpusRule, Files, Sink};
+use super::{CorpusFinding, CorpusRule, Files, FindingCollector};
 use crate::config::Config;
-use crate::rule::{RuleInfo, Stage};
 use std::io;
 
-pub struct FileNames;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "file-names",
-    stage: Stage::Corpus,
-    summary: "file names that are not UTF-8 or not portable (Windows-illegal, reserved)",
-    default_enabled: true,
-};
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports paths that will not survive another operating system or tool: a
+    /// name that is not valid UTF-8; a component with a character Windows forbids
+    /// (`< > : " \ | ? *`, control characters), ending in a space or a dot, or a
+    /// reserved device name (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`,
+    /// `LPT1`–`LPT9`, also with an extension: `aux.txt`); a component longer
+    /// than 255 bytes. Components given on the command line as `.`/`..` are
+    /// not checked.
+    ///
+    /// ## Why
+    /// A corpus is unpacked on machines other than the one it was built on: a
+    /// name Windows cannot create makes the whole archive fail to extract there,
+    /// and a non-UTF-8 name breaks JSON manifests and most tools.
+    ///
+    /// ## Example
+    /// `notes/what?.txt` → `file-names: "what?.txt" has a character Windows
+    /// forbids: ?`.
+    ///
+    /// ## Fix safety
+    /// Reports only.
+    pub struct FileNames {
+        id: "file-names",
+        stage: Corpus,
+        summary: "file names that are not UTF-8 or not portable (Windows-illegal, reserved)",
+        default_enabled: true,
+    }
+}
 
 const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL"];
 
@@ -83,11 +81,7 @@ pub fn problems(component: &str) -> Vec<String> {
 }
 
 impl CorpusRule for FileNames {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
-    fn run(&self, files: &Files, _config: &Config, out: &mut Sink) -> io::Result<()> {
+    fn run(&self, files: &Files, _config: &Config, out: &mut FindingCollector) -> io::Result<()> {
         for f in files.iter() {
             let (_, f) = f?;
             let mut found = Vec::new();

@@ -1,7 +1,7 @@
 //! The corpus rules' findings on their way to the printer, in memory that
 //! does not grow with their number.
 //!
-//! A rule hands each finding to a [`Sink`] as it finds it. The sink asks the
+//! A rule hands each finding to a [`FindingCollector`] as it finds it. The collector asks the
 //! policy at once (a dropped finding is never stored; a kept one gets its
 //! severity), counts the survivors per rule and severity, and pushes them to
 //! an external sort ([`Sorter`]) keyed by (path, push number). The push
@@ -9,7 +9,7 @@
 //! sorted stream lists a path's findings in rule order, then in the order
 //! the rule emitted them: the order of a stable sort by path.
 //!
-//! [`Sink::finish`] gives [`CorpusFindings`]: the counts, known before the
+//! [`FindingCollector::finish`] gives [`CorpusFindings`]: the counts, known before the
 //! first finding is printed (the human summary line comes first), and the
 //! findings as a stream read back from the sort.
 
@@ -98,7 +98,7 @@ impl fmt::Debug for CorpusFindings {
 }
 
 /// Where the corpus rules put their findings; see the module documentation.
-pub struct Sink<'a> {
+pub struct FindingCollector<'a> {
     /// The policy: `false` drops the finding; it may change the severity.
     judge: &'a mut dyn FnMut(&mut CorpusFinding) -> bool,
     sorter: Sorter<Keyed>,
@@ -106,10 +106,10 @@ pub struct Sink<'a> {
     counts: CorpusCounts,
 }
 
-impl<'a> Sink<'a> {
-    /// A sink keeping at most about `budget` bytes of findings in memory.
+impl<'a> FindingCollector<'a> {
+    /// A collector keeping at most about `budget` bytes of findings in memory.
     pub fn new(budget: usize, judge: &'a mut dyn FnMut(&mut CorpusFinding) -> bool) -> Self {
-        Sink {
+        FindingCollector {
             judge,
             sorter: Sorter::new(budget),
             pushed: 0,

@@ -7,7 +7,7 @@
 //! ignore-file` markers) and pushes it to a [`Spool`], which keeps it on
 //! disk, not in memory. After the last file, every enabled [`CorpusRule`]
 //! runs on the spooled summaries ([`Files`], in path order) and emits
-//! [`CorpusFinding`]s into a [`Sink`], which puts them through the same
+//! [`CorpusFinding`]s into a [`FindingCollector`], which puts them through the same
 //! policy (severity, overrides, markers) as per-file findings and sorts the
 //! survivors by path on disk; `Printer::corpus` reads them back as a stream
 //! ([`CorpusFindings`]; a `corpus` array in the JSON report).
@@ -30,13 +30,13 @@ pub mod spool;
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::pipeline::{Processed, TextResult};
-use crate::rule::RuleInfo;
+use crate::rule::{Declared, RuleInfo};
 use crate::validate::policy::{self, Policy, RuleSet};
 use serde::Serialize;
 use std::io;
 use std::path::Path;
 
-pub use findings::{CorpusCounts, CorpusFindings, Sink};
+pub use findings::{CorpusCounts, CorpusFindings, FindingCollector};
 pub use spool::{Files, Spool};
 
 /// What a corpus rule knows about one file.
@@ -160,12 +160,11 @@ impl CorpusFinding {
 }
 
 /// A rule that runs once on every file's summary.
-pub trait CorpusRule: Send + Sync {
-    fn info(&self) -> &'static RuleInfo;
+pub trait CorpusRule: crate::rule::Declared + Send + Sync {
     /// `files` are in path order; the rule's memory must not grow with
     /// their number (read them in passes, group with `files.sorter()`) nor
     /// with the number of its findings (push each to `out` when found).
-    fn run(&self, files: &Files, config: &Config, out: &mut Sink) -> io::Result<()>;
+    fn run(&self, files: &Files, config: &Config, out: &mut FindingCollector) -> io::Result<()>;
 }
 
 /// Corpus rules, in the order their findings are listed.
@@ -190,7 +189,7 @@ pub fn run(
     config: &Config,
     judge: &mut dyn FnMut(&mut CorpusFinding) -> bool,
 ) -> io::Result<CorpusFindings> {
-    let mut out = Sink::new(files.budget(), judge);
+    let mut out = FindingCollector::new(files.budget(), judge);
     for rule in RULES {
         if config.enabled(rule.info()) {
             rule.run(files, config, &mut out)?;

@@ -4,6 +4,7 @@
 use super::{EditRecord, FindingRecord};
 use crate::edit::Confidence;
 use crate::finding::Severity;
+use crate::line_col::advance;
 
 /// Consecutive edits of one rule on the same or adjacent lines: one
 /// annotation, one SARIF result, one row of a summary.
@@ -59,27 +60,6 @@ pub fn group_edits(edits: &[EditRecord]) -> Vec<EditGroup<'_>> {
 /// start. An insertion ends where it starts.
 pub fn end_of(e: &EditRecord) -> (usize, usize) {
     advance(e.line, e.column, &e.before)
-}
-
-/// The position after `text` when it starts at (line, column).
-pub fn advance(line: usize, column: usize, text: &str) -> (usize, usize) {
-    match text.rfind('\n') {
-        None => (line, column + text.chars().count()),
-        Some(i) => (
-            line + text.matches('\n').count(),
-            text[i + 1..].chars().count() + 1,
-        ),
-    }
-}
-
-/// A rule's static description, per-file or corpus-level.
-pub fn rule_info(id: &str) -> Option<&'static crate::rule::RuleInfo> {
-    crate::rules::infos().find(|i| i.id == id)
-}
-
-/// A rule's one-line summary, or "".
-pub fn rule_summary(id: &str) -> &'static str {
-    rule_info(id).map_or("", |i| i.summary)
 }
 
 /// Rule id of the finding that marks lost characters (U+FFFD).
@@ -167,34 +147,4 @@ mod tests {
         let sizes: Vec<(&str, usize)> = groups.iter().map(|g| (g.rule, g.edits.len())).collect();
         assert_eq!(sizes, [("a", 2), ("b", 1), ("a", 1), ("a", 1)]);
     }
-
-    #[test]
-    fn end_positions() {
-        assert_eq!(advance(3, 5, "ab"), (3, 7));
-        assert_eq!(advance(3, 5, ""), (3, 5));
-        assert_eq!(advance(3, 5, "\r\n"), (4, 1));
-        assert_eq!(advance(3, 5, "x\n\néé"), (5, 3));
-    }
-}
-
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
-}
-
-/// The rule file's documentation (`## What it does / ## Why / ## Example /
-/// ## Fix safety`, Markdown), collected by `build.rs`.
-pub fn rule_doc(id: &str) -> Option<&'static str> {
-    generated::RULE_DOCS
-        .iter()
-        .find(|(rule, _)| *rule == id)
-        .map(|(_, doc)| *doc)
-}
-
-/// The first paragraph under `## What it does` in a rule's doc, on one line.
-pub fn rule_description(id: &str) -> Option<String> {
-    let doc = rule_doc(id)?;
-    let body = doc.split("## What it does").nth(1)?;
-    let para = body.trim_start().split("\n\n").next()?;
-    let para = para.split("\n## ").next()?;
-    Some(para.split_whitespace().collect::<Vec<_>>().join(" "))
 }
