@@ -25,12 +25,9 @@ pub use pipeline::{process, Processed};
 
 /// Clean a string with the default configuration: the library's one-call API.
 pub fn clean_str(text: &str) -> String {
-    let decoded = decode::with_encoding(
-        text.as_bytes(),
-        encoding_rs::UTF_8,
-        decode::Method::Utf8,
-        edit::Confidence::Certain,
-        None,
-    );
+    let input = decode::DecodeInput::new(text.as_bytes()).forced(Some(encoding_rs::UTF_8));
+    let decode::Content::Text(decoded) = decode::decode(input) else {
+        unreachable!("a forced encoding always gives text")
+    };
     pipeline::clean_decoded(&decoded, &Config::default()).0
 }
