@@ -152,9 +152,11 @@ pub fn detect_invalid(bytes: &[u8], valid_up_to: usize) -> Guess {
     // chardetng decides among the East Asian multi-byte encodings, where it
     // is strongest; it is asked only when one of them reads the window
     // without an error, and overruled for a single-byte page otherwise.
-    let chardet = CJK
-        .iter()
-        .any(|&e| decodes_mostly(window, e))
+    // A multi-byte reading needs a few characters of evidence: a short text
+    // in a single-byte page with three accented letters can read as GBK.
+    let non_ascii = count_non_ascii(window);
+    let enough = non_ascii >= 16 || non_ascii * 4 >= window.len();
+    let chardet = (enough && CJK.iter().any(|&e| decodes_mostly(window, e)))
         .then(|| chardet_guess(window, end == bytes.len()))
         .filter(|(guess, _)| CJK.contains(guess));
     let (legacy, legacy_cost) = match chardet {
