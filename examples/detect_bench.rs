@@ -219,7 +219,8 @@ fn short_slices(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
         ours_ok += (text(ours) == truth) as usize;
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         let prior = priors[dir].as_ref();
-        prior_ok += (text(decode::decode(DecodeInput::new(slice).corpus_prior(prior))) == truth) as usize;
+        prior_ok +=
+            (text(decode::decode(DecodeInput::new(slice).corpus_prior(prior))) == truth) as usize;
     }
     let pct = |k: usize| 100.0 * k as f64 / n as f64;
     println!(

@@ -169,12 +169,7 @@ fn main() {
         if calibrate { "calibration" } else { "test" }
     );
     for (len, cell) in &by_len {
-        println!(
-            "{len:5} bytes: {}/{} = {:.2}%",
-            cell.1,
-            cell.0,
-            pct(*cell)
-        );
+        println!("{len:5} bytes: {}/{} = {:.2}%", cell.1, cell.0, pct(*cell));
     }
     println!("by encoding (64 / 256 / 1024 bytes):");
     for (name, cells) in &by_enc {

@@ -64,7 +64,11 @@ fn main() {
     }
     let bytes = write_tables(&languages);
     std::fs::write(out, &bytes).unwrap_or_else(|e| panic!("{out}: {e}"));
-    println!("{} languages, {} bytes -> {out}", languages.len(), bytes.len());
+    println!(
+        "{} languages, {} bytes -> {out}",
+        languages.len(),
+        bytes.len()
+    );
 }
 
 /// The kept counts of one language's training paragraphs.

@@ -16,8 +16,15 @@ fn tables_match_their_checksum() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    assert_eq!(actual, expected, "models/lang/ngrams.bin changed without its checksum");
-    assert_eq!(tables, fettle::decode::language::TABLES, "the binary embeds these tables");
+    assert_eq!(
+        actual, expected,
+        "models/lang/ngrams.bin changed without its checksum"
+    );
+    assert_eq!(
+        tables,
+        fettle::decode::language::TABLES,
+        "the binary embeds these tables"
+    );
     let models = fettle::decode::language::Models::parse(&tables).expect("tables parse");
     assert_eq!(models.languages.len(), 56);
 }

@@ -364,7 +364,9 @@ fn decodes_mostly(window: &[u8], encoding: &'static Encoding) -> bool {
 /// character. Only for bytes holding a NUL and no binary signature, which
 /// would otherwise be called binary.
 pub fn utf16_by_models(bytes: &[u8]) -> Option<BomKind> {
-    if bytes.len() < 8 || memchr::memchr(0, bytes).is_none() || super::binary::magic(bytes).is_some()
+    if bytes.len() < 8
+        || memchr::memchr(0, bytes).is_none()
+        || super::binary::magic(bytes).is_some()
     {
         return None;
     }
@@ -379,7 +381,9 @@ pub fn utf16_by_models(bytes: &[u8]) -> Option<BomKind> {
         let mut bad = 0;
         for c in char::decode_utf16(units) {
             match c {
-                Ok(c) if !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c') => text.push(c),
+                Ok(c) if !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c') => {
+                    text.push(c)
+                }
                 _ => bad += 1,
             }
         }

@@ -36,7 +36,15 @@ pub fn is_held_out(index: usize) -> bool {
 /// read with the wrong code page.
 pub fn normalize(c: char) -> char {
     match c {
-        ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}'
+        ' '
+        | '\t'
+        | '\n'
+        | '\r'
+        | '\x0b'
+        | '\x0c'
+        | '\u{a0}'
+        | '\u{2000}'..='\u{200a}'
+        | '\u{202f}'
         | '\u{3000}' => ' ',
         '0'..='9' => '0',
         c => c,

@@ -10,9 +10,9 @@ pub mod binary;
 pub mod bom;
 pub mod detect;
 pub mod language;
-pub mod single_byte;
 pub mod plausible;
 pub mod prior;
+pub mod single_byte;
 
 use crate::edit::Confidence;
 use bom::BomKind;
@@ -382,7 +382,12 @@ fn decode_unicode(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKin
         BomKind::Utf16Be => encoding_rs::UTF_16BE,
         BomKind::Utf32Le | BomKind::Utf32Be => return decode_utf32(body, kind, method, bom),
     };
-    decode_with(Cow::Borrowed(body), encoding, How::certain(method, bom), None)
+    decode_with(
+        Cow::Borrowed(body),
+        encoding,
+        How::certain(method, bom),
+        None,
+    )
 }
 
 /// The valid runs of `bytes` and the invalid sequence after each, exactly
@@ -484,12 +489,7 @@ fn decode_other(body: &[u8], encoding: &'static Encoding) -> (String, Vec<Invali
     (text, invalid)
 }
 
-fn decode_utf32(
-    body: &[u8],
-    kind: BomKind,
-    method: Method,
-    bom: Option<BomKind>,
-) -> DecodedText {
+fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> DecodedText {
     let mut text = String::with_capacity(body.len() / 2);
     let mut invalid = Vec::new();
     let chunks = body.chunks(4);
@@ -718,6 +718,26 @@ mod tests {
         );
     }
 
+    /// CJK text in UTF-16 has few NUL bytes (its characters have none):
+    /// read as UTF-16 by the language models, not called binary.
+    #[test]
+    fn cjk_utf16_without_bom() {
+        let zh = "中文文本：你好，世界！这是一个测试。\n".repeat(20);
+        let le: Vec<u8> = zh.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = text(&le);
+        assert_eq!((d.text.as_str(), d.encoding), (zh.as_str(), "UTF-16LE"));
+        let ja = "日本語のテキストです。\n".repeat(10);
+        let be: Vec<u8> = ja.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let d = text(&be);
+        assert_eq!((d.text.as_str(), d.encoding), (ja.as_str(), "UTF-16BE"));
+        // Binary data with NULs stays binary.
+        let data: Vec<u8> = (0..512u32).map(|i| (i * 7 % 13) as u8).collect();
+        assert!(matches!(
+            decode(DecodeInput::new(&data[..])),
+            Content::Binary(_)
+        ));
+    }
+
     #[test]
     fn invalid_bytes_are_kept() {
         let d = text(
@@ -749,9 +769,10 @@ mod tests {
             b"\xef\xbb\xbfbom\n",
         ];
         for bytes in samples {
-            let (Content::Text(owned), Content::Text(borrowed)) =
-                (decode(DecodeInput::new(bytes.to_vec())), decode(DecodeInput::new(bytes)))
-            else {
+            let (Content::Text(owned), Content::Text(borrowed)) = (
+                decode(DecodeInput::new(bytes.to_vec())),
+                decode(DecodeInput::new(bytes)),
+            ) else {
                 panic!("binary: {bytes:?}");
             };
             assert_eq!(owned.text, borrowed.text, "{bytes:?}");

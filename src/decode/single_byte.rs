@@ -73,11 +73,11 @@ const LANGUAGES_EACH: usize = 2;
 /// non-ASCII byte.
 pub const SAMPLE: usize = 8 * 1024;
 
-/// The margin (nats) from which a verdict is `likely`, and the one under
-/// which it is `ambiguous`: calibrated on the calibration half of the
-/// held-out grid (`examples/detect_grid.rs --calibrate`).
+/// The margin (nats) from which a verdict is `likely`: calibrated on the
+/// calibration half of the held-out grid (`examples/detect_grid.rs
+/// --calibrate`). A verdict is `ambiguous` when the runner-up's share
+/// (`1 - score`) is at least [`super::detect::AMBIGUOUS_SHARE`].
 pub const LIKELY_MARGIN: f32 = 8.0;
-pub const AMBIGUOUS_MARGIN: f32 = 2.0;
 /// Margins are sums over characters that are not independent: the score
 /// is `1 / (1 + e^(-margin / MARGIN_SCALE))`.
 pub const MARGIN_SCALE: f32 = 2.0;
@@ -102,7 +102,7 @@ impl Verdict {
         } else {
             1.0
         };
-        let ambiguous = self.runner_up.is_some() && self.margin < AMBIGUOUS_MARGIN;
+        let ambiguous = self.runner_up.is_some() && 1.0 - score >= super::detect::AMBIGUOUS_SHARE;
         let confidence = if self.margin >= LIKELY_MARGIN || self.runner_up.is_none() {
             Confidence::Likely
         } else {
