@@ -21,7 +21,7 @@ mod corpus;
 
 use corpus::{Damage, Rng};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use fettle::decode::{self, Sniffed};
+use fettle::decode::{self, Content, DecodeInput};
 use fettle::{pipeline, Config};
 use std::hint::black_box;
 use std::path::Path;
@@ -48,10 +48,10 @@ fn inputs() -> Inputs {
     Inputs { all }
 }
 
-fn decoded(bytes: &[u8]) -> decode::Decoded {
-    match decode::decode(bytes, None) {
-        Sniffed::Text(d) => d,
-        Sniffed::Binary(r) => panic!("benchmark input is binary: {r}"),
+fn decoded(bytes: &[u8]) -> decode::DecodedText {
+    match decode::decode(DecodeInput::new(bytes)) {
+        Content::Text(d) => d,
+        Content::Binary(r) => panic!("benchmark input is binary: {r}"),
     }
 }
 
@@ -72,7 +72,7 @@ fn benches(c: &mut Criterion) {
     for (name, bytes) in &inputs.all {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), bytes, |b, bytes| {
-            b.iter(|| decode::decode(black_box(bytes), None))
+            b.iter(|| decode::decode(DecodeInput::new(&black_box(bytes)[..])))
         });
     }
     group.finish();

@@ -1,8 +1,8 @@
 //! Time the decode stage and the facts scan per decode method over a list of
 //! files, one thread: `cargo run --release --example decode_times -- FILE...`
 //! (7 rounds, keeps each figure's minimum). The copy of the bytes that
-//! `decode_owned` takes over is not counted.
-use fettle::decode::{self, LineEndings, Sniffed};
+//! `decode` takes over is not counted.
+use fettle::decode::{self, Content, DecodeInput, LineEndings};
 use fettle::facts::TextFacts;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -18,9 +18,9 @@ fn main() {
         for bytes in &files {
             let owned = bytes.clone();
             let start = Instant::now();
-            let sniffed = decode::decode_owned(owned, None);
+            let sniffed = decode::decode(DecodeInput::new(owned));
             let took = start.elapsed();
-            let Sniffed::Text(decoded) = sniffed else {
+            let Content::Text(decoded) = sniffed else {
                 continue;
             };
             let e = t

@@ -16,7 +16,7 @@
 //! A guess is right when decoding the bytes with it yields exactly the text
 //! the label yields ("decodes the same").
 
-use fettle::decode::{self, Sniffed};
+use fettle::decode::{self, Content, DecodeInput};
 use std::path::Path;
 use std::time::Instant;
 
@@ -78,9 +78,9 @@ fn main() {
         let show_misses = show_misses && (show_all || i % 2 == 0);
         let truth = &truths[i];
         let p = plain[i].decode(bytes).0 == *truth;
-        let d = match decode::decode(bytes, None) {
-            Sniffed::Text(d) => d,
-            Sniffed::Binary(r) => {
+        let d = match decode::decode(DecodeInput::new(&bytes[..])) {
+            Content::Text(d) => d,
+            Content::Binary(r) => {
                 if show_misses {
                     println!("MISS {path}: {} -> binary ({r})", label.name());
                 }
@@ -171,7 +171,7 @@ fn main() {
 fn short_slices(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
     use fettle::decode::prior::CorpusPrior;
     use std::collections::BTreeMap;
-    let mut by_dir: BTreeMap<&str, Vec<decode::Detection>> = BTreeMap::new();
+    let mut by_dir: BTreeMap<&str, Vec<decode::EncodingVerdict>> = BTreeMap::new();
     for (path, bytes, _) in files {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         by_dir.entry(dir).or_default().push(decode::sniff(bytes));
@@ -195,12 +195,12 @@ fn short_slices(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
         let mut d = chardetng::EncodingDetector::new();
         d.feed(slice, true);
         plain_ok += (d.guess(None, true).decode_without_bom_handling(slice).0 == truth) as usize;
-        let text = |s: Sniffed| match s {
-            Sniffed::Text(d) => d.text,
-            Sniffed::Binary(_) => String::new(),
+        let text = |s: Content| match s {
+            Content::Text(d) => d.text,
+            Content::Binary(_) => String::new(),
         };
-        let ours = decode::decode(slice, None);
-        if let (true, Sniffed::Text(d)) = (
+        let ours = decode::decode(DecodeInput::new(slice));
+        if let (true, Content::Text(d)) = (
             std::env::var_os("SLICE_MISSES").is_some() && n % 2 == 1,
             &ours,
         ) {
@@ -219,7 +219,8 @@ fn short_slices(files: &[(String, Vec<u8>, &'static encoding_rs::Encoding)]) {
         ours_ok += (text(ours) == truth) as usize;
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         let prior = priors[dir].as_ref();
-        prior_ok += (text(decode::decode_with_prior(slice, None, prior)) == truth) as usize;
+        prior_ok +=
+            (text(decode::decode(DecodeInput::new(slice).corpus_prior(prior))) == truth) as usize;
     }
     let pct = |k: usize| 100.0 * k as f64 / n as f64;
     println!(

@@ -12,8 +12,8 @@
 //! characters were damaged, the share restored exactly, and the collateral:
 //! intact characters the repair changed, as a share of all characters.
 
-use fettle::decode::{self, Method};
-use fettle::edit::{Confidence, Edit};
+use fettle::decode;
+use fettle::edit::Edit;
 use fettle::repair::charmap::Page;
 use fettle::rule::Stage;
 use fettle::Config;
@@ -238,9 +238,9 @@ fn repair(c: &Corrupted, config: &Config) -> Repaired {
     let mut decoded = None;
     for _ in 0..rounds() {
         let started = Instant::now();
-        let d = match decode::decode(&c.bytes, None) {
-            decode::Sniffed::Text(d) => d,
-            decode::Sniffed::Binary(r) => panic!("binary: {r}"),
+        let d = match decode::decode(decode::DecodeInput::new(&c.bytes[..])) {
+            decode::Content::Text(d) => d,
+            decode::Content::Binary(r) => panic!("binary: {r}"),
         };
         decode_seconds = decode_seconds.min(started.elapsed().as_secs_f64());
         decoded = Some(d);
@@ -251,13 +251,11 @@ fn repair(c: &Corrupted, config: &Config) -> Repaired {
         decoded
     } else {
         // Detection chose another encoding: read as UTF-8 (`--encoding utf-8`).
-        decode::with_encoding(
-            &c.bytes,
-            encoding_rs::UTF_8,
-            Method::Forced,
-            Confidence::Certain,
-            None,
-        )
+        let input = decode::DecodeInput::new(&c.bytes[..]).forced(Some(encoding_rs::UTF_8));
+        match decode::decode(input) {
+            decode::Content::Text(d) => d,
+            decode::Content::Binary(r) => panic!("binary: {r}"),
+        }
     };
     assert_eq!(decoded.text, c.text);
     let mut repair_seconds = f64::INFINITY;

@@ -4,7 +4,7 @@
 //! (`pipeline::clean_decoded_observed`); each step is the time since the
 //! previous one.
 use fettle::config::Config;
-use fettle::decode::{self, Sniffed};
+use fettle::decode::{self, Content, DecodeInput};
 use fettle::pipeline::{self, Step};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -39,7 +39,7 @@ fn round(files: &[Vec<u8>], config: &Config) -> BTreeMap<String, Duration> {
     let mut t: BTreeMap<String, Duration> = BTreeMap::new();
     for bytes in files {
         let mut last = Instant::now();
-        let Sniffed::Text(decoded) = decode::decode_owned(bytes.clone(), None) else {
+        let Content::Text(decoded) = decode::decode(DecodeInput::new(bytes.clone())) else {
             continue;
         };
         *t.entry("0 decode".into()).or_default() += last.elapsed();

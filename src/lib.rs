@@ -36,12 +36,9 @@ pub fn clean_str_with(
     text: &str,
     config: &Config,
 ) -> (String, Vec<edit::Edit>, Vec<finding::Finding>) {
-    let decoded = decode::with_encoding(
-        text.as_bytes(),
-        encoding_rs::UTF_8,
-        decode::Method::Utf8,
-        edit::Confidence::Certain,
-        None,
-    );
+    let input = decode::DecodeInput::new(text.as_bytes()).forced(Some(encoding_rs::UTF_8));
+    let decode::Content::Text(decoded) = decode::decode(input) else {
+        unreachable!("a forced encoding always gives text")
+    };
     pipeline::clean_decoded(&decoded, config)
 }

@@ -5,7 +5,7 @@
 //! the printing.
 
 use crate::config::Config;
-use crate::decode::{self, Decoded, LineEndings, Sniffed};
+use crate::decode::{self, Content, DecodeInput, DecodedText, LineEndings};
 use crate::edit::{Edit, EditLog};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
@@ -20,7 +20,7 @@ pub enum Processed {
 
 #[derive(Debug)]
 pub struct TextResult {
-    pub decoded: Decoded,
+    pub decoded: DecodedText,
     /// Line endings as found in the decoded input.
     pub line_endings: LineEndings,
     /// The cleaned text.
@@ -54,7 +54,8 @@ pub fn process_with_prior(
     forced: Option<&'static encoding_rs::Encoding>,
     prior: Option<&decode::prior::CorpusPrior>,
 ) -> Processed {
-    finish(decode::decode_with_prior(bytes, forced, prior), config)
+    let input = DecodeInput::new(bytes).forced(forced).corpus_prior(prior);
+    finish(decode::decode(input), config)
 }
 
 /// [`process_with_prior`], taking ownership of the bytes: a UTF-8 file
@@ -66,16 +67,14 @@ pub fn process_owned(
     forced: Option<&'static encoding_rs::Encoding>,
     prior: Option<&decode::prior::CorpusPrior>,
 ) -> Processed {
-    finish(
-        decode::decode_owned_with_prior(bytes, forced, prior),
-        config,
-    )
+    let input = DecodeInput::new(bytes).forced(forced).corpus_prior(prior);
+    finish(decode::decode(input), config)
 }
 
-fn finish(sniffed: Sniffed, config: &Config) -> Processed {
-    let decoded = match sniffed {
-        Sniffed::Binary(reason) => return Processed::Binary(reason),
-        Sniffed::Text(d) => d,
+fn finish(content: Content, config: &Config) -> Processed {
+    let decoded = match content {
+        Content::Binary(reason) => return Processed::Binary(reason),
+        Content::Text(d) => d,
     };
     let facts = TextFacts::of(&decoded.text);
     let line_endings = LineEndings::count_with(&decoded.text, &facts);
@@ -91,7 +90,7 @@ fn finish(sniffed: Sniffed, config: &Config) -> Processed {
 }
 
 /// Run the repair, normalize and validate rules on decoded text.
-pub fn clean_decoded(decoded: &Decoded, config: &Config) -> (String, Vec<Edit>, Vec<Finding>) {
+pub fn clean_decoded(decoded: &DecodedText, config: &Config) -> (String, Vec<Edit>, Vec<Finding>) {
     clean_decoded_observed(decoded, config, &mut |_, _| {})
 }
 
@@ -110,7 +109,7 @@ pub enum Step {
 /// (`"facts"` for [`Step::Facts`]): `examples/stage_times.rs` times the
 /// steps through it.
 pub fn clean_decoded_observed(
-    decoded: &Decoded,
+    decoded: &DecodedText,
     config: &Config,
     observe: &mut dyn FnMut(&'static str, Step),
 ) -> (String, Vec<Edit>, Vec<Finding>) {
@@ -123,7 +122,7 @@ pub fn clean_decoded_observed(
 /// [`clean_decoded_observed`], given the facts and line endings of the
 /// decoded text.
 fn clean_with_facts(
-    decoded: &Decoded,
+    decoded: &DecodedText,
     config: &Config,
     mut facts: TextFacts,
     input_line_endings: LineEndings,

@@ -1,7 +1,7 @@
 //! The rule interface every repair, normalize and validate rule implements.
 
 use crate::config::Config;
-use crate::decode::{Decoded, LineEndings};
+use crate::decode::{DecodedText, LineEndings};
 use crate::edit::{EditLog, Fix};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
@@ -150,7 +150,7 @@ pub trait RuleOptions {
 ///   reused by the next ones until a rule changes the text.
 pub struct Context<'a> {
     pub config: &'a Config,
-    pub decoded: &'a Decoded,
+    pub decoded: &'a DecodedText,
     /// Changes so far; maps offsets of the current text back to the input.
     pub log: &'a EditLog<'a>,
     /// What the text may contain (one shared scan): a rule returns at once

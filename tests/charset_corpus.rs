@@ -9,7 +9,7 @@
 
 mod common;
 
-use fettle::decode::{self, Sniffed};
+use fettle::decode::{self, Content, DecodeInput};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -38,9 +38,9 @@ fn decodes_same_accuracy() {
         let bytes = std::fs::read(root.join(path)).expect("corpus file");
         let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).expect("known label");
         let truth = encoding.decode(&bytes).0;
-        let (ok, got) = match decode::decode(&bytes, None) {
-            Sniffed::Text(d) => (d.text == truth, d.encoding.to_string()),
-            Sniffed::Binary(reason) => (false, format!("binary ({reason})")),
+        let (ok, got) = match decode::decode(DecodeInput::new(&bytes[..])) {
+            Content::Text(d) => (d.text == truth, d.encoding.to_string()),
+            Content::Binary(reason) => (false, format!("binary ({reason})")),
         };
         total += 1;
         right += ok as usize;
@@ -103,7 +103,7 @@ fn utf16_and_utf32_files() {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let bytes = std::fs::read(&path).unwrap();
-            let Sniffed::Text(d) = decode::decode(&bytes, None) else {
+            let Content::Text(d) = decode::decode(DecodeInput::new(&bytes[..])) else {
                 panic!("{} taken for binary", path.display());
             };
             assert_eq!(d.encoding, expect, "{}", path.display());

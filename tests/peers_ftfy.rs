@@ -28,13 +28,10 @@ fn repair_only() -> Config {
 }
 
 fn repair(text: &str, config: &Config) -> String {
-    let decoded = fettle::decode::with_encoding(
-        text.as_bytes(),
-        encoding_rs::UTF_8,
-        fettle::decode::Method::Utf8,
-        fettle::edit::Confidence::Certain,
-        None,
-    );
+    let input = fettle::decode::DecodeInput::new(text.as_bytes()).forced(Some(encoding_rs::UTF_8));
+    let fettle::decode::Content::Text(decoded) = fettle::decode::decode(input) else {
+        unreachable!("a forced encoding always gives text")
+    };
     fettle::pipeline::clean_decoded(&decoded, config).0
 }
 

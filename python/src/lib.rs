@@ -112,29 +112,31 @@ fn check<'py>(
 /// Detect the encoding of `data`.
 #[pyfunction]
 fn detect(py: Python<'_>, data: std::borrow::Cow<'_, [u8]>) -> Detection {
-    let sniffed = py.detach(|| fettle::decode::decode(&data, None));
-    detection_of(sniffed)
+    let content = py.detach(|| fettle::decode::decode(fettle::decode::DecodeInput::new(&data)));
+    detection_of(content)
 }
 
 /// The Python view of what the decode stage decided.
-fn detection_of(sniffed: fettle::decode::Sniffed) -> Detection {
-    match sniffed {
-        fettle::decode::Sniffed::Binary(reason) => Detection {
+fn detection_of(content: fettle::decode::Content) -> Detection {
+    match content {
+        fettle::decode::Content::Binary(reason) => Detection {
             encoding: None,
             confidence: 1.0,
             method: None,
             runner_up: None,
             ambiguous: false,
             bom: false,
+            language: None,
             binary: Some(reason),
         },
-        fettle::decode::Sniffed::Text(decoded) => Detection {
+        fettle::decode::Content::Text(decoded) => Detection {
             encoding: Some(decoded.encoding),
             confidence: decoded.score,
             method: Some(decoded.method.as_str()),
             runner_up: decoded.runner_up,
             ambiguous: decoded.ambiguous,
             bom: decoded.bom.is_some(),
+            language: decoded.language,
             binary: None,
         },
     }

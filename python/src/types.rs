@@ -85,6 +85,9 @@ pub struct Detection {
     pub ambiguous: bool,
     /// Whether the data starts with a byte-order mark.
     pub bom: bool,
+    /// The language (ISO 639 code) the detector read the text in, when it
+    /// had to guess the encoding; `None` otherwise.
+    pub language: Option<&'static str>,
     /// Why the data is taken for binary, not text; `None` for text.
     pub binary: Option<String>,
 }

@@ -104,6 +104,8 @@ pub struct Guess {
     /// The best candidate that decodes to different text, and its share.
     pub runner_up: Option<(&'static Encoding, f32)>,
     pub ambiguous: bool,
+    /// The language whose model read the text best, when models decided.
+    pub language: Option<&'static str>,
 }
 
 impl Guess {
@@ -115,6 +117,7 @@ impl Guess {
             score: 1.0,
             runner_up: None,
             ambiguous: false,
+            language: None,
         }
     }
 }
@@ -144,10 +147,26 @@ pub fn detect_invalid(bytes: &[u8], valid_up_to: usize) -> Guess {
     }
     let end = window_end(bytes, first);
     let window = &bytes[first..end];
-    let (chardet, assessed) = chardet_guess(window, end == bytes.len());
     // Scoring looks one byte back for the pair ending at the first non-ASCII byte.
     let context = &bytes[first.saturating_sub(1)..end];
-    let (legacy, legacy_cost) = refine(context, chardet, assessed);
+    // chardetng decides among the East Asian multi-byte encodings, where it
+    // is strongest; it is asked only when one of them reads the window
+    // without an error, and overruled for a single-byte page otherwise.
+    // A multi-byte reading needs a few characters of evidence: a short text
+    // in a single-byte page with three accented letters can read as GBK.
+    let non_ascii = count_non_ascii(window);
+    let enough = non_ascii >= 16 || non_ascii * 4 >= window.len();
+    let chardet = (enough && CJK.iter().any(|&e| decodes_mostly(window, e)))
+        .then(|| chardet_guess(window, end == bytes.len()))
+        .filter(|(guess, _)| CJK.contains(guess));
+    let (legacy, legacy_cost) = match chardet {
+        Some((guess, assessed)) => refine(context, guess, assessed),
+        None => {
+            let guess = super::single_byte::choose(&non_ascii_words(window)).guess();
+            let cost = table(guess.encoding).map_or(0.0, |t| t.cost(context));
+            (guess, cost)
+        }
+    };
     // A UTF-8 file with chapters in Windows-1252 has fewer valid sequences
     // than the rule above asks for; let the two readings compete on how
     // plausible the text they give is. (`legacy_cost` is what
@@ -293,6 +312,100 @@ const NEVER_OUTPUT: &[&Encoding] = &[
 ];
 /// Multi-byte East Asian encodings: compared by decoding a sample.
 const CJK: &[&Encoding] = &[GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
+
+/// The language an East Asian encoding is written in.
+fn cjk_language(encoding: &'static Encoding) -> Option<&'static str> {
+    match encoding.name() {
+        "Shift_JIS" | "EUC-JP" | "ISO-2022-JP" => Some("ja"),
+        "GBK" | "gb18030" => Some("zh-Hans"),
+        "Big5" => Some("zh-Hant"),
+        "EUC-KR" => Some("ko"),
+        _ => None,
+    }
+}
+
+/// Whether the first [`MULTIBYTE_SAMPLE`] bytes of `window` decode in
+/// `encoding` with at most one error per 64 non-ASCII bytes (real files
+/// hold a stray byte or two; text in a single-byte page breaks a
+/// multi-byte reading at the end of most of its words).
+fn decodes_mostly(window: &[u8], encoding: &'static Encoding) -> bool {
+    let mut sample = &window[..window.len().min(MULTIBYTE_SAMPLE)];
+    if sample.len() < window.len() {
+        while sample.last().is_some_and(|&b| b >= 0x80) {
+            sample = &sample[..sample.len() - 1];
+        }
+    }
+    let allowed = count_non_ascii(sample) / 64;
+    let mut errors = 0;
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut buffer = [0u8; 4096];
+    let mut read = 0;
+    loop {
+        let (result, n, _) =
+            decoder.decode_to_utf8_without_replacement(&sample[read..], &mut buffer, true);
+        read += n;
+        match result {
+            DecoderResult::InputEmpty => return true,
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(..) => {
+                errors += 1;
+                if errors > allowed {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// UTF-16 without a BOM and with too few NUL bytes for [`nul_pattern`]
+/// (CJK text, whose characters have no zero byte): the byte order whose
+/// reading of the start of the file has no controls or broken surrogates
+/// and reads as text of some language, at better than [`UTF16_FIT`] nats a
+/// character. Only for bytes holding a NUL and no binary signature, which
+/// would otherwise be called binary.
+pub fn utf16_by_models(bytes: &[u8]) -> Option<BomKind> {
+    if bytes.len() < 8
+        || memchr::memchr(0, bytes).is_none()
+        || super::binary::magic(bytes).is_some()
+    {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let mut best: Option<(BomKind, f32)> = None;
+    for kind in [BomKind::Utf16Le, BomKind::Utf16Be] {
+        let units = sample.chunks_exact(2).map(|p| match kind {
+            BomKind::Utf16Le => u16::from_le_bytes([p[0], p[1]]),
+            _ => u16::from_be_bytes([p[0], p[1]]),
+        });
+        let mut text = String::with_capacity(sample.len());
+        let mut bad = 0;
+        for c in char::decode_utf16(units) {
+            match c {
+                Ok(c) if !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c') => {
+                    text.push(c)
+                }
+                _ => bad += 1,
+            }
+        }
+        // The sample may end inside a surrogate pair; tolerate one.
+        if bad > 1 || text.is_empty() {
+            continue;
+        }
+        let Some((_, score)) = super::language::models().best_language(&text) else {
+            continue;
+        };
+        let per_char = score / text.chars().count() as f32;
+        if per_char > UTF16_FIT && best.is_none_or(|(_, s)| per_char > s) {
+            best = Some((kind, per_char));
+        }
+    }
+    best.map(|(kind, _)| kind)
+}
+
+/// The worst average ln P per character a UTF-16 reading may have: text
+/// in a modelled language averages above -8, characters no model has seen
+/// cost about -20 each.
+const UTF16_FIT: f32 = -12.0;
 
 /// The siblings of chardetng's guess (the guess itself first).
 pub fn family(guess: &'static Encoding) -> Vec<&'static Encoding> {
@@ -534,6 +647,7 @@ fn refine(bytes: &[u8], chardet: &'static Encoding, assessed: bool) -> (Guess, f
         score,
         runner_up,
         ambiguous,
+        language: cjk_language(kept[best].0.encoding),
     };
     (guess, kept[best].0.cost)
 }

@@ -3,14 +3,16 @@
 //! Order matters: a BOM decides first (UTF-32 before UTF-16); then NUL-byte
 //! patterns of BOM-less UTF-16/32; then binary rejection; then strict UTF-8;
 //! then a guess among legacy encodings. Bytes that the chosen encoding cannot
-//! decode become U+FFFD in the text *and* are kept in [`Decoded::invalid`], so
+//! decode become U+FFFD in the text *and* are kept in [`DecodedText::invalid`], so
 //! the repair stage can still recover them and nothing is lost silently.
 
 pub mod binary;
 pub mod bom;
 pub mod detect;
+pub mod language;
 pub mod plausible;
 pub mod prior;
+pub mod single_byte;
 
 use crate::edit::Confidence;
 use bom::BomKind;
@@ -75,7 +77,7 @@ fn hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
 
 /// A decoded text file.
 #[derive(Debug, Clone)]
-pub struct Decoded {
+pub struct DecodedText {
     pub text: String,
     /// encoding_rs name, or UTF-32LE/UTF-32BE.
     pub encoding: &'static str,
@@ -89,12 +91,15 @@ pub struct Decoded {
     pub runner_up: Option<(&'static str, f32)>,
     /// The top candidates decode to different text and the evidence is thin.
     pub ambiguous: bool,
+    /// The language the detector read the text in, when it had to guess
+    /// the encoding.
+    pub language: Option<&'static str>,
 }
 
-impl Decoded {
+impl DecodedText {
     /// Valid UTF-8, certain.
     fn utf8(text: String, method: Method) -> Self {
-        Decoded {
+        DecodedText {
             text,
             encoding: UTF_8.name(),
             method,
@@ -104,6 +109,7 @@ impl Decoded {
             score: 1.0,
             runner_up: None,
             ambiguous: false,
+            language: None,
         }
     }
 
@@ -111,23 +117,24 @@ impl Decoded {
         self.score = guess.score;
         self.runner_up = guess.runner_up.map(|(e, s)| (e.name(), s));
         self.ambiguous = guess.ambiguous;
+        self.language = guess.language;
         self
     }
 }
 
-/// What the decode stage makes of a file.
+/// What the decode stage makes of a file: text, or the reason it is binary.
 #[derive(Debug, Clone)]
-pub enum Sniffed {
-    Text(Decoded),
+pub enum Content {
+    Text(DecodedText),
     Binary(String),
 }
 
 /// What detection decides, before any decoding.
 #[derive(Debug, Clone)]
-pub enum Detection {
+pub enum EncodingVerdict {
     /// A BOM of this kind and length.
     Bom(BomKind, usize),
-    /// UTF-16/32 without a BOM, by NUL-byte pattern.
+    /// UTF-16/32 without a BOM, by NUL-byte pattern or by reading as text.
     NulPattern(BomKind),
     Binary(String),
     /// Everything else: ASCII, UTF-8 or a legacy encoding.
@@ -135,71 +142,79 @@ pub enum Detection {
 }
 
 /// Detect the encoding of `bytes` without decoding them.
-pub fn sniff(bytes: &[u8]) -> Detection {
-    sniff_marks(bytes).unwrap_or_else(|| Detection::Guess(detect::detect(bytes)))
+pub fn sniff(bytes: &[u8]) -> EncodingVerdict {
+    sniff_marks(bytes).unwrap_or_else(|| EncodingVerdict::Guess(detect::detect(bytes)))
 }
 
-/// What the bytes say by themselves, before any guessing: a BOM, the NUL
-/// pattern of UTF-16/32, or binary content.
-fn sniff_marks(bytes: &[u8]) -> Option<Detection> {
+/// What the bytes say by themselves, before any guessing: a BOM, UTF-16/32
+/// without one, or binary content (decided last, once UTF-16 has had its
+/// chance: UTF-16 holds NUL bytes).
+fn sniff_marks(bytes: &[u8]) -> Option<EncodingVerdict> {
     if let Some((kind, len)) = bom::sniff(bytes) {
-        return Some(Detection::Bom(kind, len));
+        return Some(EncodingVerdict::Bom(kind, len));
     }
     if let Some(kind) = detect::nul_pattern(bytes) {
-        return Some(Detection::NulPattern(kind));
+        return Some(EncodingVerdict::NulPattern(kind));
     }
-    binary::binary_reason(bytes).map(Detection::Binary)
+    if let Some(kind) = detect::utf16_by_models(bytes) {
+        return Some(EncodingVerdict::NulPattern(kind));
+    }
+    binary::binary_reason(bytes).map(EncodingVerdict::Binary)
 }
 
-/// Decode `bytes`, detecting the encoding unless `forced`.
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Sniffed {
-    decode_with_prior(bytes, forced, None)
+/// What [`decode`] works on: the bytes (borrowed, or owned so that valid
+/// UTF-8 becomes the text without a copy), an encoding that overrides
+/// detection, and a collection's dominant encoding that settles weak guesses
+/// ([`prior`]).
+#[derive(Debug)]
+pub struct DecodeInput<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    pub forced: Option<&'static Encoding>,
+    pub corpus_prior: Option<&'a prior::CorpusPrior>,
 }
 
-/// [`decode`], taking ownership of the bytes: valid UTF-8 becomes the text
-/// in place, without a copy.
-pub fn decode_owned(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Sniffed {
-    decode_cow(Cow::Owned(bytes), forced, None)
+impl<'a> DecodeInput<'a> {
+    pub fn new(bytes: impl Into<Cow<'a, [u8]>>) -> Self {
+        DecodeInput {
+            bytes: bytes.into(),
+            forced: None,
+            corpus_prior: None,
+        }
+    }
+
+    /// Decode with `encoding` (if any) instead of detecting.
+    pub fn forced(self, encoding: Option<&'static Encoding>) -> Self {
+        DecodeInput {
+            forced: encoding,
+            ..self
+        }
+    }
+
+    /// Let `prior` (if any) settle weak guesses.
+    pub fn corpus_prior(self, prior: Option<&'a prior::CorpusPrior>) -> Self {
+        DecodeInput {
+            corpus_prior: prior,
+            ..self
+        }
+    }
 }
 
-/// [`decode`], letting a collection's dominant encoding settle weak guesses
-/// (see [`prior`]).
-pub fn decode_with_prior(
-    bytes: &[u8],
-    forced: Option<&'static Encoding>,
-    corpus_prior: Option<&prior::CorpusPrior>,
-) -> Sniffed {
-    decode_cow(Cow::Borrowed(bytes), forced, corpus_prior)
-}
-
-/// [`decode_owned`] with a corpus prior.
-pub fn decode_owned_with_prior(
-    bytes: Vec<u8>,
-    forced: Option<&'static Encoding>,
-    corpus_prior: Option<&prior::CorpusPrior>,
-) -> Sniffed {
-    decode_cow(Cow::Owned(bytes), forced, corpus_prior)
-}
-
-fn decode_cow(
-    bytes: Cow<[u8]>,
-    forced: Option<&'static Encoding>,
-    corpus_prior: Option<&prior::CorpusPrior>,
-) -> Sniffed {
+/// Decode a file's bytes, detecting the encoding unless it is forced.
+pub fn decode(input: DecodeInput) -> Content {
+    let DecodeInput {
+        bytes,
+        forced,
+        corpus_prior,
+    } = input;
     if let Some(encoding) = forced {
         let (bom, body) = match bom::sniff(&bytes) {
             Some((kind, len)) if bom_matches(kind, encoding) => (Some(kind), len),
             _ => (None, 0),
         };
-        return Sniffed::Text(with_encoding_cow(
-            body_of(bytes, body),
-            encoding,
-            Method::Forced,
-            Confidence::Certain,
-            bom,
-        ));
+        let how = How::certain(Method::Forced, bom);
+        return Content::Text(decode_with(body_of(bytes, body), encoding, how, None));
     }
-    let detection = match sniff_marks(&bytes) {
+    let verdict = match sniff_marks(&bytes) {
         Some(marked) => marked,
         None => {
             // The common case, UTF-8 without a BOM: validated once and taken
@@ -210,7 +225,7 @@ fn decode_cow(
             // that prefix again.
             let bytes = match utf8_string(bytes) {
                 Ok(text) if !detect::is_iso2022_jp(text.as_bytes()) => {
-                    return Sniffed::Text(Decoded::utf8(text, Method::Utf8));
+                    return Content::Text(DecodedText::utf8(text, Method::Utf8));
                 }
                 Ok(text) => Cow::Owned(text.into_bytes()),
                 Err((bytes, valid_up_to)) => {
@@ -222,22 +237,39 @@ fn decode_cow(
             return guessed(bytes, guess, corpus_prior, None);
         }
     };
-    match detection {
-        Detection::Bom(BomKind::Utf8, len) => Sniffed::Text(with_encoding_cow(
+    match verdict {
+        EncodingVerdict::Bom(BomKind::Utf8, len) => Content::Text(decode_with(
             body_of(bytes, len),
             UTF_8,
-            Method::Bom,
-            Confidence::Certain,
-            Some(BomKind::Utf8),
+            How::certain(Method::Bom, Some(BomKind::Utf8)),
+            None,
         )),
-        Detection::Bom(kind, len) => {
-            Sniffed::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)))
+        EncodingVerdict::Bom(kind, len) => {
+            Content::Text(decode_unicode(&bytes[len..], kind, Method::Bom, Some(kind)))
         }
-        Detection::NulPattern(kind) => {
-            Sniffed::Text(decode_unicode(&bytes, kind, Method::NulPattern, None))
+        EncodingVerdict::NulPattern(kind) => {
+            Content::Text(decode_unicode(&bytes, kind, Method::NulPattern, None))
         }
-        Detection::Binary(reason) => Sniffed::Binary(reason),
-        Detection::Guess(guess) => guessed(bytes, guess, corpus_prior, None),
+        EncodingVerdict::Binary(reason) => Content::Binary(reason),
+        EncodingVerdict::Guess(guess) => guessed(bytes, guess, corpus_prior, None),
+    }
+}
+
+/// How an encoding was decided, for the text decoded with it.
+#[derive(Debug, Clone, Copy)]
+struct How {
+    method: Method,
+    confidence: Confidence,
+    bom: Option<BomKind>,
+}
+
+impl How {
+    fn certain(method: Method, bom: Option<BomKind>) -> Self {
+        How {
+            method,
+            confidence: Confidence::Certain,
+            bom,
+        }
     }
 }
 
@@ -274,22 +306,17 @@ fn guessed(
     guess: detect::Guess,
     corpus_prior: Option<&prior::CorpusPrior>,
     invalid_from: Option<usize>,
-) -> Sniffed {
+) -> Content {
     let guess = match corpus_prior {
         Some(p) => p.apply(&bytes, guess),
         None => guess,
     };
-    Sniffed::Text(
-        with_encoding_cow_known(
-            bytes,
-            guess.encoding,
-            guess.method,
-            guess.confidence,
-            None,
-            invalid_from,
-        )
-        .with_guess(&guess),
-    )
+    let how = How {
+        method: guess.method,
+        confidence: guess.confidence,
+        bom: None,
+    };
+    Content::Text(decode_with(bytes, guess.encoding, how, invalid_from).with_guess(&guess))
 }
 
 /// The bytes after a BOM of `len` bytes, still owned if they were.
@@ -303,78 +330,45 @@ fn body_of(bytes: Cow<[u8]>, len: usize) -> Cow<[u8]> {
     }
 }
 
-/// [`with_encoding`]; owned valid UTF-8 is taken over without a copy.
-fn with_encoding_cow(
+/// Decode `body` with `encoding`, recording every undecodable byte
+/// sequence. Owned valid UTF-8 is taken over without a copy;
+/// `invalid_from`: the body is known not to be UTF-8 and valid up to there,
+/// which spares checking it again.
+fn decode_with(
     body: Cow<[u8]>,
     encoding: &'static Encoding,
-    method: Method,
-    confidence: Confidence,
-    bom: Option<BomKind>,
-) -> Decoded {
-    with_encoding_cow_known(body, encoding, method, confidence, bom, None)
-}
-
-/// [`with_encoding_cow`]; `invalid_from`: the body is known not to be UTF-8
-/// and valid up to there, which spares checking it again.
-fn with_encoding_cow_known(
-    body: Cow<[u8]>,
-    encoding: &'static Encoding,
-    method: Method,
-    confidence: Confidence,
-    bom: Option<BomKind>,
+    how: How,
     invalid_from: Option<usize>,
-) -> Decoded {
-    if encoding != UTF_8 {
-        return with_encoding(&body, encoding, method, confidence, bom);
-    }
-    let valid_up_to = match invalid_from {
-        Some(at) => at,
-        None => match utf8_string(body) {
-            Ok(text) => {
-                return Decoded {
-                    confidence,
-                    bom,
-                    ..Decoded::utf8(text, method)
+) -> DecodedText {
+    let (text, invalid) = if encoding != UTF_8 {
+        decode_other(&body, encoding)
+    } else {
+        let valid_up_to = match invalid_from {
+            Some(at) => at,
+            None => match utf8_string(body) {
+                Ok(text) => {
+                    return DecodedText {
+                        confidence: how.confidence,
+                        bom: how.bom,
+                        ..DecodedText::utf8(text, how.method)
+                    }
                 }
-            }
-            Err((body, at)) => return utf8_with_invalid(&body, at, method, confidence, bom),
-        },
+                Err((body, at)) => return decode_with(body, UTF_8, how, Some(at)),
+            },
+        };
+        decode_utf8_from(&body, valid_up_to)
     };
-    utf8_with_invalid(&body, valid_up_to, method, confidence, bom)
-}
-
-/// Decode UTF-8 that is valid up to `valid_up_to` and not after.
-fn utf8_with_invalid(
-    body: &[u8],
-    valid_up_to: usize,
-    method: Method,
-    confidence: Confidence,
-    bom: Option<BomKind>,
-) -> Decoded {
-    let (text, invalid) = decode_utf8_from(body, valid_up_to);
-    decoded_as(text, invalid, UTF_8, method, confidence, bom)
-}
-
-/// A text decoded with `encoding` as decided (no statistical guess: score
-/// 1, no runner-up).
-fn decoded_as(
-    text: String,
-    invalid: Vec<InvalidBytes>,
-    encoding: &'static Encoding,
-    method: Method,
-    confidence: Confidence,
-    bom: Option<BomKind>,
-) -> Decoded {
-    Decoded {
+    DecodedText {
         text,
         encoding: encoding.name(),
-        method,
-        confidence,
-        bom,
+        method: how.method,
+        confidence: how.confidence,
+        bom: how.bom,
         invalid,
         score: 1.0,
         runner_up: None,
         ambiguous: false,
+        language: None,
     }
 }
 
@@ -382,30 +376,19 @@ fn bom_matches(kind: BomKind, encoding: &'static Encoding) -> bool {
     kind.name() == encoding.name()
 }
 
-fn decode_unicode(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> Decoded {
+fn decode_unicode(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> DecodedText {
     let encoding = match kind {
         BomKind::Utf8 => UTF_8,
         BomKind::Utf16Le => encoding_rs::UTF_16LE,
         BomKind::Utf16Be => encoding_rs::UTF_16BE,
         BomKind::Utf32Le | BomKind::Utf32Be => return decode_utf32(body, kind, method, bom),
     };
-    with_encoding(body, encoding, method, Confidence::Certain, bom)
-}
-
-/// Decode with one encoding, recording every undecodable byte sequence.
-pub fn with_encoding(
-    body: &[u8],
-    encoding: &'static Encoding,
-    method: Method,
-    confidence: Confidence,
-    bom: Option<BomKind>,
-) -> Decoded {
-    let (text, invalid) = if encoding == UTF_8 {
-        decode_utf8(body)
-    } else {
-        decode_other(body, encoding)
-    };
-    decoded_as(text, invalid, encoding, method, confidence, bom)
+    decode_with(
+        Cow::Borrowed(body),
+        encoding,
+        How::certain(method, bom),
+        None,
+    )
 }
 
 /// The valid runs of `bytes` and the invalid sequence after each, exactly
@@ -444,15 +427,7 @@ pub fn valid_str(run: &[u8]) -> &str {
     simdutf8::basic::from_utf8(run).expect("a valid run of utf8_runs")
 }
 
-fn decode_utf8(body: &[u8]) -> (String, Vec<InvalidBytes>) {
-    match simdutf8::compat::from_utf8(body) {
-        Ok(text) => (text.to_owned(), Vec::new()),
-        Err(e) => decode_utf8_from(body, e.valid_up_to()),
-    }
-}
-
-/// [`decode_utf8`] of bytes known to be valid up to `valid_up_to`, and not
-/// after.
+/// Decode UTF-8 known to be valid up to `valid_up_to`, and not after.
 fn decode_utf8_from(body: &[u8], valid_up_to: usize) -> (String, Vec<InvalidBytes>) {
     let (prefix, rest) = body.split_at(valid_up_to);
     let mut text = String::with_capacity(body.len() + 16);
@@ -515,7 +490,7 @@ fn decode_other(body: &[u8], encoding: &'static Encoding) -> (String, Vec<Invali
     (text, invalid)
 }
 
-fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> Decoded {
+fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>) -> DecodedText {
     let mut text = String::with_capacity(body.len() / 2);
     let mut invalid = Vec::new();
     let chunks = body.chunks(4);
@@ -537,7 +512,7 @@ fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>
             }
         }
     }
-    Decoded {
+    DecodedText {
         text,
         encoding: kind.name(),
         method,
@@ -547,6 +522,7 @@ fn decode_utf32(body: &[u8], kind: BomKind, method: Method, bom: Option<BomKind>
         score: 1.0,
         runner_up: None,
         ambiguous: false,
+        language: None,
     }
 }
 
@@ -720,10 +696,10 @@ mod tests {
         }
     }
 
-    fn text(bytes: &[u8]) -> Decoded {
-        match decode(bytes, None) {
-            Sniffed::Text(d) => d,
-            Sniffed::Binary(r) => panic!("binary: {r}"),
+    fn text(bytes: &[u8]) -> DecodedText {
+        match decode(DecodeInput::new(bytes)) {
+            Content::Text(d) => d,
+            Content::Binary(r) => panic!("binary: {r}"),
         }
     }
 
@@ -741,6 +717,26 @@ mod tests {
             (d.text.as_str(), d.encoding, d.bom),
             ("hi", "UTF-8", Some(BomKind::Utf8))
         );
+    }
+
+    /// CJK text in UTF-16 has few NUL bytes (its characters have none):
+    /// read as UTF-16 by the language models, not called binary.
+    #[test]
+    fn cjk_utf16_without_bom() {
+        let zh = "中文文本：你好，世界！这是一个测试。\n".repeat(20);
+        let le: Vec<u8> = zh.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = text(&le);
+        assert_eq!((d.text.as_str(), d.encoding), (zh.as_str(), "UTF-16LE"));
+        let ja = "日本語のテキストです。\n".repeat(10);
+        let be: Vec<u8> = ja.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let d = text(&be);
+        assert_eq!((d.text.as_str(), d.encoding), (ja.as_str(), "UTF-16BE"));
+        // Binary data with NULs stays binary.
+        let data: Vec<u8> = (0..512u32).map(|i| (i * 7 % 13) as u8).collect();
+        assert!(matches!(
+            decode(DecodeInput::new(&data[..])),
+            Content::Binary(_)
+        ));
     }
 
     #[test]
@@ -774,9 +770,10 @@ mod tests {
             b"\xef\xbb\xbfbom\n",
         ];
         for bytes in samples {
-            let (Sniffed::Text(owned), Sniffed::Text(borrowed)) =
-                (decode_owned(bytes.to_vec(), None), decode(bytes, None))
-            else {
+            let (Content::Text(owned), Content::Text(borrowed)) = (
+                decode(DecodeInput::new(bytes.to_vec())),
+                decode(DecodeInput::new(bytes)),
+            ) else {
                 panic!("binary: {bytes:?}");
             };
             assert_eq!(owned.text, borrowed.text, "{bytes:?}");
@@ -784,7 +781,7 @@ mod tests {
             assert_eq!(owned.method, borrowed.method, "{bytes:?}");
             assert_eq!(owned.confidence, borrowed.confidence, "{bytes:?}");
         }
-        let Sniffed::Text(jis) = decode_owned(b"\x1b$B$3$s\x1b(B".to_vec(), None) else {
+        let Content::Text(jis) = decode(DecodeInput::new(b"\x1b$B$3$s\x1b(B".to_vec())) else {
             panic!("binary");
         };
         assert_eq!(jis.encoding, "ISO-2022-JP");

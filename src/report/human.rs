@@ -257,7 +257,7 @@ impl<W: Write> Printer for DetectPrinter<W> {
                 };
                 writeln!(
                     out,
-                    "{}  {}  by={}  confidence={}  score={:.2}{}{}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
+                    "{}  {}  by={}  confidence={}  score={:.2}{}{}{}  bom={}  lf={} crlf={} cr={} unicode={}  size={}  undecodable={}  binary=no",
                     r.path,
                     e.name,
                     e.method,
@@ -265,6 +265,7 @@ impl<W: Write> Printer for DetectPrinter<W> {
                     e.score,
                     runner_up,
                     if e.ambiguous { "  AMBIGUOUS" } else { "" },
+                    e.language.map(|l| format!("  language={l}")).unwrap_or_default(),
                     e.bom.unwrap_or("none"),
                     le.lf,
                     le.crlf,

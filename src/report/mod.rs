@@ -103,6 +103,9 @@ pub struct EncodingInfo {
     pub runner_up: Option<RunnerUp>,
     /// The top candidates decode differently and the evidence is thin.
     pub ambiguous: bool,
+    /// The language detection read a legacy file in (ISO 639-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<&'static str>,
 }
 
 /// The second-best encoding of a detection.
@@ -248,6 +251,7 @@ impl FileReport {
                     score: (score * 100.0).round() / 100.0,
                 }),
                 ambiguous: t.decoded.ambiguous,
+                language: t.decoded.language,
             }),
             binary: None,
             error: None,

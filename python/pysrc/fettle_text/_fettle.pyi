@@ -51,6 +51,8 @@ class Detection:
     """The top candidates decode to different text and the evidence is thin."""
     bom: bool
     """The data starts with a byte-order mark."""
+    language: str | None
+    """The language the detector read the text in, when it had to guess the encoding."""
     binary: str | None
     """Why the data is taken for binary rather than text; None for text."""
 
