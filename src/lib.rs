@@ -13,6 +13,7 @@ pub mod facts;
 pub mod finding;
 pub mod normalize;
 pub mod pipeline;
+pub mod records;
 pub mod repair;
 pub mod report;
 pub mod rule;
