@@ -10,10 +10,11 @@
 #   --big FILE   also run FILE (e.g. a 1 GB .jsonl.gz) end to end, output to
 #                /dev/null, and report its peak RSS and time
 #   --dir DIR    work directory (default: a new temporary directory)
+#   --no-build   use target/release/fettle as it is
 #
 # The plain-file run cleans the records' texts written one per file with
 # `fettle clean` and the same rules (the record profile's whole-file rules
-# off in fettle.toml), so both runs do the same cleaning. One core:
+# and the corpus rules off in fettle.toml), so both runs do the same cleaning. One core:
 # RAYON_NUM_THREADS=1 pinned with taskset to CPU 0; two cores:
 # RAYON_NUM_THREADS=2 on CPUs 0-1. Times are wall times, start to exit.
 # The machine's load average is printed beside each figure.
@@ -22,20 +23,21 @@ cd "$(dirname "$0")/.."
 
 SRC="${1:?usage: bench/records.sh SRC_DIR [--mb N] [--runs N] [--big FILE] [--dir DIR]}"
 shift
-MB=32 RUNS=3 BIG="" DIR=""
+MB=32 RUNS=3 BIG="" DIR="" BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --mb) MB="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --big) BIG="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -n "$DIR" ] || DIR="$(mktemp -d)"
 mkdir -p "$DIR"
 FETTLE="$PWD/target/release/fettle"
-cargo build --release --quiet
+[ "$BUILD" = 0 ] || cargo build --release --quiet
 
 JSONL="$DIR/records.jsonl"
 python3 bench/records_shard.py "$SRC" "$JSONL" --mb "$MB"
@@ -54,23 +56,29 @@ final-newline = false
 short-file = false
 ends-mid-sentence = false
 trailing-note = false
+# Corpus rules: records have none.
+duplicate-files = false
+near-duplicates = false
+encoding-outlier = false
+file-names = false
+case-collision = false
 TOML
 RECORDS=$(wc -l < "$JSONL")
 TEXT_BYTES=$(cat "$DIR"/files/*.txt | wc -c)
 JSONL_BYTES=$(wc -c < "$JSONL")
 echo "input: $RECORDS records, $JSONL_BYTES bytes of JSONL, $TEXT_BYTES bytes of text"
 
-seconds() { # command... -> wall seconds
-  local start end
-  start=$(date +%s.%N)
+# command... -> "wall,cpu" seconds (cpu: user + system, which a busy
+# machine inflates less than wall time)
+seconds() {
   "$@" >/dev/null 2>&1 || [ $? -le 2 ]
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+  tail -n 1 "$DIR/time" | awk '{printf "%s,%s", $1, $2 + $3}'
 }
-records_run() { taskset -c "$1" env RAYON_NUM_THREADS="$2" "$FETTLE" records "$JSONL"; }
+timed() { /usr/bin/time -f '%e %U %S' -o "$DIR/time" "$@"; }
+records_run() { timed taskset -c "$1" env RAYON_NUM_THREADS="$2" "$FETTLE" records "$JSONL"; }
 files_run() {
   rm -rf "$DIR/cleaned"
-  (cd "$DIR" && taskset -c "$1" env RAYON_NUM_THREADS="$2" "$FETTLE" clean files --out cleaned)
+  (cd "$DIR" && timed taskset -c "$1" env RAYON_NUM_THREADS="$2" "$FETTLE" clean files --out cleaned)
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
@@ -83,10 +91,12 @@ for run in $(seq "$RUNS"); do
   echo "run $run done, load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 for kind in records1 files1 records2; do
-  m=$(echo "${T[$kind]}" | tr ' ' '\n' | grep . | median)
-  printf '%-9s times %s -> median %.2f s: %.0f records/s, %.1f MB/s of text, %.1f MB/s of JSONL\n' \
-    "$kind" "${T[$kind]}" "$m" "$(echo "$RECORDS / $m" | bc -l)" \
-    "$(echo "$TEXT_BYTES / $m / 1000000" | bc -l)" "$(echo "$JSONL_BYTES / $m / 1000000" | bc -l)"
+  m=$(echo "${T[$kind]}" | tr ' ' '\n' | grep . | cut -d, -f1 | median)
+  c=$(echo "${T[$kind]}" | tr ' ' '\n' | grep . | cut -d, -f2 | median)
+  printf '%-9s wall,cpu %s-> median %.2f s wall, %.2f s cpu: %.0f records/s, %.1f MB/s of text (%.1f per cpu-second), %.1f MB/s of JSONL\n' \
+    "$kind" "${T[$kind]}" "$m" "$c" "$(echo "$RECORDS / $m" | bc -l)" \
+    "$(echo "$TEXT_BYTES / $m / 1000000" | bc -l)" "$(echo "$TEXT_BYTES / $c / 1000000" | bc -l)" \
+    "$(echo "$JSONL_BYTES / $m / 1000000" | bc -l)"
   eval "MED_$kind=$m"
 done
 printf 'records vs plain files, one core: %.2fx the time\n' "$(echo "$MED_records1 / $MED_files1" | bc -l)"
