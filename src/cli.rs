@@ -195,6 +195,37 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Clean the text field of JSONL records (datasets, shards): the same
+    /// records out, one line per line in order, each with a report field.
+    /// Exit 0, or 2 if any line was not a record (passed through unchanged).
+    Records {
+        /// JSONL files; `.gz` and `.zst` are read transparently.
+        /// `-` or nothing: standard input.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Write the records to FILE (compressed if it ends in .gz or .zst)
+        /// instead of standard output.
+        #[arg(long, value_name = "FILE", conflicts_with = "check")]
+        out: Option<PathBuf>,
+        /// The field holding the text to clean (default: `[records] text-key`,
+        /// else `text`).
+        #[arg(long, value_name = "KEY")]
+        text_key: Option<String>,
+        /// The field added with counts per rule and findings (default:
+        /// `[records] report-key`, else `fettle`).
+        #[arg(long, value_name = "KEY")]
+        report_key: Option<String>,
+        /// Also list every edit in the report field, with its offsets in
+        /// code points in the original and in the cleaned text.
+        #[arg(long, conflicts_with = "check")]
+        edits: bool,
+        /// Change nothing: print what would change and the findings of each
+        /// record with its line number; exit 1 if any, as `check` does.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        common: Common,
+    },
     /// List every rule with its stage and whether it runs by default.
     Rules {
         /// Print this rule's documentation: what it does, why, an example,
@@ -371,6 +402,26 @@ fn report_unwritten(summary: &Summary) {
 }
 
 pub fn execute(cli: Cli) -> Result<u8> {
+    if let Command::Records {
+        paths,
+        out,
+        text_key,
+        report_key,
+        edits,
+        check,
+        common,
+    } = cli.command
+    {
+        let args = RecordsArgs {
+            paths,
+            out,
+            text_key,
+            report_key,
+            edits,
+            check,
+        };
+        return records(args, &common);
+    }
     let output = match &cli.command {
         Command::Clean { output, .. }
         | Command::Check { output, .. }
@@ -547,6 +598,8 @@ fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
                 EXIT_CLEAN
             })
         }
+        // Writes from its own thread: handled by `execute`, before stdout is locked.
+        Command::Records { .. } => unreachable!("fettle records is run by execute"),
         Command::Rules { explain, markdown } => {
             let out = stdout;
             if let Some(id) = explain {
@@ -616,6 +669,90 @@ fn gate(code: u8, output: &OutputOptions) -> u8 {
     } else {
         code
     }
+}
+
+/// The arguments of `fettle records` but the common ones.
+struct RecordsArgs {
+    paths: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    text_key: Option<String>,
+    report_key: Option<String>,
+    edits: bool,
+    check: bool,
+}
+
+/// `fettle records`: the record profile of the configuration, keys from the
+/// flags or `[records]`, records to stdout or `--out`, totals on stderr.
+fn records(args: RecordsArgs, common: &Common) -> Result<u8> {
+    use crate::records::{self, record::Cleaner, writer::Sink, Outputs};
+    if common.encoding.is_some() || common.corpus_prior || common.max_file_size.is_some() {
+        bail!("records are JSON, always UTF-8: --encoding, --corpus-prior and --max-file-size do not apply");
+    }
+    let (config, _) = crate::config::Config::load(common.config.as_deref())?;
+    let config = config.for_records();
+    let cleaner = Cleaner {
+        text_key: args
+            .text_key
+            .unwrap_or_else(|| config.records.text_key.clone()),
+        report_key: args
+            .report_key
+            .unwrap_or_else(|| config.records.report_key.clone()),
+        config,
+        with_edits: args.edits,
+        output: !args.check,
+    };
+    if cleaner.text_key == cleaner.report_key {
+        bail!(
+            "the text key and the report key must differ (both `{}`)",
+            cleaner.text_key
+        );
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths
+    };
+    let mut file = match &args.out {
+        Some(path) => Some(Sink::create(path)?),
+        None => None,
+    };
+    let mut messages = io::stderr();
+    let summary = match file.as_mut() {
+        Some(sink) => records::run(
+            &paths,
+            &cleaner,
+            args.check,
+            Outputs {
+                records: sink,
+                messages: &mut messages,
+            },
+        )?,
+        None => {
+            let mut sink = Sink::stdout();
+            let summary = records::run(
+                &paths,
+                &cleaner,
+                args.check,
+                Outputs {
+                    records: &mut sink,
+                    messages: &mut messages,
+                },
+            )?;
+            sink.finish()?;
+            summary
+        }
+    };
+    if let Some(sink) = file {
+        sink.finish()?;
+    }
+    eprintln!("fettle records: {summary}");
+    Ok(if summary.has_errors() {
+        EXIT_ERROR
+    } else if args.check && (summary.changed > 0 || summary.failing_findings > 0) {
+        EXIT_DIRTY
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 /// `check --baseline`: record, update, or compare and fail on regressions.

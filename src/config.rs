@@ -42,6 +42,12 @@
 //! threshold = 0.8         # estimated Jaccard similarity of word 5-grams
 //! shingle = 5             # words per shingle
 //!
+//! [records]               # `fettle records`: JSONL records (see docs/records.md)
+//! text-key = "text"       # the field cleaned (default "text")
+//! report-key = "fettle"   # the field added with counts and findings (default "fettle")
+//! [records.rules]         # rules on or off for records only; wins over [rules]
+//! long-lines = false      # and over the record profile (see `WHOLE_FILE_RULES`)
+//!
 //! [files]
 //! exclude = ["drafts/**"] # paths never read (named ones too with --force-exclude)
 //!
@@ -97,6 +103,8 @@ pub struct Config {
     pub long_lines: LongLines,
     pub short_file: ShortFile,
     pub near_duplicates: NearDuplicates,
+    /// `fettle records`: field names and the record profile's own rules.
+    pub records: Records,
     /// Per-path exceptions, applied in order.
     pub overrides: Vec<Override>,
     /// Which paths are read at all.
@@ -132,6 +140,29 @@ impl Level {
             Level::Warning => Some(Severity::Warning),
             Level::Info => Some(Severity::Info),
             Level::Off => None,
+        }
+    }
+}
+
+/// `[records]`: how `fettle records` reads records and which rules it runs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Records {
+    /// The field holding the text to clean.
+    pub text_key: String,
+    /// The field added to each record with its counts, findings and edits.
+    pub report_key: String,
+    /// Rule id → enabled, for records only: wins over `[rules]` and over the
+    /// record profile's defaults.
+    pub rules: BTreeMap<String, bool>,
+}
+
+impl Default for Records {
+    fn default() -> Self {
+        Records {
+            text_key: "text".to_string(),
+            report_key: "fettle".to_string(),
+            rules: BTreeMap::new(),
         }
     }
 }
@@ -214,6 +245,7 @@ impl Default for Config {
             long_lines: LongLines::default(),
             short_file: ShortFile::default(),
             near_duplicates: NearDuplicates::default(),
+            records: Records::default(),
             overrides: Vec::new(),
             files: Files::default(),
         }
@@ -239,10 +271,14 @@ pub const WHOLE_FILE_RULES: &[&str] = &[
 impl Config {
     /// The record profile: the defaults less [`WHOLE_FILE_RULES`], for texts
     /// that are fields of records (`fettle records`, the Python package).
-    /// Rules a user's configuration names keep the user's choice.
+    /// Rules a user's `[rules]` names keep the user's choice, and
+    /// `[records.rules]` has the last word.
     pub fn for_records(mut self) -> Config {
         for id in WHOLE_FILE_RULES {
             self.rules.entry((*id).to_string()).or_insert(false);
+        }
+        for (id, enabled) in &self.records.rules {
+            self.rules.insert(id.clone(), *enabled);
         }
         self
     }
@@ -276,6 +312,16 @@ impl Config {
         }
         for id in self.severity.keys() {
             known(id, "[severity]")?;
+        }
+        for id in self.records.rules.keys() {
+            known(id, "[records.rules]")?;
+        }
+        let records = &self.records;
+        if records.text_key.is_empty() || records.report_key.is_empty() {
+            bail!("[records] text-key and report-key must not be empty");
+        }
+        if records.text_key == records.report_key {
+            bail!("[records] text-key and report-key must differ");
         }
         for o in &self.overrides {
             if o.paths.is_empty() {

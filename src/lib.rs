@@ -15,6 +15,7 @@ pub mod finding;
 pub mod line_col;
 pub mod normalize;
 pub mod pipeline;
+pub mod records;
 pub mod repair;
 pub mod report;
 pub mod rule;
@@ -36,9 +37,6 @@ pub fn clean_str_with(
     text: &str,
     config: &Config,
 ) -> (String, Vec<edit::Edit>, Vec<finding::Finding>) {
-    let input = decode::DecodeInput::new(text.as_bytes()).forced(Some(encoding_rs::UTF_8));
-    let decode::Content::Text(decoded) = decode::decode(input) else {
-        unreachable!("a forced encoding always gives text")
-    };
+    let decoded = decode::DecodedText::of_string(text.to_string());
     pipeline::clean_decoded(&decoded, config)
 }

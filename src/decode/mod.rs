@@ -97,6 +97,13 @@ pub struct DecodedText {
 }
 
 impl DecodedText {
+    /// A string that is text already (a record's field, a Python `str`): no
+    /// detection, and a leading U+FEFF stays in the text for the rules to
+    /// see, so offsets keep counting from the string's first character.
+    pub fn of_string(text: String) -> Self {
+        DecodedText::utf8(text, Method::Utf8)
+    }
+
     /// Valid UTF-8, certain.
     fn utf8(text: String, method: Method) -> Self {
         DecodedText {
