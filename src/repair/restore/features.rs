@@ -296,10 +296,15 @@ impl Window {
         w.left_token.reverse();
         let from = at + '\u{FFFD}'.len_utf8();
         let (mut k, mut in_token, mut in_word) = (0, true, true);
-        for c in text[from.min(end)..end]
-            .chars()
-            .filter(|&c| !transparent(c))
-        {
+        // Blanks before a line break are looked through too: normalizing
+        // removes them.
+        let rest = &text[from.min(end)..end];
+        let line_end = rest
+            .find(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+            .unwrap_or(rest.len());
+        let line = rest[..line_end].trim_end_matches(|c: char| c.is_whitespace() || transparent(c));
+        let right = line.chars().chain(rest[line_end..].chars());
+        for c in right.filter(|&c| !transparent(c)) {
             let n = norm(c);
             if k < SIDE {
                 w.right[k] = n;

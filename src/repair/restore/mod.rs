@@ -37,6 +37,7 @@ pub mod model;
 mod paragraphs;
 pub mod training;
 
+use super::charmap::Page;
 use crate::edit::{Confidence, Fix};
 use crate::rule::{Context, Outcome, Rule, RuleInfo, Stage};
 use features::{Label, Window};
@@ -96,28 +97,79 @@ impl Rule for ReplacementRestore {
         // A U+FFFD ending a UTF-16/32 file stands for a cut code unit.
         let truncated_unit = ctx.decoded.encoding.starts_with("UTF-16")
             || ctx.decoded.encoding.starts_with("UTF-32");
-        for choice in read(model, text, ctx.facts.unicode_newlines) {
-            if truncated_unit && choice.at + FFFD.len_utf8() == text.len() {
-                continue;
+        // Restored characters are context for the U+FFFD left: the text is
+        // read again with them until a round restores nothing, so that
+        // cleaning the cleaned text changes nothing. `origin[k]`: where in
+        // `text` the k-th U+FFFD still left is.
+        let mut current = std::borrow::Cow::Borrowed(text);
+        let mut origin: Vec<usize> = lost_in(text);
+        // A later round rests on the earlier ones' restorations.
+        let mut floor = Confidence::Likely;
+        for _round in 0..MAX_ROUNDS {
+            let here = lost_in(&current);
+            let mut restored: Vec<(usize, char)> = Vec::new();
+            let mut round_floor = floor;
+            for choice in read(model, &current, ctx.facts.unicode_newlines) {
+                let Ok(k) = here.binary_search(&choice.at) else {
+                    continue;
+                };
+                if truncated_unit && origin[k] + FFFD.len_utf8() == text.len() {
+                    continue;
+                }
+                let Some(c) = choice.char else {
+                    continue;
+                };
+                if choice.posterior < model.thresholds.restore {
+                    continue;
+                }
+                let confidence = if choice.posterior >= model.thresholds.likely {
+                    Confidence::Likely
+                } else {
+                    Confidence::Guess
+                };
+                round_floor = round_floor.min(confidence);
+                out.fixes.push(Fix::new(
+                    origin[k]..origin[k] + FFFD.len_utf8(),
+                    &*c.encode_utf8(&mut [0; 4]),
+                    confidence.min(floor),
+                ));
+                restored.push((k, c));
             }
-            let Some(c) = choice.char else {
-                continue;
-            };
-            if choice.posterior < model.thresholds.restore {
-                continue;
+            if restored.is_empty() || restored.len() == here.len() {
+                return;
             }
-            let confidence = if choice.posterior >= model.thresholds.likely {
-                Confidence::Likely
-            } else {
-                Confidence::Guess
-            };
-            out.fixes.push(Fix::new(
-                choice.at..choice.at + FFFD.len_utf8(),
-                &*c.encode_utf8(&mut [0; 4]),
-                confidence,
-            ));
+            floor = round_floor;
+            let mut next = String::with_capacity(current.len());
+            let mut copied = 0;
+            for &(k, c) in &restored {
+                next.push_str(&current[copied..here[k]]);
+                next.push(c);
+                copied = here[k] + FFFD.len_utf8();
+            }
+            next.push_str(&current[copied..]);
+            let mut r = restored.iter().map(|&(k, _)| k).peekable();
+            origin = origin
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| {
+                    let gone = r.peek() == Some(&k);
+                    if gone {
+                        r.next();
+                    }
+                    !gone
+                })
+                .map(|(_, &o)| o)
+                .collect();
+            current = std::borrow::Cow::Owned(next);
         }
     }
+}
+
+/// Rounds of restoring with the previous rounds' restorations as context.
+const MAX_ROUNDS: usize = 8;
+
+fn lost_in(text: &str) -> Vec<usize> {
+    memchr::memmem::find_iter(text.as_bytes(), "\u{FFFD}".as_bytes()).collect()
 }
 
 /// The model's reading of one U+FFFD.
@@ -170,7 +222,18 @@ pub fn read(model: &Model, text: &str, unicode_breaks: bool) -> Vec<Choice> {
     }
     readings
         .into_iter()
-        .map(|r| choose(model, r.at, &r.window, &r.posterior))
+        .map(|r| {
+            if completes_mojibake(text, r.at) {
+                Choice {
+                    at: r.at,
+                    label: Label::Other,
+                    char: None,
+                    posterior: 0.0,
+                }
+            } else {
+                choose(model, r.at, &r.window, &r.posterior)
+            }
+        })
         .collect()
 }
 
@@ -262,4 +325,35 @@ fn fits(model: &Model, text: &str, paras: &[(usize, usize)], lost: &[usize]) -> 
         }
     }
     words < 20 || known as f32 >= model.thresholds.fit * words as f32
+}
+
+/// Would restoring the U+FFFD at `at` complete a UTF-8 sequence in
+/// Windows-1252 bytes, with a lead character before it (`Ã`, `é`) and
+/// continuation characters (or other U+FFFD) between and after? Every
+/// character restored here has a continuation byte in Windows-1252, so the
+/// restored text would hold mojibake that the next cleaning would undo; and
+/// the U+FFFD is then most likely a lost byte of mojibake. It is left.
+fn completes_mojibake(text: &str, at: usize) -> bool {
+    let t = Page::Windows1252.table();
+    let cont = |c: char| c == FFFD || (!c.is_ascii() && matches!(t.encode(c), Some(0x80..=0xBF)));
+    let mut between = 0;
+    for c in text[..at].chars().rev().take(3) {
+        if cont(c) {
+            between += 1;
+            continue;
+        }
+        let need = match t.encode(c) {
+            Some(0xC2..=0xDF) if !c.is_ascii() => 1,
+            Some(0xE0..=0xEF) => 2,
+            Some(0xF0..=0xF4) => 3,
+            _ => return false,
+        };
+        let after = text[at + FFFD.len_utf8()..]
+            .chars()
+            .take(3)
+            .take_while(|&c| cont(c))
+            .count();
+        return between < need && between + 1 + after >= need;
+    }
+    false
 }
