@@ -48,8 +48,10 @@ if [ ! -x /usr/bin/time ]; then
   [ -x /usr/bin/time ] || { echo "bench: needs GNU time at /usr/bin/time (Debian package 'time')" >&2; exit 2; }
 fi
 
-cargo build --release --quiet --bin fettle --example bench_corpus
-FETTLE=$PWD/target/release/fettle
+# The release build with symbols (Cargo.toml: [profile.profiling]), so perf
+# and cachegrind can name functions; same optimisation as what users install.
+cargo build --profile profiling --quiet --bin fettle --example bench_corpus
+FETTLE=$PWD/target/profiling/fettle
 CORES=$(nproc)
 # "1 thread" runs are pinned to one CPU with taskset when it exists: fettle's
 # calling thread walks the input and prints while the worker processes, and
@@ -72,7 +74,7 @@ fi
 
 echo "# fettle benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CORES cores, $(uname -m), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# corpus in $DIR"
-target/release/examples/bench_corpus --out "$DIR" --mb "$MB" --sample-mb "$SAMPLE_MB" | sed 's/^/# /'
+target/profiling/examples/bench_corpus --out "$DIR" --mb "$MB" --sample-mb "$SAMPLE_MB" | sed 's/^/# /'
 
 bytes_of() { find "$@" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 
@@ -147,7 +149,7 @@ done
 # core, human and JSON output.
 if [ "$MANY" -gt 0 ]; then
   echo
-  target/release/examples/bench_corpus --out "$DIR" --mb 0 --many "$MANY" | sed 's/^/# /'
+  target/profiling/examples/bench_corpus --out "$DIR" --mb 0 --many "$MANY" | sed 's/^/# /'
   echo "peak RSS by number of files (check, one core):"
   mapfile -t folders < <(find "$DIR/many" -mindepth 1 -maxdepth 1 -type d | sort)
   n=2
@@ -247,7 +249,7 @@ fi
 # One big file: memory multiple, and the size limit's clear error.
 if [ "$BIG_MB" -gt 0 ]; then
   echo
-  target/release/examples/bench_corpus --out "$DIR" --mb 0 --big-mb "$BIG_MB" | sed 's/^/# /'
+  target/profiling/examples/bench_corpus --out "$DIR" --mb 0 --big-mb "$BIG_MB" | sed 's/^/# /'
   big=$DIR/big/big.txt
   size=$(bytes_of "$big")
   RUNS=1

@@ -1,15 +1,19 @@
 //! The `fettle` command line.
 
-use crate::config::Config;
+mod generate;
+mod output;
+
+use crate::config::{Exclude, Loaded};
 use crate::report::baseline::{Baseline, BaselinePrinter};
 use crate::report::{
     DetectPrinter, DiffPrinter, GithubPrinter, HtmlPrinter, HumanPrinter, JsonPrinter,
-    MarkdownPrinter, Printer, SarifPrinter, Summary,
+    MarkdownPrinter, Printer, QuietPrinter, SarifPrinter, StatisticsPrinter, Summary,
 };
 use crate::run::{self, Action, Options};
 use anyhow::{bail, Context as _, Result};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use std::io::{self, IsTerminal, Write};
+use output::{styled, OutputOptions, Stdout};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,9 +28,14 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Configuration file (default: ./fettle.toml if present).
+    /// Configuration file (default: the first fettle.toml or .fettle.toml
+    /// in the working directory or above it, up to the repository root).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Apply `[files] exclude` to paths named on the command line too (as
+    /// pre-commit passes them); otherwise a named file is always read.
+    #[arg(long, global = true)]
+    pub force_exclude: bool,
     /// Decode every file with this encoding instead of detecting it
     /// (an encoding_rs / WHATWG label such as windows-1252 or shift_jis).
     #[arg(long, global = true, value_name = "NAME")]
@@ -66,8 +75,8 @@ pub enum Command {
     /// Write a cleaned UTF-8 copy of every file under SRC to the same relative
     /// path under DST. SRC is never modified.
     Clean {
-        /// Directory or file to clean.
-        #[arg(default_value = "seeds")]
+        /// Directory or file to clean (default: seeds).
+        #[arg(default_value = "seeds", hide_default_value = true)]
         src: PathBuf,
         /// Output directory; must not be SRC or inside it.
         #[arg(long, default_value = "cleaned", value_name = "DST")]
@@ -80,12 +89,16 @@ pub enum Command {
         html: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        output: OutputOptions,
     },
     /// Change nothing; exit 0 if every file is clean, 1 if any would change or
     /// has findings, 2 on errors.
-    #[command(group(ArgGroup::new("mode").args(["diff", "format"]).multiple(false)))]
+    #[command(group(ArgGroup::new("mode").args(["diff", "format", "statistics"]).multiple(false)))]
     Check {
-        #[arg(required = true, value_name = "PATH")]
+        /// Files and directories to check (directories are walked, skipping
+        /// hidden and git-ignored files).
+        #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<PathBuf>,
         /// Print unified diffs of what `clean` would do (stdout is a clean patch).
         #[arg(long)]
@@ -102,12 +115,15 @@ pub enum Command {
         update_baseline: bool,
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        output: OutputOptions,
     },
     /// Change nothing; write one self-contained HTML page showing every
     /// change as a diff, with invisible characters made visible and filters by
     /// rule and confidence. Exit 0, or 2 on errors.
     Review {
-        #[arg(required = true, value_name = "PATH")]
+        /// Files and directories to review.
+        #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<PathBuf>,
         /// Where to write the page.
         #[arg(long, value_name = "FILE")]
@@ -115,18 +131,24 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Rewrite changed files in place, atomically, keeping permissions.
+    /// Rewrite changed files in place, atomically, keeping permissions; exit
+    /// 1 when findings remain that fixing cannot remove, 2 on errors.
     Fix {
-        #[arg(required = true, value_name = "PATH")]
+        /// Files and directories to fix.
+        #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        output: OutputOptions,
     },
     /// Print each file's encoding, how it was decided, BOM, line endings,
     /// size and whether it is binary.
     Detect {
-        #[arg(required = true, value_name = "PATH")]
+        /// Files and directories to detect.
+        #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = DetectFormat::Human)]
         format: DetectFormat,
         #[command(flatten)]
@@ -134,11 +156,33 @@ pub enum Command {
     },
     /// List every rule with its stage and whether it runs by default.
     Rules,
+    /// Print the effective configuration as TOML, each key with where it
+    /// came from (the configuration file, the command line, or the default).
+    Config {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print a shell completion script, e.g. `fettle completions bash >
+    /// ~/.local/share/bash-completion/completions/fettle`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page fettle(1) (roff), or write one page per command
+    /// into a directory.
+    Man {
+        /// Write fettle.1, fettle-check.1, ... into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A line per file, its findings, and the totals.
     Human,
+    /// The full report (schema in docs/formats.md).
     Json,
     /// GitHub Actions workflow commands (`::warning file=…`): annotations.
     Github,
@@ -150,15 +194,16 @@ pub enum Format {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DetectFormat {
+    /// Encoding, how it was decided, BOM, line endings, size.
     Human,
     /// `path<TAB>encoding`, for scripts.
     Tsv,
 }
 
 /// Exit codes, as ruff's: 0 clean, 1 changes needed or findings, 2 error.
-const EXIT_CLEAN: u8 = 0;
-const EXIT_DIRTY: u8 = 1;
-const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_CLEAN: u8 = 0;
+pub(crate) const EXIT_DIRTY: u8 = 1;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -182,8 +227,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn options(common: &Common, action: Action) -> Result<Options> {
-    let (mut config, _) = Config::load(common.config.as_deref())?;
+/// The configuration with the command line's settings applied.
+fn configure(common: &Common) -> Result<Loaded> {
+    let mut loaded = Loaded::find(common.config.as_deref())?;
+    let config = &mut loaded.config;
     if let Some(label) = &common.encoding {
         config.decode.encoding = Some(label.clone());
     }
@@ -193,6 +240,47 @@ fn options(common: &Common, action: Action) -> Result<Options> {
     if let Some(limit) = common.max_file_size {
         config.decode.max_file_size = limit;
     }
+    Ok(loaded)
+}
+
+/// The keys [`configure`] takes from the command line, for `fettle config`.
+fn from_command_line(common: &Common) -> Vec<crate::config::FromCommandLine> {
+    use crate::config::FromCommandLine as Set;
+    let mut set = Vec::new();
+    if common.encoding.is_some() {
+        set.push(Set {
+            key: "decode.encoding",
+            flag: "--encoding",
+        });
+    }
+    if common.corpus_prior {
+        set.push(Set {
+            key: "decode.corpus-prior",
+            flag: "--corpus-prior",
+        });
+    }
+    if common.max_file_size.is_some() {
+        set.push(Set {
+            key: "decode.max-file-size",
+            flag: "--max-file-size",
+        });
+    }
+    set
+}
+
+/// The run's options and its files under `paths`, less `[files] exclude`.
+///
+/// `outputs` are the files the run writes, which it must not read.
+fn setup(
+    common: &Common,
+    action: Action,
+    paths: &[PathBuf],
+    outputs: &[Option<&PathBuf>],
+) -> Result<(Options, run::Inputs)> {
+    let Loaded { config, root, .. } = configure(common)?;
+    let outputs: Vec<&std::path::Path> = outputs.iter().flatten().map(|p| p.as_path()).collect();
+    let exclude = Exclude::new(&config.files.exclude, &root, common.force_exclude, &outputs)?;
+    let inputs = run::discover(paths).excluding(exclude);
     let forced = match &config.decode.encoding {
         Some(label) => Some(
             encoding_rs::Encoding::for_label(label.as_bytes())
@@ -200,63 +288,31 @@ fn options(common: &Common, action: Action) -> Result<Options> {
         ),
         None => None,
     };
-    Ok(Options {
+    let options = Options {
         config,
         forced,
         action,
-    })
+    };
+    Ok((options, inputs))
 }
 
 pub fn execute(cli: Cli) -> Result<u8> {
-    let mut stdout = Stdout::new();
-    let code = execute_to(cli, &mut stdout)?;
-    stdout.flush()?;
+    let output = match &cli.command {
+        Command::Clean { output, .. }
+        | Command::Check { output, .. }
+        | Command::Fix { output, .. } => Some(output.clone()),
+        _ => None,
+    };
+    let mut sink = match &output {
+        Some(output) => output.open()?,
+        None => output::Sink::Stdout(Stdout::new()),
+    };
+    let code = execute_to(cli, &mut sink)?;
+    sink.flush()?;
     Ok(code)
 }
 
-/// Standard output: line-buffered on a terminal, where someone watches the
-/// files go by; block-buffered otherwise (a pipe, a file, a CI log), where
-/// writing each file's line as it comes would be a system call per file.
-enum Stdout {
-    Terminal(io::StdoutLock<'static>),
-    Other(io::BufWriter<io::StdoutLock<'static>>),
-}
-
-impl Stdout {
-    fn new() -> Self {
-        let stdout = io::stdout();
-        if stdout.is_terminal() {
-            Stdout::Terminal(stdout.lock())
-        } else {
-            Stdout::Other(io::BufWriter::with_capacity(64 << 10, stdout.lock()))
-        }
-    }
-}
-
-impl Write for Stdout {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stdout::Terminal(out) => out.write(buf),
-            Stdout::Other(out) => out.write(buf),
-        }
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Stdout::Terminal(out) => out.write_all(buf),
-            Stdout::Other(out) => out.write_all(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Stdout::Terminal(out) => out.flush(),
-            Stdout::Other(out) => out.flush(),
-        }
-    }
-}
-
-fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
+fn execute_to(cli: Cli, stdout: &mut (dyn Write + 'static)) -> Result<u8> {
     match cli.command {
         Command::Clean {
             src,
@@ -264,20 +320,19 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
             report,
             html,
             common,
+            output,
         } => {
             if !src.exists() {
                 bail!("{}: no such file or directory", src.display());
             }
             run::check_out_dir(&src, &out)?;
-            let options = options(
-                &common,
-                Action::Clean {
-                    src: src.clone(),
-                    out,
-                },
-            )?;
-            let inputs = run::discover(std::slice::from_ref(&src));
-            let mut human = HumanPrinter::new(stdout, false, "cleaned");
+            let action = Action::Clean {
+                src: src.clone(),
+                out,
+            };
+            let outputs = [output.output_file.as_ref(), report.as_ref(), html.as_ref()];
+            let (options, inputs) = setup(&common, action, std::slice::from_ref(&src), &outputs)?;
+            let mut human = human_printer(stdout, &output, false, "cleaned");
             let mut json = match report {
                 Some(path) => Some(JsonPrinter::new(create(&path, "report")?)),
                 None => None,
@@ -289,7 +344,7 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
                 )),
                 None => None,
             };
-            let mut printers: Vec<&mut dyn Printer> = vec![&mut human];
+            let mut printers: Vec<&mut dyn Printer> = vec![human.as_mut()];
             if let Some(json) = json.as_mut() {
                 printers.push(json);
             }
@@ -310,39 +365,39 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
             baseline,
             update_baseline,
             common,
+            output,
         } => {
-            let options = options(&common, Action::Check)?;
-            let inputs = run::discover(&paths);
+            let outputs = [output.output_file.as_ref(), baseline.as_ref()];
+            let (options, inputs) = setup(&common, Action::Check, &paths, &outputs)?;
             let mut printer: Box<dyn Printer + '_> = if diff {
                 Box::new(DiffPrinter::new(stdout))
             } else {
                 match format {
-                    Format::Human => Box::new(HumanPrinter::new(stdout, true, "would change")),
+                    Format::Human => human_printer(stdout, &output, true, "would change"),
                     Format::Json => Box::new(JsonPrinter::new(stdout)),
                     Format::Github => Box::new(GithubPrinter::new(stdout)),
                     Format::Sarif => Box::new(SarifPrinter::new(stdout)),
                     Format::Markdown => Box::new(MarkdownPrinter::new(stdout)),
                 }
             };
-            let Some(baseline) = baseline else {
-                let summary = run::run(inputs, &options, printer.as_mut())?;
-                return Ok(check_exit(&summary));
+            let code = match baseline {
+                None => check_exit(&run::run(inputs, &options, printer.as_mut())?),
+                Some(baseline) => check_with_baseline(
+                    inputs,
+                    &options,
+                    printer.as_mut(),
+                    &baseline,
+                    update_baseline,
+                )?,
             };
-            check_with_baseline(
-                inputs,
-                &options,
-                printer.as_mut(),
-                &baseline,
-                update_baseline,
-            )
+            Ok(gate(code, &output))
         }
         Command::Review {
             paths,
             html,
             common,
         } => {
-            let options = options(&common, Action::Check)?;
-            let inputs = run::discover(&paths);
+            let (options, inputs) = setup(&common, Action::Check, &paths, &[Some(&html)])?;
             let mut page = HtmlPrinter::new(create(&html, "HTML page")?, "fettle review");
             let summary = run::run(inputs, &options, &mut page)?;
             eprintln!(
@@ -360,27 +415,32 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
                 EXIT_CLEAN
             })
         }
-        Command::Fix { paths, common } => {
-            let options = options(&common, Action::Fix)?;
-            let inputs = run::discover(&paths);
-            let summary = run::run(
-                inputs,
-                &options,
-                &mut HumanPrinter::new(stdout, false, "fixed"),
-            )?;
-            Ok(if summary.errors > 0 {
+        Command::Fix {
+            paths,
+            common,
+            output,
+        } => {
+            let (options, inputs) =
+                setup(&common, Action::Fix, &paths, &[output.output_file.as_ref()])?;
+            let mut printer = human_printer(stdout, &output, false, "fixed");
+            let summary = run::run(inputs, &options, printer.as_mut())?;
+            // As `ruff check --fix`: what was fixed is done; findings that
+            // fixing cannot remove still fail.
+            let code = if summary.errors > 0 {
                 EXIT_ERROR
+            } else if summary.failing_findings() > 0 {
+                EXIT_DIRTY
             } else {
                 EXIT_CLEAN
-            })
+            };
+            Ok(gate(code, &output))
         }
         Command::Detect {
             paths,
             format,
             common,
         } => {
-            let options = options(&common, Action::Detect)?;
-            let inputs = run::discover(&paths);
+            let (options, inputs) = setup(&common, Action::Detect, &paths, &[])?;
             let mut printer = DetectPrinter::new(stdout, format == DetectFormat::Tsv);
             let summary = run::run(inputs, &options, &mut printer)?;
             Ok(if summary.errors > 0 {
@@ -402,6 +462,47 @@ fn execute_to(cli: Cli, stdout: &mut Stdout) -> Result<u8> {
             }
             Ok(EXIT_CLEAN)
         }
+        Command::Config { common } => {
+            let loaded = configure(&common)?;
+            write!(stdout, "{}", loaded.show(&from_command_line(&common)))?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Completions { shell } => {
+            generate::completions(shell, stdout)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man { out_dir } => {
+            generate::man(out_dir.as_deref(), stdout)?;
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+/// The human-readable printer as the output options shape it: coloured or
+/// not, quiet, or replaced by the per-rule statistics.
+fn human_printer<'a>(
+    out: &'a mut (dyn Write + 'static),
+    output: &OutputOptions,
+    list_findings: bool,
+    verb: &'static str,
+) -> Box<dyn Printer + 'a> {
+    if output.statistics {
+        return Box::new(StatisticsPrinter::new(out));
+    }
+    let human = HumanPrinter::new(styled(out, output.colored()), list_findings, verb);
+    if output.quiet {
+        Box::new(QuietPrinter::new(human))
+    } else {
+        Box::new(human)
+    }
+}
+
+/// `--exit-zero` turns "changes needed or findings" into success.
+fn gate(code: u8, output: &OutputOptions) -> u8 {
+    if code == EXIT_DIRTY {
+        output.dirty_code()
+    } else {
+        code
     }
 }
 

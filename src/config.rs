@@ -1,5 +1,9 @@
 //! `fettle.toml`: which rules run and with which policies.
 //!
+//! Found as ruff and typos find theirs: `--config FILE`, else the first
+//! `fettle.toml` or `.fettle.toml` in the working directory or above it, up
+//! to the repository root (a directory holding `.git`).
+//!
 //! Every key is optional; an empty file means the defaults. Unknown keys and
 //! unknown rule ids are errors, so a typo never silently disables nothing.
 //!
@@ -34,6 +38,9 @@
 //! threshold = 0.8         # estimated Jaccard similarity of word 5-grams
 //! shingle = 5             # words per shingle
 //!
+//! [files]
+//! exclude = ["drafts/**"] # paths never read (named ones too with --force-exclude)
+//!
 //! [[overrides]]           # per-path exceptions, in order; later ones win
 //! paths = ["legacy/**", "*.md"]   # globs; a glob without `/` matches the file name
 //! ignore = ["replacement-char"]   # drop these rules' findings for these files
@@ -46,14 +53,24 @@
 //! anywhere in a file silences them for the whole file (corpus rules too).
 //! See `crate::validate::policy`.
 
-use anyhow::{bail, Context as _, Result};
-use serde::Deserialize;
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const FILE_NAME: &str = "fettle.toml";
+mod discover;
+mod exclude;
+mod show;
 
-#[derive(Debug, Clone, Deserialize)]
+pub use discover::{Loaded, Origin};
+pub use exclude::Exclude;
+pub use show::FromCommandLine;
+
+/// The configuration file names looked for in each directory, in order.
+pub const FILE_NAMES: [&str; 2] = ["fettle.toml", ".fettle.toml"];
+pub const FILE_NAME: &str = FILE_NAMES[0];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// Rule id → enabled.
@@ -69,10 +86,22 @@ pub struct Config {
     pub near_duplicates: NearDuplicates,
     /// Per-path exceptions, applied in order.
     pub overrides: Vec<Override>,
+    /// Which paths are read at all.
+    pub files: Files,
+}
+
+/// `[files]`: paths fettle leaves alone, as ruff's and typos' `exclude`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Files {
+    /// Globs (as in `[[overrides]]`) relative to the configuration file's
+    /// directory; walked paths that match are skipped, and so are paths
+    /// named on the command line when `--force-exclude` is given.
+    pub exclude: Vec<String>,
 }
 
 /// A finding severity as configured, or `off` to drop the findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -94,21 +123,21 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LongLines {
     /// Longest line, in characters, that is not reported.
     pub max: usize,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ShortFile {
     /// Files with fewer words than this are reported.
     pub min_words: usize,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NearDuplicates {
     /// Estimated Jaccard similarity of word shingles at or above which two
@@ -119,7 +148,7 @@ pub struct NearDuplicates {
 }
 
 /// `[[overrides]]`: rules ignored or severities changed for some paths.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Override {
     /// Globs (globset syntax) matched against the path as reported; a glob
@@ -131,7 +160,7 @@ pub struct Override {
     pub severity: BTreeMap<String, Level>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct QuoteStyleConfig {
     /// What the `quote-style` rule does with quotes and apostrophes.
@@ -139,7 +168,7 @@ pub struct QuoteStyleConfig {
 }
 
 /// Quote style policy of the `quote-style` normalize rule.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum QuoteStylePolicy {
     /// Leave quotes as they are.
@@ -151,21 +180,21 @@ pub enum QuoteStylePolicy {
     Curly,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BlankLines {
     /// Longest run of blank lines kept inside the text.
     pub max: usize,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SceneBreaks {
     /// The line every recognised scene-break marker becomes.
     pub marker: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Decode {
     /// Force this encoding (an encoding_rs / WHATWG label) instead of detecting.
@@ -193,6 +222,7 @@ impl Default for Config {
             short_file: ShortFile::default(),
             near_duplicates: NearDuplicates::default(),
             overrides: Vec::new(),
+            files: Files::default(),
         }
     }
 }
@@ -265,20 +295,12 @@ impl Config {
         Ok(config)
     }
 
-    /// Load `--config PATH`, else `./fettle.toml` if present, else defaults.
+    /// The configuration for a run in the current directory: `--config
+    /// PATH`, else the nearest `fettle.toml` / `.fettle.toml` (see
+    /// [`discover`]), else the defaults. Returns the file it read.
     pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>)> {
-        let path = match explicit {
-            Some(p) => Some(p.to_path_buf()),
-            None => Some(PathBuf::from(FILE_NAME)).filter(|p| p.is_file()),
-        };
-        let Some(path) = path else {
-            return Ok((Config::default(), None));
-        };
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("{}: cannot read config", path.display()))?;
-        let config =
-            Config::parse(&text).with_context(|| format!("{}: invalid config", path.display()))?;
-        Ok((config, Some(path)))
+        let loaded = Loaded::find(explicit)?;
+        Ok((loaded.config, loaded.path))
     }
 
     fn validate(&self) -> Result<()> {
@@ -306,6 +328,7 @@ impl Config {
             }
         }
         crate::validate::policy::Policy::new(self)?;
+        exclude::Globs::new(&self.files.exclude, "[files] exclude")?;
         if self.long_lines.max == 0 {
             bail!("[long-lines] max must be at least 1");
         }

@@ -53,6 +53,8 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     roots: Vec<PathBuf>,
+    /// `[files] exclude`, when the configuration has one.
+    exclude: Option<std::sync::Arc<crate::config::Exclude>>,
 }
 
 /// Every file under `paths`, in order: directories are walked recursively,
@@ -61,15 +63,27 @@ pub struct Inputs {
 pub fn discover(paths: &[PathBuf]) -> Inputs {
     Inputs {
         roots: paths.to_vec(),
+        exclude: None,
     }
 }
 
 impl Inputs {
+    /// Skip the paths `exclude` names: walked ones always, named ones with
+    /// `--force-exclude`.
+    pub fn excluding(mut self, exclude: Option<crate::config::Exclude>) -> Inputs {
+        self.exclude = exclude.map(std::sync::Arc::new);
+        self
+    }
+
     /// Walk the paths (again): each call starts a new walk.
     pub fn iter(&self) -> impl Iterator<Item = Input> + Send + '_ {
         self.roots
             .iter()
             .flat_map(|root| -> Box<dyn Iterator<Item = Input> + Send> {
+                let exclude = self.exclude.clone();
+                if exclude.as_ref().is_some_and(|e| e.named(root)) {
+                    return Box::new(std::iter::empty());
+                }
                 if let Some(file) = open_root(root) {
                     return Box::new(std::iter::once(Input::File(root.clone(), Some(file))));
                 }
@@ -81,6 +95,10 @@ impl Inputs {
                     Ok(_) => Box::new(
                         ignore::WalkBuilder::new(root)
                             .sort_by_file_name(|a, b| a.cmp(b))
+                            .filter_entry(move |entry| {
+                                entry.depth() == 0
+                                    || !exclude.as_ref().is_some_and(|e| e.walked(entry.path()))
+                            })
                             .build()
                             .filter_map(|entry| match entry {
                                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
@@ -316,8 +334,16 @@ impl Progress {
     }
 }
 
+/// A path as reported: `./a.txt`, found by walking the default `.`, is
+/// shown as `a.txt`.
 fn display(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    let shown = if shown.as_os_str().is_empty() {
+        path
+    } else {
+        shown
+    };
+    shown.to_string_lossy().into_owned()
 }
 
 /// The first pass of `--corpus-prior`: detect every readable file and find

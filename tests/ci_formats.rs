@@ -33,14 +33,11 @@ fn github_annotations() {
     }
     assert!(lines.last().unwrap().starts_with("fettle: 4 files"));
     // Properties escape `,` and `:`; the title is the rule.
-    assert!(
-        out.contains("::warning file=./a%2Cb%3Ac.txt,line="),
-        "{out}"
-    );
+    assert!(out.contains("::warning file=a%2Cb%3Ac.txt,line="), "{out}");
     assert!(out.contains(",title=nbsp-spacing::"), "{out}");
     // U+FFFD is damage: an error, at its line and column.
     assert!(
-        out.contains("::error file=./lost.txt,line=1,col=5,title=replacement-char::"),
+        out.contains("::error file=lost.txt,line=1,col=5,title=replacement-char::"),
         "{out}"
     );
     // Data never carries a raw CR or LF (they would end the command).
@@ -49,14 +46,14 @@ fn github_annotations() {
     // adjacent lines are one annotation per rule, not one per edit.
     let ws = lines
         .iter()
-        .filter(|l| l.contains("./a%2Cb%3Ac.txt") && l.contains("title=trailing-whitespace"))
+        .filter(|l| l.contains("a%2Cb%3Ac.txt") && l.contains("title=trailing-whitespace"))
         .count();
     assert_eq!(ws, 1, "{out}");
     // many.txt: 30 trailing-whitespace and 30 blank-lines edits, 4 lines apart:
     // capped at 10 per rule, and the omission is announced.
     let many_ws = lines
         .iter()
-        .filter(|l| l.contains("file=./many.txt") && l.contains("title=trailing-whitespace"))
+        .filter(|l| l.contains("file=many.txt") && l.contains("title=trailing-whitespace"))
         .count();
     assert_eq!(many_ws, 10, "{out}");
     assert!(
@@ -65,7 +62,7 @@ fn github_annotations() {
     );
     // A blank-line run ends on the last line it covers.
     assert!(
-        out.contains("file=./many.txt,line=2,col=1,endLine=4,title=blank-lines::"),
+        out.contains("file=many.txt,line=2,col=1,endLine=4,title=blank-lines::"),
         "{out}"
     );
 }

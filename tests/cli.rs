@@ -172,7 +172,7 @@ fn detect_tsv_and_binary() {
     assert_eq!(code(&o), 0);
     assert_eq!(
         String::from_utf8(o.stdout).unwrap(),
-        "./a.txt\tUTF-8\n./b.txt\tUTF-16LE\n./c.pdf\tbinary\n"
+        "a.txt\tUTF-8\nb.txt\tUTF-16LE\nc.pdf\tbinary\n"
     );
     let human = String::from_utf8(fettle(dir.path(), &["detect", "b.txt"]).stdout).unwrap();
     assert!(
@@ -322,7 +322,7 @@ fn corpus_prior_settles_short_files() {
     let alone = tsv(&["detect", "--format", "tsv", "short.txt", "long0.txt"]);
     assert!(alone.contains("short.txt\twindows-1252"), "{alone}");
     let with = tsv(&["detect", "--corpus-prior", "--format", "tsv", "."]);
-    assert!(with.contains("./short.txt\twindows-1251"), "{with}");
+    assert!(with.contains("short.txt\twindows-1251"), "{with}");
     assert_eq!(with.matches("windows-1251").count(), 5, "{with}");
     let human = fettle(
         dir.path(),
@@ -347,7 +347,7 @@ fn corpus_prior_settles_short_files() {
     .unwrap();
     let from_config = tsv(&["detect", "--format", "tsv", "."]);
     assert!(
-        from_config.contains("./short.txt\twindows-1251"),
+        from_config.contains("short.txt\twindows-1251"),
         "{from_config}"
     );
 }
@@ -465,4 +465,248 @@ fn a_closed_stdout_stops_the_run_quietly() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(code(&out), 2);
     assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_and_fix_default_to_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    fs::write(
+        dir.path().join("sub/a.txt"),
+        "Some text with a blank at the end. \n",
+    )
+    .unwrap();
+    let check = fettle(dir.path(), &["check"]);
+    assert_eq!(code(&check), 1);
+    assert!(stdout(&check).contains("sub/a.txt"), "{}", stdout(&check));
+    assert_eq!(code(&fettle(dir.path(), &["fix"])), 0);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("sub/a.txt")).unwrap(),
+        "Some text with a blank at the end.\n"
+    );
+    assert_eq!(code(&fettle(dir.path(), &["check"])), 0);
+}
+
+#[test]
+fn fix_exits_1_when_findings_remain_that_it_cannot_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    // An empty file: a `short-file` warning no fix removes.
+    fs::write(dir.path().join("empty.txt"), "").unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "A sentence with trailing blanks.  \n",
+    )
+    .unwrap();
+    let fix = fettle(dir.path(), &["fix", "."]);
+    assert_eq!(code(&fix), 1, "{}", stdout(&fix));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+        "A sentence with trailing blanks.\n",
+        "what could be fixed was"
+    );
+    assert_eq!(code(&fettle(dir.path(), &["fix", "--exit-zero"])), 0);
+    fs::remove_file(dir.path().join("empty.txt")).unwrap();
+    assert_eq!(code(&fettle(dir.path(), &["fix"])), 0);
+}
+
+#[test]
+fn exit_zero_output_file_quiet_and_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twenty words and more: no `short-file` finding.
+    let prose = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.";
+    fs::write(dir.path().join("dirty.txt"), format!("{prose}  \r\n")).unwrap();
+    let other = "The river ran past the mill where the old miller kept his books, counting every sack of grain twice before the winter came.";
+    fs::write(dir.path().join("clean.txt"), format!("{other}\n")).unwrap();
+    assert_eq!(code(&fettle(dir.path(), &["check", "--exit-zero"])), 0);
+    // Errors still fail.
+    assert_eq!(
+        code(&fettle(
+            dir.path(),
+            &["check", "--exit-zero", "missing.txt"]
+        )),
+        2
+    );
+
+    let to_file = fettle(
+        dir.path(),
+        &[
+            "check",
+            "-o",
+            "report.json",
+            "--format",
+            "json",
+            "dirty.txt",
+            "clean.txt",
+        ],
+    );
+    assert_eq!(code(&to_file), 1);
+    assert!(to_file.stdout.is_empty());
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["changed"], 1);
+
+    // A report written under the checked directory is not read by its own run.
+    let into_tree = fettle(dir.path(), &["check", "-o", "report.txt"]);
+    assert_eq!(code(&into_tree), 1);
+    let report = fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        report.contains("dirty.txt") && !report.contains("report.txt"),
+        "{report}"
+    );
+    fs::remove_file(dir.path().join("report.txt")).unwrap();
+    fs::remove_file(dir.path().join("report.json")).unwrap();
+
+    let quiet = stdout(&fettle(
+        dir.path(),
+        &["check", "-q", "dirty.txt", "clean.txt"],
+    ));
+    assert!(quiet.contains("dirty.txt"), "{quiet}");
+    assert!(!quiet.contains("clean.txt"), "{quiet}");
+    assert!(!quiet.contains("files:"), "no totals: {quiet}");
+
+    let statistics = fettle(dir.path(), &["check", "--statistics", "dirty.txt"]);
+    assert_eq!(code(&statistics), 1);
+    let lines: Vec<String> = stdout(&statistics)
+        .lines()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        lines,
+        ["1 line-endings edit", "1 trailing-whitespace edit"],
+        "{}",
+        stdout(&statistics)
+    );
+    // One mode at a time.
+    assert_eq!(
+        code(&fettle(dir.path(), &["check", "--statistics", "--diff"])),
+        2
+    );
+}
+
+#[test]
+fn color_is_ansi_only_when_asked_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "").unwrap();
+    let always = stdout(&fettle(dir.path(), &["check", "--color", "always"]));
+    assert!(always.contains("\u{1b}["), "{always}");
+    let plain = stdout(&fettle(dir.path(), &["check", "--color", "never"]));
+    assert!(!plain.contains('\u{1b}'));
+    // Not a terminal: auto means none.
+    let auto = stdout(&fettle(dir.path(), &["check"]));
+    assert_eq!(auto, plain);
+    // Machine formats are never coloured.
+    let json = stdout(&fettle(
+        dir.path(),
+        &["check", "--color", "always", "--format", "json"],
+    ));
+    assert!(!json.contains('\u{1b}'));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = fettle(dir.path(), &["completions", "bash"]);
+    assert_eq!(code(&bash), 0);
+    assert!(stdout(&bash).contains("--force-exclude"));
+    let man = fettle(dir.path(), &["man"]);
+    assert_eq!(code(&man), 0);
+    assert!(
+        stdout(&man).starts_with(".ie"),
+        "roff: {}",
+        &stdout(&man)[..40]
+    );
+    assert!(stdout(&man).contains("fettle"));
+    assert_eq!(code(&fettle(dir.path(), &["man", "--out-dir", "man"])), 0);
+    assert!(dir.path().join("man/fettle-check.1").is_file());
+}
+
+#[test]
+fn configuration_is_found_above_the_working_directory_up_to_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("corpus/deep")).unwrap();
+    fs::write(
+        repo.join("corpus/deep/a.txt"),
+        "Trailing blanks.  \nAnd more text.\n",
+    )
+    .unwrap();
+    // Outside the repository: never read.
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[rules]\nnot-a-rule = true\n",
+    )
+    .unwrap();
+    assert_eq!(code(&fettle(&repo.join("corpus"), &["check"])), 1);
+    fs::write(
+        repo.join(".fettle.toml"),
+        "[rules]\ntrailing-whitespace = false\n",
+    )
+    .unwrap();
+    assert_eq!(code(&fettle(&repo.join("corpus/deep"), &["check"])), 0);
+    let shown = stdout(&fettle(&repo.join("corpus"), &["config"]));
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with("trailing-whitespace = false"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(line.ends_with(".fettle.toml"), "{line}");
+    assert!(shown.contains("# configuration file: "), "{shown}");
+}
+
+#[test]
+fn excluded_files_are_skipped_and_named_ones_only_with_force_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join(".git")).unwrap();
+    fs::create_dir_all(dir.path().join("corpus/legacy")).unwrap();
+    fs::write(dir.path().join("corpus/legacy/old.txt"), "Old blanks.  \n").unwrap();
+    fs::write(dir.path().join("corpus/new.txt"), "A new and clean text.\n").unwrap();
+    fs::write(
+        dir.path().join("fettle.toml"),
+        "[files]\nexclude = [\"legacy\"]\n",
+    )
+    .unwrap();
+    let walked = fettle(dir.path(), &["check", "corpus"]);
+    assert_eq!(code(&walked), 0, "{}", stdout(&walked));
+    assert!(!stdout(&walked).contains("old.txt"));
+    // A named file is read...
+    assert_eq!(
+        code(&fettle(dir.path(), &["check", "corpus/legacy/old.txt"])),
+        1
+    );
+    // ...unless exclusion is forced, as pre-commit's hooks do.
+    let forced = fettle(
+        dir.path(),
+        &[
+            "fix",
+            "--force-exclude",
+            "corpus/legacy/old.txt",
+            "corpus/new.txt",
+        ],
+    );
+    assert_eq!(code(&forced), 0);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("corpus/legacy/old.txt")).unwrap(),
+        "Old blanks.  \n"
+    );
+    // Globs are relative to the configuration file, wherever fettle starts.
+    let below = fettle(
+        &dir.path().join("corpus"),
+        &["check", "--force-exclude", "legacy/old.txt"],
+    );
+    assert!(!stdout(&below).contains("old.txt"), "{}", stdout(&below));
+}
+
+#[test]
+fn every_argument_is_described_in_help() {
+    use clap::CommandFactory;
+    let command = fettle::cli::Cli::command();
+    let mut missing = Vec::new();
+    for sub in command.get_subcommands() {
+        for arg in sub.get_arguments() {
+            if arg.get_help().is_none() && arg.get_id() != "help" && arg.get_id() != "version" {
+                missing.push(format!("{} {}", sub.get_name(), arg.get_id()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "arguments without help: {missing:?}");
 }

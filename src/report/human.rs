@@ -2,8 +2,25 @@
 //! a total at the end.
 
 use super::{CorpusFindings, FileReport, Printer, Status, Summary, Texts};
+use anstyle::{AnsiColor, Style};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+/// Styles of the human output; the stream strips them when colour is off
+/// (`--color`, see `cli::output`).
+const PATH: Style = Style::new().bold();
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const CHANGE: Style = AnsiColor::Yellow.on_default();
+const CLEAN: Style = AnsiColor::Green.on_default();
+
+fn severity_style(severity: crate::finding::Severity) -> Style {
+    use crate::finding::Severity;
+    match severity {
+        Severity::Error => ERROR,
+        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+        Severity::Info => AnsiColor::Cyan.on_default(),
+    }
+}
 
 /// How many findings per rule and file are listed before "and N more".
 const LIST_LIMIT: usize = 10;
@@ -46,7 +63,7 @@ impl<W: Write> Printer for HumanPrinter<W> {
             Status::Error => {
                 return writeln!(
                     out,
-                    "{}: error: {}",
+                    "{PATH}{}{PATH:#}: {ERROR}error{ERROR:#}: {}",
                     r.path,
                     r.error.as_deref().unwrap_or("")
                 )
@@ -62,15 +79,19 @@ impl<W: Write> Printer for HumanPrinter<W> {
             _ => {}
         }
         let enc = r.encoding.as_ref().expect("text files have an encoding");
-        let mut line = format!("{}: {} ({}", r.path, enc.name, enc.method);
+        let mut line = format!("{PATH}{}{PATH:#}: {} ({}", r.path, enc.name, enc.method);
         if let Some(bom) = enc.bom {
             line.push_str(&format!(", {bom} BOM"));
         }
         line.push(')');
         if r.edits.is_empty() && !r.would_change() {
-            line.push_str(" clean");
+            line.push_str(&format!(" {CLEAN}clean{CLEAN:#}"));
         } else {
-            line.push_str(&format!(" {}: {} edits", self.verb, r.edits.len()));
+            line.push_str(&format!(
+                " {CHANGE}{}{CHANGE:#}: {} edits",
+                self.verb,
+                r.edits.len()
+            ));
             if !r.counts.is_empty() {
                 line.push_str(&format!(" ({})", counts_text(&r.counts)));
             }
@@ -89,9 +110,10 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 let n = shown.entry(f.rule).or_insert(0);
                 *n += 1;
                 if *n <= LIST_LIMIT {
+                    let style = severity_style(f.severity);
                     writeln!(
                         out,
-                        "  {}:{}:{}: {} {}: {}",
+                        "  {}:{}:{}: {style}{}{style:#} {}: {}",
                         r.path,
                         f.line,
                         f.column,
@@ -128,9 +150,10 @@ impl<W: Write> Printer for HumanPrinter<W> {
         if self.list_findings {
             for f in findings {
                 let f = f?;
+                let style = severity_style(f.severity);
                 writeln!(
                     self.out,
-                    "  {}: {} {}: {}",
+                    "  {}: {style}{}{style:#} {}: {}",
                     f.path,
                     f.severity.as_str(),
                     f.rule,

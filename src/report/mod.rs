@@ -12,7 +12,9 @@ pub mod html;
 mod human;
 mod json;
 pub mod markdown;
+mod quiet;
 pub mod sarif;
+mod statistics;
 
 pub use diff::DiffPrinter;
 pub use github::GithubPrinter;
@@ -20,7 +22,9 @@ pub use html::HtmlPrinter;
 pub use human::{DetectPrinter, HumanPrinter};
 pub use json::JsonPrinter;
 pub use markdown::MarkdownPrinter;
+pub use quiet::QuietPrinter;
 pub use sarif::SarifPrinter;
+pub use statistics::StatisticsPrinter;
 
 use crate::decode::LineEndings;
 use crate::edit::{Confidence, LineScan};
