@@ -88,15 +88,11 @@ pub fn read_paragraph(
     fwd[0] = *carry;
     for (i, item) in items.iter().enumerate() {
         let mut next = [0f64; STATES];
-        for s in 0..STATES {
-            let a = fwd[i][s];
+        for (s, &a) in fwd[i].iter().enumerate() {
             if a == 0.0 {
                 continue;
             }
-            step(item, s, |y, s2, p| {
-                let _ = y;
-                next[s2] += a * p;
-            });
+            step(item, s, |_, s2, p| next[s2] += a * p);
         }
         normalize(&mut next);
         fwd[i + 1] = next;
@@ -104,8 +100,8 @@ pub fn read_paragraph(
     // Backward from the paragraph's end, weighted by how often prose ends
     // a paragraph in each state.
     let mut bwd = vec![[0f64; STATES]; n + 1];
-    for s in 0..STATES {
-        bwd[n][s] = f64::from(model.end[s]).exp();
+    for (b, &e) in bwd[n].iter_mut().zip(&model.end) {
+        *b = f64::from(e).exp();
     }
     normalize(&mut bwd[n]);
     for i in (0..n).rev() {
@@ -123,8 +119,7 @@ pub fn read_paragraph(
         }
         let (at, window) = w.next().expect("a window per lost item");
         let mut post = [0f64; LABELS];
-        for s in 0..STATES {
-            let a = fwd[i][s];
+        for (s, &a) in fwd[i].iter().enumerate() {
             if a == 0.0 {
                 continue;
             }
