@@ -11,7 +11,7 @@ pub mod charclass;
 pub mod charmap;
 pub mod mixed_encoding;
 pub mod mojibake;
-pub mod replacement_restore;
+pub mod restore;
 
 use crate::rule::Rule;
 
@@ -20,5 +20,5 @@ pub static RULES: &[&dyn Rule] = &[
     &mixed_encoding::MixedEncoding,
     &mojibake::Mojibake,
     &c1_controls::C1Controls,
-    &replacement_restore::ReplacementRestore,
+    &restore::ReplacementRestore,
 ];
