@@ -40,7 +40,8 @@ fn cleaned(text: &[u8]) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("x.txt"), text).unwrap();
     let o = fettle(dir.path(), &["fix", "x.txt"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // 1: findings fix cannot fix remain (a short file).
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
     fs::read(dir.path().join("x.txt")).unwrap()
 }
 
@@ -368,7 +369,7 @@ fn a_killed_fix_leaves_a_whole_file_and_the_next_run_cleans_up() {
             now.len()
         );
         let o = fettle(dir.path(), &["fix", "."]);
-        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
         assert!(
             temporaries(dir.path()).is_empty(),
             "{:?}",
@@ -405,7 +406,8 @@ fn two_fix_runs_at_once() {
         for line in stdout(&o).lines().filter(|l| l.contains(": error: ")) {
             assert!(line.contains("changed since it was read"), "{line}");
         }
-        assert!(matches!(code(&o), 0 | 2), "{}", stderr(&o));
+        // 1: findings fix cannot fix remain; 2: a refused file.
+        assert!(matches!(code(&o), 0..=2), "{}", stderr(&o));
     }
     for i in 0..40 {
         let got = fs::read_to_string(dir.path().join(format!("f{i:02}.txt"))).unwrap();
@@ -526,7 +528,7 @@ fn every_fixture_diff_applies_with_git() {
     let fixed = tempfile::tempdir().unwrap();
     copy_tree(&fixtures, fixed.path(), &mut Vec::new());
     let f = fettle(fixed.path(), &["fix", "."]);
-    assert_eq!(code(&f), 0, "{}", stdout(&f));
+    assert!(matches!(code(&f), 0 | 1), "{}", stdout(&f));
     let notes = stderr(&o);
     let mut applied = 0;
     for rel in files {

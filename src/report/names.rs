@@ -33,6 +33,39 @@ pub fn shown(path: &Path) -> String {
     out
 }
 
+/// The name [`shown`] printed, read back: escapes become their characters
+/// again, and each `\xNN` byte becomes U+FFFD. For rules that judge the
+/// name itself (`file-names`), not its printed form.
+pub fn unshown(shown: &str) -> String {
+    let mut out = String::with_capacity(shown.len());
+    let mut chars = shown.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('e') => out.push('\u{1b}'),
+            Some('x') => {
+                chars.next();
+                chars.next();
+                out.push('\u{FFFD}');
+            }
+            Some('u') => {
+                let rest: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                let c = u32::from_str_radix(&rest, 16).ok().and_then(char::from_u32);
+                out.push(c.unwrap_or('\u{FFFD}'));
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Characters that reorder what a terminal shows around them.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -104,6 +137,8 @@ mod tests {
         let s = shown(name);
         assert_eq!(s, "a\\nb\\e[31m\\xff\\\\cé.txt");
         assert_eq!(exact_bytes(name, &s).unwrap(), name.as_os_str().as_bytes());
+        assert_eq!(unshown(&s), "a\nb\u{1b}[31m\u{FFFD}\\cé.txt");
+        assert_eq!(unshown(&shown(Path::new("a\u{202e}b"))), "a\u{202e}b");
         assert_eq!(shown(Path::new("dir/é.txt")), "dir/é.txt");
         assert_eq!(exact_bytes(Path::new("dir/é.txt"), "dir/é.txt"), None);
     }

@@ -86,9 +86,14 @@ impl CorpusRule for FileNames {
             let (_, f) = f?;
             let mut found = Vec::new();
             if !f.path_is_utf8 {
-                found.push("the path is not valid UTF-8 (shown with U+FFFD)".to_string());
+                found.push(
+                    "the path is not valid UTF-8 (its other bytes shown as \\xNN)".to_string(),
+                );
             }
-            for component in f.path.split('/') {
+            // Judge the name, not its printed form (which escapes `\`,
+            // control characters and bytes that are not UTF-8).
+            let name = crate::report::names::unshown(&f.path);
+            for component in name.split('/') {
                 if matches!(component, "" | "." | "..") {
                     continue;
                 }
