@@ -112,7 +112,7 @@ fn check<'py>(
 /// Detect the encoding of `data`.
 #[pyfunction]
 fn detect(py: Python<'_>, data: std::borrow::Cow<'_, [u8]>) -> Detection {
-    let content = py.detach(|| fettle::decode::decode(fettle::decode::DecodeInput::new(&data)));
+    let content = py.detach(|| fettle::decode::decode(fettle::decode::DecodeInput::new(&data[..])));
     detection_of(content)
 }
 
