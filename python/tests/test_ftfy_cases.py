@@ -62,14 +62,23 @@ def run_cases(shared_dir, **policy):
 
 
 def negatives_changed(shared_dir, **policy):
-    """Negative cases (legitimate text) that come out changed."""
+    """Negative cases (legitimate text) that fettle changes where ftfy does
+    not (ftfy's own output, quotes aside: one case maps a C1 control to the
+    Windows-1252 character it stands for)."""
     cases = json.loads((shared_dir / "peers" / "ftfy" / "negative.json").read_text())
-    return [c["original"] for c in cases if fix_text(c["original"], **policy) != c["original"]]
+    return [
+        c["original"]
+        for c in cases
+        if fix_text(c["original"], **policy).translate(QUOTES) != c["fixed"].translate(QUOTES)
+    ]
 
 
 def test_repair_stage_passes_every_case_ftfy_passes(shared_dir):
     others = [rule for rule in rule_ids() if rule not in rule_ids("repair")]
-    passed, total, failures = run_cases(shared_dir, disable=others)
+    # ftfy applies every repair it finds; so does fettle at `guess`.
+    passed, total, failures = run_cases(
+        shared_dir, disable=others, fix={"min-confidence": "guess"}
+    )
     print(f"repair stage through the Python API: {passed}/{total} ftfy cases")
     assert total > 0
     assert not failures, "\n".join(failures)
