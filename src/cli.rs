@@ -199,30 +199,8 @@ pub enum Command {
     /// records out, one line per line in order, each with a report field.
     /// Exit 0, or 2 if any line was not a record (passed through unchanged).
     Records {
-        /// JSONL files; `.gz` and `.zst` are read transparently.
-        /// `-` or nothing: standard input.
-        #[arg(value_name = "PATH")]
-        paths: Vec<PathBuf>,
-        /// Write the records to FILE (compressed if it ends in .gz or .zst)
-        /// instead of standard output.
-        #[arg(long, value_name = "FILE", conflicts_with = "check")]
-        out: Option<PathBuf>,
-        /// The field holding the text to clean (default: `[records] text-key`,
-        /// else `text`).
-        #[arg(long, value_name = "KEY")]
-        text_key: Option<String>,
-        /// The field added with counts per rule and findings (default:
-        /// `[records] report-key`, else `fettle`).
-        #[arg(long, value_name = "KEY")]
-        report_key: Option<String>,
-        /// Also list every edit in the report field, with its offsets in
-        /// code points in the original and in the cleaned text.
-        #[arg(long, conflicts_with = "check")]
-        edits: bool,
-        /// Change nothing: print what would change and the findings of each
-        /// record with its line number; exit 1 if any, as `check` does.
-        #[arg(long)]
-        check: bool,
+        #[command(flatten)]
+        args: RecordsArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -402,24 +380,7 @@ fn report_unwritten(summary: &Summary) {
 }
 
 pub fn execute(cli: Cli) -> Result<u8> {
-    if let Command::Records {
-        paths,
-        out,
-        text_key,
-        report_key,
-        edits,
-        check,
-        common,
-    } = cli.command
-    {
-        let args = RecordsArgs {
-            paths,
-            out,
-            text_key,
-            report_key,
-            edits,
-            check,
-        };
+    if let Command::Records { args, common } = cli.command {
         return records(args, &common);
     }
     let output = match &cli.command {
@@ -672,13 +633,32 @@ fn gate(code: u8, output: &OutputOptions) -> u8 {
 }
 
 /// The arguments of `fettle records` but the common ones.
-struct RecordsArgs {
-    paths: Vec<PathBuf>,
-    out: Option<PathBuf>,
-    text_key: Option<String>,
-    report_key: Option<String>,
-    edits: bool,
-    check: bool,
+#[derive(Debug, Args)]
+pub struct RecordsArgs {
+    /// JSONL files; `.gz` and `.zst` are read transparently.
+    /// `-` or nothing: standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write the records to FILE (compressed if it ends in .gz or .zst)
+    /// instead of standard output.
+    #[arg(long, value_name = "FILE", conflicts_with = "check")]
+    pub out: Option<PathBuf>,
+    /// The field holding the text to clean (default: `[records] text-key`,
+    /// else `text`).
+    #[arg(long, value_name = "KEY")]
+    pub text_key: Option<String>,
+    /// The field added with counts per rule and findings (default:
+    /// `[records] report-key`, else `fettle`).
+    #[arg(long, value_name = "KEY")]
+    pub report_key: Option<String>,
+    /// Also list every edit in the report field, with its offsets in
+    /// code points in the original and in the cleaned text.
+    #[arg(long, conflicts_with = "check")]
+    pub edits: bool,
+    /// Change nothing: print what would change and the findings of each
+    /// record with its line number; exit 1 if any, as `check` does.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `fettle records`: the record profile of the configuration, keys from the
