@@ -1,8 +1,12 @@
 //! Leave-authors-out evaluation of `replacement-restore`.
 //!
 //! ```sh
-//! cargo run --release --example eval_restore -- [../shared/corpus] [../shared/langs] [FOLDS]
+//! cargo run --release --example eval_restore -- [../shared/corpus] [../shared/langs] [FOLDS] [ONLY]
 //! ```
+//!
+//! `ONLY` (e.g. `2` or `1,3`): evaluate these folds only. With
+//! `RESTORE_ERRORS=FILE` set, every wrong restoration is written there with
+//! its context, for error analysis on a development fold.
 //!
 //! The authors of `corpus/en` are split into FOLDS (default 5) folds of
 //! about equal size; no author is in two folds. For each fold a model is
@@ -17,18 +21,24 @@
 
 use fettle::decode;
 use fettle::edit::Confidence;
-use fettle::repair::charmap::Page;
 use fettle::repair::restore::features::{truth_roles, Label, QuoteState, LABELS};
 use fettle::repair::restore::{model::Model, training, use_model};
 use fettle::rule::Stage;
 use fettle::Config;
 use std::path::PathBuf;
 
+#[path = "common/damage.rs"]
+mod damage;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let corpus = PathBuf::from(args.first().map_or("../shared/corpus", |s| s.as_str()));
     let langs = PathBuf::from(args.get(1).map_or("../shared/langs", |s| s.as_str()));
     let folds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let only: Vec<usize> = args
+        .get(3)
+        .map(|s| s.split(',').filter_map(|f| f.parse().ok()).collect())
+        .unwrap_or_default();
     let books = match training::books(&corpus) {
         Ok(b) => b,
         Err(e) => {
@@ -60,10 +70,15 @@ fn main() {
     }
     let fold = |author: &str| fold_of.iter().find(|a| a.0 == author).map(|a| a.1);
     let foreign = training::foreign_texts(&langs);
-    let config = Config::only_stage(Stage::Repair);
+    // Every restoration is applied, so that `guess` is measured too.
+    let mut config = Config::only_stage(Stage::Repair);
+    config.fix.min_confidence = Confidence::Guess;
     let mut total = Score::default();
     let mut rows = Vec::new();
     for f in 0..folds {
+        if !only.is_empty() && !only.contains(&(f + 1)) {
+            continue;
+        }
         let mut others: Vec<&str> = fold_of
             .iter()
             .filter(|a| a.1 != f)
@@ -86,6 +101,7 @@ fn main() {
         let calibrate = files(&|a| calibration.contains(&a));
         let test = files(&|a| fold(a) == Some(f));
         let built = training::build(&train, &calibrate, &foreign);
+        eprintln!("fold {}: {:?}", f + 1, built.thresholds);
         let model: &'static Model =
             Box::leak(Box::new(Model::from_bytes(&built.bytes).expect("model")));
         use_model(Some(model));
@@ -107,6 +123,14 @@ fn main() {
             f + 1,
             test.len(),
             names.join(", ")
+        );
+        eprintln!(
+            "fold {}: repair stage {:.2} s, one reading {:.2} s: {:.2} and {:.2} µs per lost character",
+            f + 1,
+            score.stage_seconds,
+            score.read_seconds,
+            1e6 * score.stage_seconds / score.lost.max(1) as f64,
+            1e6 * score.read_seconds / score.lost.max(1) as f64
         );
         rows.push((format!("fold {}", f + 1), score.clone()));
         total.merge(&score);
@@ -183,6 +207,9 @@ struct Score {
     roles: [(usize, usize); LABELS + 1],
     /// Wrong restorations by (wanted, got), to see which roles are mixed up.
     confusions: std::collections::BTreeMap<(String, String), usize>,
+    /// Seconds in the repair stage, and in one reading of the model.
+    stage_seconds: f64,
+    read_seconds: f64,
 }
 
 impl Score {
@@ -195,6 +222,8 @@ impl Score {
         self.guess.0 += o.guess.0;
         self.guess.1 += o.guess.1;
         self.intact_changed += o.intact_changed;
+        self.stage_seconds += o.stage_seconds;
+        self.read_seconds += o.read_seconds;
         for (k, v) in &o.confusions {
             *self.confusions.entry(k.clone()).or_default() += v;
         }
@@ -207,56 +236,22 @@ impl Score {
     /// Damage `clean` as the `fffd` corruption does, repair it, and score.
     fn add(&mut self, clean: &str, config: &Config) {
         let roles = roles_of(clean);
-        let table = Page::Windows1252.table();
-        // Windows-1252 bytes, and the truth character each byte came from.
-        let mut raw = Vec::with_capacity(clean.len());
-        let mut owner = Vec::with_capacity(clean.len());
-        for (i, c) in clean.char_indices() {
-            match table.encode(c) {
-                Some(b) => {
-                    raw.push(b);
-                    owner.push(i);
-                }
-                None => {
-                    for b in c.encode_utf8(&mut [0; 4]).bytes() {
-                        raw.push(b);
-                        owner.push(i);
-                    }
-                }
-            }
-        }
+        let damaged = damage::fffd(clean);
         // Units of the damaged text: (text range, truth range, lost?).
-        let mut text = String::with_capacity(raw.len() + raw.len() / 8);
-        let mut units: Vec<(std::ops::Range<usize>, std::ops::Range<usize>, bool)> = Vec::new();
-        let mut pos = 0;
-        let truth_end = |last_byte: usize| {
-            let i = owner[last_byte];
-            i + clean[i..].chars().next().map_or(0, char::len_utf8)
-        };
-        for chunk in raw.utf8_chunks() {
-            for c in chunk.valid().chars() {
-                let n = c.len_utf8();
-                let at = text.len();
-                text.push(c);
-                let tr = owner[pos]..truth_end(pos + n - 1);
-                let lost = clean[tr.clone()] != *c.encode_utf8(&mut [0; 4]);
-                units.push((at..text.len(), tr, lost));
-                pos += n;
-            }
-            let bad = chunk.invalid();
-            if !bad.is_empty() {
-                let at = text.len();
-                text.push('\u{FFFD}');
-                units.push((
-                    at..text.len(),
-                    owner[pos]..truth_end(pos + bad.len() - 1),
-                    true,
-                ));
-                pos += bad.len();
-            }
-        }
-        let decoded = decode::DecodedText::of_string(text);
+        let units = damaged.spans.iter().map(|(tr, tx)| {
+            let lost = clean[tr.clone()] != damaged.text[tx.clone()];
+            (tx.clone(), tr.clone(), lost)
+        });
+        let text = &damaged.text;
+        let decoded = decode::DecodedText::of_string(text.clone());
+        let started = std::time::Instant::now();
         let (_, edits, _) = fettle::pipeline::clean_decoded(&decoded, config);
+        self.stage_seconds += started.elapsed().as_secs_f64();
+        let started = std::time::Instant::now();
+        if let Some(model) = fettle::repair::restore::model() {
+            std::hint::black_box(fettle::repair::restore::read(model, text, false));
+        }
+        self.read_seconds += started.elapsed().as_secs_f64();
         let mut e = 0;
         for (tx, tr, lost) in units {
             while e < edits.len() && edits[e].end <= tx.start && edits[e].start < tx.start {
@@ -285,6 +280,7 @@ impl Score {
                 Some(ed) if ed.start == tx.start && ed.end == tx.end => {
                     let right = ed.after == want;
                     if !right {
+                        dump(text, &tx, want, &ed.after, role);
                         let role_name = if role == LABELS {
                             "several"
                         } else {
@@ -306,9 +302,44 @@ impl Score {
                     slot.1 += usize::from(right);
                 }
                 Some(_) => {}
-                None => self.left += 1,
+                None => {
+                    dump(text, &tx, want, "LEFT", role);
+                    self.left += 1;
+                }
             }
         }
+    }
+}
+
+/// With `RESTORE_ERRORS=FILE`: append a wrong or missing restoration and
+/// its context to FILE.
+fn dump(text: &str, tx: &std::ops::Range<usize>, want: &str, got: &str, role: usize) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("RESTORE_ERRORS") else {
+        return;
+    };
+    let from = (0..=tx.start.saturating_sub(60))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let to = (tx.end + 60..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    let line = format!(
+        "{}\t{}\t{:?}\t{}[[{}]]{}\n",
+        Label::ALL.get(role).map_or("several", |l| l.name()),
+        want,
+        got,
+        text[from..tx.start].replace('\n', "¶"),
+        want,
+        text[tx.end..to].replace('\n', "¶")
+    );
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = f.write_all(line.as_bytes());
     }
 }
 

@@ -329,8 +329,9 @@ impl Window {
 
     /// Record which readings make known words: with letters on both sides,
     /// whether joined by `’` they are a word (1), else whether both sides
-    /// are words (2) or not (3); with letters on one side, whether they are
-    /// a word (4/5 before, 6/7 after); 0 with no letters beside it.
+    /// are words (2), the side before only (3), the side after only (4) or
+    /// neither (5); with letters on one side, whether they are a word (6/7
+    /// before, 8/9 after); 0 with no letters beside it.
     pub fn set_lexical(&mut self, knows: impl Fn(&str) -> bool) {
         let (l, r) = (
             self.left_letters.to_lowercase(),
@@ -339,10 +340,14 @@ impl Window {
         self.lexical = match (l.is_empty(), r.is_empty()) {
             (true, true) => 0,
             (false, false) if knows(&format!("{l}’{r}")) => 1,
-            (false, false) if knows(&l) && knows(&r) => 2,
-            (false, false) => 3,
-            (false, true) => 4 + u8::from(!knows(&l)),
-            (true, false) => 6 + u8::from(!knows(&r)),
+            (false, false) => match (knows(&l), knows(&r)) {
+                (true, true) => 2,
+                (true, false) => 3,
+                (false, true) => 4,
+                (false, false) => 5,
+            },
+            (false, true) => 6 + u8::from(!knows(&l)),
+            (true, false) => 8 + u8::from(!knows(&r)),
         };
     }
 

@@ -117,7 +117,7 @@ impl Rule for ReplacementRestore {
                 if choice.posterior < model.thresholds.restore {
                     continue;
                 }
-                let confidence = if choice.posterior >= model.thresholds.likely {
+                let confidence = if choice.posterior >= model.thresholds.likely_for(choice.class) {
                     Confidence::Likely
                 } else {
                     Confidence::Guess
@@ -175,9 +175,11 @@ pub struct Choice {
     pub label: Label,
     /// The character to restore; `None`: leave the U+FFFD.
     pub char: Option<char>,
-    /// How probable the reading is (for letters: the lexicon's measured
+    /// How probable the character is (for letters: the lexicon's measured
     /// precision).
     pub posterior: f32,
+    /// Its calibration class ([`model::class`]).
+    pub class: usize,
 }
 
 /// Read every U+FFFD of `text`. Empty when the text does not fit the model.
@@ -224,6 +226,7 @@ pub fn read(model: &Model, text: &str, unicode_breaks: bool) -> Vec<Choice> {
                     label: Label::Other,
                     char: None,
                     posterior: 0.0,
+                    class: model::CLASSES,
                 }
             } else {
                 choose(model, r.at, &r.window, &r.posterior)
@@ -240,44 +243,72 @@ fn choose(model: &Model, at: usize, w: &Window, posterior: &[f32]) -> Choice {
         label,
         char: None,
         posterior: 0.0,
+        class: model::CLASSES,
     };
     if !w.left_letters.is_empty() || !w.right_letters.is_empty() {
         let (left, right) = (
             w.left_letters.to_lowercase(),
             w.right_letters.to_lowercase(),
         );
-        if let Some(letter) = model.hole(&format!("{left}{FFFD}{right}")) {
+        let hole = format!("{left}{FFFD}{right}");
+        // Other languages' words only for a letter inside a word of five
+        // letters or more (`na�ve`, `man�uvres`): shorter, or at a word's
+        // edge, a foreign word matches by chance.
+        let inside = !left.is_empty() && !right.is_empty() && hole.chars().count() >= 5;
+        let found = model
+            .hole(&hole)
+            .or_else(|| model.foreign_hole(&hole).filter(|_| inside).map(Some));
+        if let Some(letter) = found {
             // Other readings that make known words: an apostrophe inside,
             // or the word(s) on either side standing alone.
             let apostrophe =
                 !left.is_empty() && !right.is_empty() && model.knows(&format!("{left}’{right}"));
             let apart = (left.is_empty() || model.knows(&left))
                 && (right.is_empty() || model.knows(&right));
-            return match letter {
-                Some(c) if !apostrophe && !apart => Choice {
-                    at,
-                    label: Label::Letter,
-                    char: Some(
-                        if w.left_letters.is_empty()
-                            && w.right_letters.starts_with(char::is_uppercase)
-                            || w.left_letters.chars().all(char::is_uppercase)
-                                && !w.left_letters.is_empty()
-                        {
-                            c.to_uppercase().next().unwrap_or(c)
-                        } else {
-                            c
-                        },
-                    ),
-                    posterior: model.thresholds.letter,
-                },
-                _ => leave(Label::Letter),
-            };
+            // With another reading that makes words, the context model
+            // decides (a letter it cannot restore: it leaves those).
+            if !apostrophe && !apart {
+                return match letter {
+                    Some(c) => Choice {
+                        at,
+                        label: Label::Letter,
+                        char: Some(
+                            if w.left_letters.is_empty()
+                                && w.right_letters.starts_with(char::is_uppercase)
+                                || w.left_letters.chars().all(char::is_uppercase)
+                                    && !w.left_letters.is_empty()
+                            {
+                                c.to_uppercase().next().unwrap_or(c)
+                            } else {
+                                c
+                            },
+                        ),
+                        posterior: model.thresholds.letter,
+                        class: model::CLASSES,
+                    },
+                    None => leave(Label::Letter),
+                };
+            }
         }
     }
-    let (best, &p) = posterior
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
+    // The roles that restore the same character (`’` as apostrophe and as
+    // closing quote) pool their probability: what is restored is the
+    // character, whichever role it plays.
+    let pooled = |y: usize| match Label::ALL[y].char() {
+        Some(c) => Label::ALL
+            .iter()
+            .zip(posterior)
+            .filter(|(l, _)| l.char() == Some(c))
+            .map(|(_, &p)| p)
+            .sum(),
+        None => posterior[y],
+    };
+    let (best, p) = (0..posterior.len())
+        .map(|y| (y, pooled(y)))
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(posterior[a.0].total_cmp(&posterior[b.0]))
+        })
         .expect("labels");
     let label = Label::ALL[best];
     match label.char() {
@@ -286,6 +317,7 @@ fn choose(model: &Model, at: usize, w: &Window, posterior: &[f32]) -> Choice {
             label,
             char: Some(c),
             posterior: p,
+            class: model::class(c, w),
         },
         None => leave(label),
     }

@@ -17,7 +17,7 @@
 use super::features::{is_cp1252_high, Label, Window, COARSE, LABELS, LEVELS, STATES};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-const MAGIC: &[u8; 8] = b"FTRESTO1";
+const MAGIC: &[u8; 8] = b"FTRESTO2";
 /// ln-probabilities are stored as `-ln p * SCALE` in a u16.
 const SCALE: f32 = 1024.0;
 
@@ -33,6 +33,40 @@ pub struct Thresholds {
     pub fit: f32,
     /// The measured precision of letters the lexicon restores.
     pub letter: f32,
+    /// From this posterior on, a restoration of each [`class`] is
+    /// `likely`: the model's posteriors are sharper for some kinds of
+    /// character than for others, so each kind is calibrated on its own.
+    pub likely_by_class: [f32; CLASSES],
+}
+
+impl Thresholds {
+    /// The `likely` threshold for a restoration of class `class`.
+    pub fn likely_for(&self, class: usize) -> f32 {
+        self.likely_by_class
+            .get(class)
+            .copied()
+            .unwrap_or(self.likely)
+    }
+}
+
+/// How many calibration classes there are (see [`class`]).
+pub const CLASSES: usize = 9;
+
+/// The calibration class of restoring `c` in window `w`: `’` between
+/// letters (an apostrophe inside a word), any other `’`, `‘`, `“`, `”`,
+/// dashes, `…`, the no-break space, the rest.
+pub fn class(c: char, w: &Window) -> usize {
+    match c {
+        '’' if !w.left_letters.is_empty() && !w.right_letters.is_empty() => 0,
+        '’' => 1,
+        '‘' => 2,
+        '“' => 3,
+        '”' => 4,
+        '—' | '–' => 5,
+        '…' => 6,
+        '\u{a0}' => 7,
+        _ => 8,
+    }
 }
 
 pub struct Model {
@@ -46,6 +80,9 @@ pub struct Model {
     /// A known word with one letter above ASCII replaced by U+FFFD → that
     /// letter (`None` when several letters make known words).
     holes: FxHashMap<String, Option<char>>,
+    /// The same from the words of other languages, for holes no English
+    /// word fills.
+    foreign_holes: FxHashMap<String, Option<char>>,
     pub thresholds: Thresholds,
 }
 
@@ -80,6 +117,12 @@ impl Model {
         self.holes.get(hole).copied()
     }
 
+    /// The letter that makes `hole` a word of another language, when
+    /// exactly one does and no English word fits.
+    pub fn foreign_hole(&self, hole: &str) -> Option<char> {
+        self.foreign_holes.get(hole).copied().flatten()
+    }
+
     pub fn lexicon_len(&self) -> usize {
         self.lexicon.len()
     }
@@ -94,7 +137,12 @@ impl Model {
             restore: r.f32()?,
             fit: r.f32()?,
             letter: r.f32()?,
+            likely_by_class: [0.0; CLASSES],
         };
+        let mut thresholds = thresholds;
+        for t in &mut thresholds.likely_by_class {
+            *t = r.f32()?;
+        }
         let mut prior = [0f32; LABELS];
         for p in &mut prior {
             *p = r.f32()?;
@@ -125,24 +173,22 @@ impl Model {
             .filter(|w| !w.is_empty())
             .map(String::from)
             .collect();
-        let mut holes: FxHashMap<String, Option<char>> = FxHashMap::default();
-        for w in lexicon.iter().filter(|w| !w.is_ascii()) {
-            for (i, c) in w.char_indices() {
-                if c.is_alphabetic() && is_cp1252_high(c) {
-                    let key = format!("{}\u{FFFD}{}", &w[..i], &w[i + c.len_utf8()..]);
-                    holes
-                        .entry(key)
-                        .and_modify(|e| {
-                            if *e != Some(c) {
-                                *e = None
-                            }
-                        })
-                        .or_insert(Some(c));
-                }
-            }
-        }
+        let n = r.u32()? as usize;
+        let foreign = std::str::from_utf8(r.take(n)?).map_err(|e| e.to_string())?;
+        let holes = holes_of(lexicon.iter().map(String::as_str));
+        // Other languages' words only where they are long enough not to
+        // be chance (`caf�`, `na�ve`, `man�uvres`) and English has no word.
+        let foreign_holes = holes_of(
+            foreign
+                .split('\n')
+                .filter(|w| w.chars().count() >= 4 && !lexicon.contains(*w)),
+        )
+        .into_iter()
+        .filter(|(k, _)| !holes.contains_key(k))
+        .collect();
         Ok(Model {
             holes,
+            foreign_holes,
             index,
             dists,
             prior,
@@ -152,6 +198,28 @@ impl Model {
             thresholds,
         })
     }
+}
+
+/// Each word with one letter above ASCII replaced by U+FFFD → that letter
+/// (`None` when several letters make words).
+fn holes_of<'a>(words: impl Iterator<Item = &'a str>) -> FxHashMap<String, Option<char>> {
+    let mut holes: FxHashMap<String, Option<char>> = FxHashMap::default();
+    for w in words.filter(|w| !w.is_ascii()) {
+        for (i, c) in w.char_indices() {
+            if c.is_alphabetic() && is_cp1252_high(c) {
+                let key = format!("{}\u{FFFD}{}", &w[..i], &w[i + c.len_utf8()..]);
+                holes
+                    .entry(key)
+                    .and_modify(|e| {
+                        if *e != Some(c) {
+                            *e = None
+                        }
+                    })
+                    .or_insert(Some(c));
+            }
+        }
+    }
+    holes
 }
 
 struct Reader<'a> {
@@ -187,6 +255,9 @@ pub struct Counts {
     state: Vec<[u32; LABELS]>,
     end: [u32; STATES],
     words: FxHashMap<String, u32>,
+    /// Words of other languages with a letter Windows-1252 writes above
+    /// 0x7F: lost letters only, never the fit of a text.
+    foreign_words: FxHashMap<String, u32>,
 }
 
 impl Counts {
@@ -219,6 +290,16 @@ impl Counts {
     pub fn add_words(&mut self, text: &str) {
         for w in words(text) {
             *self.words.entry(w.to_lowercase()).or_default() += 1;
+        }
+    }
+
+    /// Count the words of a text in another language that hold a letter
+    /// Windows-1252 writes above 0x7F and no letter it cannot write.
+    pub fn add_foreign_words(&mut self, text: &str) {
+        for w in words(text) {
+            if !w.is_ascii() && w.chars().all(|c| c.is_ascii() || is_cp1252_high(c)) {
+                *self.foreign_words.entry(w.to_lowercase()).or_default() += 1;
+            }
         }
     }
 
@@ -264,7 +345,10 @@ impl Counts {
             thresholds.restore,
             thresholds.fit,
             thresholds.letter,
-        ] {
+        ]
+        .iter()
+        .chain(&thresholds.likely_by_class)
+        {
             out.extend_from_slice(&v.to_le_bytes());
         }
         // Level estimates, coarse to fine.
@@ -359,6 +443,17 @@ impl Counts {
             .collect();
         lexicon.sort_unstable();
         let text = lexicon.join("\n");
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+        // Foreign words seen twice that the lexicon does not hold.
+        let mut foreign: Vec<&str> = self
+            .foreign_words
+            .iter()
+            .filter(|(w, &c)| c >= 2 && !self.words.contains_key(*w))
+            .map(|(w, _)| w.as_str())
+            .collect();
+        foreign.sort_unstable();
+        let text = foreign.join("\n");
         out.extend_from_slice(&(text.len() as u32).to_le_bytes());
         out.extend_from_slice(text.as_bytes());
         out

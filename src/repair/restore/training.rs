@@ -7,7 +7,7 @@
 //! from 0x80 becomes U+FFFD.
 
 use super::features::{is_cp1252_high, truth_roles, Label, QuoteState, Window};
-use super::model::{Counts, Model, Thresholds};
+use super::model::{Counts, Model, Thresholds, CLASSES};
 use std::path::{Path, PathBuf};
 
 /// A book of the corpus: its author and chapter files.
@@ -118,8 +118,8 @@ pub fn count_file(counts: &mut Counts, text: &str, knows: &dyn Fn(&str) -> bool)
 /// damaged `files`, and the fit share of each file.
 #[derive(Default)]
 pub struct Calibration {
-    /// (posterior, right) of each proposed non-letter restoration.
-    pub scored: Vec<(f32, bool)>,
+    /// (posterior, right, class) of each proposed non-letter restoration.
+    pub scored: Vec<(f32, bool, usize)>,
     /// Lexicon letters: (proposed, right).
     pub letters: (usize, usize),
 }
@@ -146,7 +146,7 @@ pub fn calibrate_on(model: &Model, files: &[PathBuf]) -> Calibration {
                 cal.letters.0 += 1;
                 cal.letters.1 += usize::from(got == want);
             } else {
-                cal.scored.push((ch.posterior, got == want));
+                cal.scored.push((ch.posterior, got == want, ch.class));
             }
         }
     }
@@ -182,27 +182,49 @@ pub fn known_share(model: &Model, text: &str) -> f32 {
 /// above the 99.5% promised, so that books unlike them keep it.
 pub const LIKELY_TARGET: f64 = 0.997;
 
-/// The thresholds from a calibration: `likely` is the lowest posterior from
-/// which the restorations were right at least `LIKELY_TARGET` of the time;
-/// `restore` the lowest from which they were right more often than wrong.
-pub fn thresholds(cal: &mut Calibration, fit: f32) -> Thresholds {
-    cal.scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+/// A class with fewer calibration restorations than this takes the
+/// threshold of all classes together.
+pub const MIN_CLASS: usize = 500;
+
+/// The lowest posterior from which the restorations of `scored` (sorted by
+/// posterior, highest first) were right at least `LIKELY_TARGET` of the
+/// time.
+fn likely_threshold<'a>(scored: impl Iterator<Item = &'a (f32, bool, usize)>) -> f32 {
     let (mut right, mut n) = (0usize, 0usize);
     let mut likely = 1.0f32;
-    for &(p, ok) in &cal.scored {
+    for &(p, ok, _) in scored {
         n += 1;
         right += usize::from(ok);
         if right as f64 >= LIKELY_TARGET * n as f64 {
             likely = p;
         }
     }
-    // From the lowest posterior up: the first bin of 200 right more often than wrong.
+    likely.max(0.5)
+}
+
+/// The thresholds from a calibration: `likely` is the lowest posterior from
+/// which the restorations were right at least `LIKELY_TARGET` of the time,
+/// over all classes and for each class with enough restorations; `restore`
+/// the lowest from which they were right at least a third of the time
+/// (a `guess` is the model's best reading; leaving the U+FFFD is never
+/// right).
+pub fn thresholds(cal: &mut Calibration, fit: f32) -> Thresholds {
+    cal.scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let likely = likely_threshold(cal.scored.iter());
+    let mut likely_by_class = [likely; CLASSES];
+    for (class, t) in likely_by_class.iter_mut().enumerate() {
+        let n = cal.scored.iter().filter(|s| s.2 == class).count();
+        if n >= MIN_CLASS {
+            *t = likely_threshold(cal.scored.iter().filter(|s| s.2 == class));
+        }
+    }
+    // From the lowest posterior up: the first bin of 200 right a third of the time.
     let mut restore = 0.0f32;
-    let mut asc: Vec<(f32, bool)> = cal.scored.clone();
+    let mut asc: Vec<(f32, bool, usize)> = cal.scored.clone();
     asc.reverse();
     for chunk in asc.chunks(200) {
         let ok = chunk.iter().filter(|c| c.1).count();
-        if ok * 2 > chunk.len() {
+        if ok * 3 >= chunk.len() {
             restore = chunk[0].0;
             break;
         }
@@ -213,10 +235,11 @@ pub fn thresholds(cal: &mut Calibration, fit: f32) -> Thresholds {
         cal.letters.1 as f32 / cal.letters.0 as f32
     };
     Thresholds {
-        likely: likely.max(0.5),
+        likely,
         restore,
         fit,
         letter,
+        likely_by_class,
     }
 }
 
@@ -267,11 +290,15 @@ pub fn build(train: &[Vec<PathBuf>], calibrate: &[PathBuf], foreign: &[String]) 
         }
         counts.merge_contexts(contexts);
     }
+    for text in foreign {
+        counts.add_foreign_words(text);
+    }
     let provisional = Thresholds {
         likely: 1.0,
         restore: 0.0,
         fit: 0.0,
         letter: 0.0,
+        likely_by_class: [1.0; CLASSES],
     };
     let model = Model::from_bytes(&counts.to_bytes(provisional, MIN_COUNT)).expect("model");
     let mut cal = calibrate_on(&model, calibrate);
@@ -296,8 +323,8 @@ pub fn build(train: &[Vec<PathBuf>], calibrate: &[PathBuf], foreign: &[String]) 
     let fit = best_split(&english, &others);
     let thresholds = thresholds(&mut cal, fit);
     let (mut likely, mut guess) = ((0, 0), (0, 0));
-    for &(p, ok) in &cal.scored {
-        let slot = if p >= thresholds.likely {
+    for &(p, ok, class) in &cal.scored {
+        let slot = if p >= thresholds.likely_for(class) {
             &mut likely
         } else if p >= thresholds.restore {
             &mut guess
