@@ -200,8 +200,12 @@ fn collect(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// The repair stage with every proposed repair applied, `guess` included:
+/// the exactness of restoration is measured on all it proposes.
 fn repair_only() -> Config {
-    Config::only_stage(Stage::Repair)
+    let mut config = Config::only_stage(Stage::Repair);
+    config.fix.min_confidence = fettle::edit::Confidence::Guess;
+    config
 }
 
 /// What [`repair`] found and how long it took.

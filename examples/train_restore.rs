@@ -56,6 +56,10 @@ fn main() {
         "thresholds: likely from posterior {:.4}, restore from {:.4}, fit {:.3}, letters {:.4}",
         t.likely, t.restore, t.fit, t.letter
     );
+    println!(
+        "likely per class (’ inside a word, other ’, ‘, “, ”, dashes, …, no-break space, other): {:.4?}",
+        t.likely_by_class
+    );
     let pct = |(n, ok): (usize, usize)| 100.0 * ok as f64 / n.max(1) as f64;
     println!(
         "calibration: likely {} restorations, {:.3}% right; guess {}, {:.2}% right",

@@ -161,6 +161,10 @@ pub fn truth_roles(
     (out, state)
 }
 
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
 /// Is `c` looked through when reading context?
 pub fn transparent(c: char) -> bool {
     matches!(
@@ -280,7 +284,7 @@ impl Window {
             }
             k += 1;
             if in_word && c.is_alphabetic() && c != '\u{FFFD}' {
-                w.left_letters.insert(0, c);
+                w.left_letters.push(c);
             } else {
                 in_word = false;
             }
@@ -294,17 +298,32 @@ impl Window {
             }
         }
         w.left_token.reverse();
+        w.left_letters = w.left_letters.chars().rev().collect();
         let from = at + '\u{FFFD}'.len_utf8();
         let (mut k, mut in_token, mut in_word) = (0, true, true);
         // Blanks before a line break are looked through too: normalizing
         // removes them.
         let rest = &text[from.min(end)..end];
-        let line_end = rest
-            .find(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
-            .unwrap_or(rest.len());
-        let line = rest[..line_end].trim_end_matches(|c: char| c.is_whitespace() || transparent(c));
-        let right = line.chars().chain(rest[line_end..].chars());
-        for c in right.filter(|&c| !transparent(c)) {
+        let mut chars = rest.char_indices().peekable();
+        let right = std::iter::from_fn(|| loop {
+            let (i, c) = chars.next()?;
+            if transparent(c) {
+                continue;
+            }
+            if c.is_whitespace() && !is_break(c) {
+                let run = rest[i..]
+                    .find(|c: char| !(c.is_whitespace() && !is_break(c) || transparent(c)))
+                    .map_or(rest.len(), |n| i + n);
+                if run == rest.len() || rest[run..].starts_with(is_break) {
+                    while chars.peek().is_some_and(|&(j, _)| j < run) {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+            return Some(c);
+        });
+        for c in right {
             let n = norm(c);
             if k < SIDE {
                 w.right[k] = n;

@@ -258,8 +258,9 @@ pub struct Built {
 pub const MIN_COUNT: u32 = 2;
 
 /// Train on `train`, calibrate on `calibrate` (books of other authors) and
-/// on `foreign` (texts in other languages, for the fit floor).
-pub fn build(train: &[Vec<PathBuf>], calibrate: &[PathBuf], foreign: &[String]) -> Built {
+/// on `foreign` (texts in other languages by language code, for the fit
+/// floor, and the words of some for lost letters).
+pub fn build(train: &[Vec<PathBuf>], calibrate: &[PathBuf], foreign: &[(String, String)]) -> Built {
     let mut counts = Counts::new();
     let mut contexts_counted = 0;
     let books: Vec<Vec<String>> = train
@@ -290,8 +291,10 @@ pub fn build(train: &[Vec<PathBuf>], calibrate: &[PathBuf], foreign: &[String]) 
         }
         counts.merge_contexts(contexts);
     }
-    for text in foreign {
-        counts.add_foreign_words(text);
+    for (code, text) in foreign {
+        if !NO_WORDS_FROM.contains(&code.as_str()) {
+            counts.add_foreign_words(text);
+        }
     }
     let provisional = Thresholds {
         likely: 1.0,
@@ -311,7 +314,7 @@ pub fn build(train: &[Vec<PathBuf>], calibrate: &[PathBuf], foreign: &[String]) 
         .collect();
     let others: Vec<f32> = foreign
         .iter()
-        .flat_map(|t| {
+        .flat_map(|(_, t)| {
             let d = damage_file(t).0;
             let words: Vec<&str> = super::model::words(&d).collect();
             words
@@ -366,8 +369,16 @@ fn best_split(high: &[f32], low: &[f32]) -> f32 {
     best.1
 }
 
-/// The texts of `langs/` other than English, for the fit floor.
-pub fn foreign_texts(langs: &Path) -> Vec<String> {
+/// Languages of `langs/` whose treebanks' licences (NonCommercial, or GPL
+/// at the commit read) keep their words out of the shipped model; only the
+/// fit floor, one number, is measured on them.
+pub const NO_WORDS_FROM: &[&str] = &[
+    "it", "gl", "et", "hu", "pl", "eu", "uk", "bg", "el", "ur", "ca", "he", "zh-Hans",
+];
+
+/// The texts of `langs/` other than English, by language code: for the fit
+/// floor, and (less [`NO_WORDS_FROM`]) words for lost letters.
+pub fn foreign_texts(langs: &Path) -> Vec<(String, String)> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(langs)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -375,14 +386,15 @@ pub fn foreign_texts(langs: &Path) -> Vec<String> {
     v.into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .filter(|p| p.file_stem().is_some_and(|s| s != "en"))
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        // Half of each: the other half stays out for measuring.
-        .map(|t| {
+        .filter_map(|p| {
+            let code = p.file_stem()?.to_str()?.to_string();
+            let t = std::fs::read_to_string(&p).ok()?;
+            // Half of each: the other half stays out for measuring.
             let half = (0..=t.len() / 2)
                 .rev()
                 .find(|&i| t.is_char_boundary(i))
                 .unwrap_or(0);
-            t[..half].to_string()
+            Some((code, t[..half].to_string()))
         })
         .collect()
 }
