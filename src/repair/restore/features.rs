@@ -310,6 +310,11 @@ impl Window {
             if transparent(c) {
                 continue;
             }
+            // A no-break space before a blank is one blank once
+            // `nbsp-spacing` has run: read it so now.
+            if c == '\u{a0}' && chars.peek().is_some_and(|&(_, n)| n.is_whitespace()) {
+                continue;
+            }
             if c.is_whitespace() && !is_break(c) {
                 let run = rest[i..]
                     .find(|c: char| !(c.is_whitespace() && !is_break(c) || transparent(c)))

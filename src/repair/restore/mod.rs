@@ -94,16 +94,22 @@ impl Rule for ReplacementRestore {
             || ctx.decoded.encoding.starts_with("UTF-32");
         // Restored characters are context for the U+FFFD left: the text is
         // read again with them until a round restores nothing, so that
-        // cleaning the cleaned text changes nothing. `origin[k]`: where in
+        // cleaning the cleaned text changes nothing. Only restorations that
+        // will be applied (sure enough for `fix.min-confidence`) become
+        // context: the cleaned text holds those and no others. A withheld
+        // one is proposed as the last round read it. `origin[k]`: where in
         // `text` the k-th U+FFFD still left is.
+        let min = ctx.config.fix.min_confidence;
         let mut current = std::borrow::Cow::Borrowed(text);
         let mut origin: Vec<usize> = lost_in(text);
+        let mut withheld: std::collections::BTreeMap<usize, Fix> = Default::default();
         // A later round rests on the earlier ones' restorations.
         let mut floor = Confidence::Likely;
         for _round in 0..MAX_ROUNDS {
             let here = lost_in(&current);
             let mut restored: Vec<(usize, char)> = Vec::new();
             let mut round_floor = floor;
+            withheld.clear();
             for choice in read(model, &current, ctx.facts.unicode_newlines) {
                 let Ok(k) = here.binary_search(&choice.at) else {
                     continue;
@@ -122,16 +128,21 @@ impl Rule for ReplacementRestore {
                 } else {
                     Confidence::Guess
                 };
-                round_floor = round_floor.min(confidence);
-                out.fixes.push(Fix::new(
+                let fix = Fix::new(
                     origin[k]..origin[k] + FFFD.len_utf8(),
                     &*c.encode_utf8(&mut [0; 4]),
                     confidence.min(floor),
-                ));
+                );
+                if confidence.min(floor) < min {
+                    withheld.insert(origin[k], fix);
+                    continue;
+                }
+                round_floor = round_floor.min(confidence);
+                out.fixes.push(fix);
                 restored.push((k, c));
             }
             if restored.is_empty() || restored.len() == here.len() {
-                return;
+                break;
             }
             floor = round_floor;
             let mut next = String::with_capacity(current.len());
@@ -157,6 +168,7 @@ impl Rule for ReplacementRestore {
                 .collect();
             current = std::borrow::Cow::Owned(next);
         }
+        out.fixes.extend(withheld.into_values());
     }
 }
 
