@@ -125,7 +125,7 @@ fn main() {
                         e.end,
                         e.after,
                         e.confidence,
-                        e.rule
+                        e.rule()
                     )
                     .expect("EVAL_DUMP");
                 }

@@ -183,9 +183,11 @@ impl Rule for UnbalancedQuotes {
             whole.add(m);
         }
         let file = whole.convention();
+        // Made in the marks' buffer (a paragraph per line of a large file
+        // makes both large).
         let pairs: Vec<Pairs> = marks
-            .iter()
-            .map(|m| Pairs::of(m, m.convention_in(file)))
+            .into_iter()
+            .map(|m| Pairs::of(&m, m.convention_in(file)))
             .collect();
         let mut multi_line = vec![false; paras.len()];
         for k in 0..paras.len() {
