@@ -124,7 +124,7 @@ fn main() {
                         e.start,
                         e.end,
                         e.after,
-                        e.confidence,
+                        e.confidence(),
                         e.rule()
                     )
                     .expect("EVAL_DUMP");

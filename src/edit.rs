@@ -71,11 +71,11 @@ impl Fix {
 /// A recorded change, in byte coordinates of the decoded input.
 ///
 /// A large file can have millions of edits, each held while the file is
-/// processed and reported, so an edit is kept small (48 bytes): the text it
+/// processed and reported, so an edit is kept small (40 bytes): the text it
 /// replaced is not copied (it is `original[start..end]`, see
 /// [`Edit::before`]), its replacement is held inline when short
-/// ([`EditText`]), and its rule and the rules merged into it are one
-/// pointer to an interned [`Rules`].
+/// ([`EditText`]), and its rule, the rules merged into it and its
+/// confidence are one pointer to an interned [`Rules`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     /// Byte offsets `start..end` in the decoded input.
@@ -83,8 +83,6 @@ pub struct Edit {
     pub end: usize,
     pub after: EditText,
     rules: &'static Rules,
-    /// The lowest confidence of the merged changes.
-    pub confidence: Confidence,
 }
 
 impl Edit {
@@ -92,19 +90,13 @@ impl Edit {
     /// in input offsets); `None` when the fix gives back what the input had
     /// there.
     #[inline]
-    fn of_fix(
-        rules: &'static Rules,
-        original: &str,
-        span: Range<usize>,
-        fix: &Fix,
-    ) -> Option<Edit> {
+    fn of_fix(rule: &LoneRule, original: &str, span: Range<usize>, fix: &Fix) -> Option<Edit> {
         let before = &original[span.clone()];
         (before != fix.replacement).then(|| Edit {
             start: span.start,
             end: span.end,
             after: EditText::new(&fix.replacement),
-            rules,
-            confidence: fix.confidence,
+            rules: rule[fix.confidence as usize],
         })
     }
 
@@ -116,36 +108,56 @@ impl Edit {
     pub fn merged(&self) -> &'static [&'static str] {
         &self.rules.merged
     }
+    /// The lowest confidence of the merged changes.
+    pub fn confidence(&self) -> Confidence {
+        self.rules.confidence
+    }
     /// The text the edit replaced, in `original`, the decoded input.
     pub fn before<'a>(&self, original: &'a str) -> &'a str {
         &original[self.start..self.end]
     }
 }
 
-/// A rule and the earlier rules merged into its edit, interned: each
-/// combination is allocated once per process, and an edit holds a pointer.
+/// A rule, the earlier rules merged into its edit and the edit's
+/// confidence, interned: each combination is allocated once per process,
+/// and an edit holds a pointer.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Rules {
     rule: &'static str,
     merged: Vec<&'static str>,
+    confidence: Confidence,
 }
 
+/// The [`Rules`] of a rule's edits that merge nothing, by confidence.
+type LoneRule = [&'static Rules; 3];
+
 impl Rules {
-    /// The interned `rule` with `merged`.
-    pub fn of(rule: &'static str, merged: &[&'static str]) -> &'static Rules {
+    /// The edits of `rule` alone, at each confidence.
+    fn lone(rule: &'static str) -> LoneRule {
+        [Confidence::Guess, Confidence::Likely, Confidence::Certain]
+            .map(|c| Rules::of(rule, &[], c))
+    }
+
+    /// The interned `rule` with `merged` and `confidence`.
+    pub fn of(
+        rule: &'static str,
+        merged: &[&'static str],
+        confidence: Confidence,
+    ) -> &'static Rules {
         // Few combinations exist (a rule with the rules it can overlap), and
         // this is called once per rule and file, and once per merged edit.
         static INTERNED: std::sync::Mutex<Vec<&'static Rules>> = std::sync::Mutex::new(Vec::new());
         let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(r) = interned
             .iter()
-            .find(|r| r.rule == rule && r.merged == merged)
+            .find(|r| r.rule == rule && r.merged == merged && r.confidence == confidence)
         {
             return r;
         }
         let r: &'static Rules = Box::leak(Box::new(Rules {
             rule,
             merged: merged.to_vec(),
+            confidence,
         }));
         interned.push(r);
         r
@@ -239,7 +251,7 @@ mod log;
 pub use log::EditLog;
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(size_of::<Edit>() == 48 && size_of::<EditText>() == 16);
+const _: () = assert!(size_of::<Edit>() == 40 && size_of::<EditText>() == 16);
 
 /// Apply recorded edits to the decoded input: the inverse check of the log.
 pub fn apply_edits(original: &str, edits: &[Edit]) -> String {

@@ -62,7 +62,7 @@ pub fn render(path: &Path) -> String {
                     e.start,
                     e.end,
                     e.rule(),
-                    e.confidence.as_str(),
+                    e.confidence().as_str(),
                     visible(e.before(&t.decoded.text)),
                     visible(&e.after)
                 )

@@ -3,7 +3,7 @@
 //! touch text an earlier fix produced.
 
 use super::buffers::{buffer, keep, kept, rounded, EDIT_LISTS, KEPT_BYTES, TEXTS};
-use super::{Confidence, Edit, EditText, Fix, Rules};
+use super::{Confidence, Edit, EditText, Fix, LoneRule, Rules};
 use compact_str::CompactString;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -25,8 +25,8 @@ pub struct EditLog<'a> {
     /// The buffer of the edits before the last change, reused likewise.
     spare_edits: Vec<Edit>,
     /// Current texts from this many bytes on are changed in place
-    /// ([`IN_PLACE_FROM`]; tests lower it).
-    in_place_from: usize,
+    /// ([`OVERWRITE_FROM`]; tests lower it).
+    overwrite_from: usize,
 }
 
 impl<'a> EditLog<'a> {
@@ -37,7 +37,7 @@ impl<'a> EditLog<'a> {
             spare: String::new(),
             edits: Vec::new(),
             spare_edits: Vec::new(),
-            in_place_from: IN_PLACE_FROM,
+            overwrite_from: OVERWRITE_FROM,
         }
     }
 
@@ -49,7 +49,7 @@ impl<'a> EditLog<'a> {
             spare: String::new(),
             edits: Vec::new(),
             spare_edits: Vec::new(),
-            in_place_from: IN_PLACE_FROM,
+            overwrite_from: OVERWRITE_FROM,
         }
     }
 
@@ -198,8 +198,8 @@ impl<'a> EditLog<'a> {
             .windows(2)
             .all(|w| !overlaps(&w[0].range, &w[1].range)));
         let mut news = fixes;
-        let rules = Rules::of(rule, &[]);
-        if in_place && self.apply_in_place(rules, &mut news) {
+        let lone = Rules::lone(rule);
+        if in_place && self.apply_in_place(&lone, &mut news) {
             return;
         }
 
@@ -218,8 +218,8 @@ impl<'a> EditLog<'a> {
         // kept as the next apply's buffer, or changed in place when large.
         let mut previous = None;
         let mut out = match self.current.take() {
-            Some(current) if current.len() >= self.in_place_from => {
-                TextOut::in_place(current, lead(&news))
+            Some(current) if current.len() >= self.overwrite_from => {
+                TextOut::overwrite(current, lead(&news))
             }
             current => {
                 let mut text = std::mem::take(&mut self.spare);
@@ -304,7 +304,7 @@ impl<'a> EditLog<'a> {
                 let f = &news[nf];
                 out.put(&f.replacement);
                 let end = (hi as isize - shift) as usize;
-                edits.extend(Edit::of_fix(rules, original, start..end, f));
+                edits.extend(Edit::of_fix(&lone, original, start..end, f));
             } else {
                 let mut after = CompactString::default();
                 let mut at = lo;
@@ -319,7 +319,7 @@ impl<'a> EditLog<'a> {
                 out.put(&after);
                 let mut merged: Vec<&'static str> = Vec::new();
                 for e in taken.by_ref().take(n_olds) {
-                    confidence = confidence.min(e.confidence);
+                    confidence = confidence.min(e.confidence());
                     for r in e.merged().iter().copied().chain([e.rule()]) {
                         if r != rule && !merged.contains(&r) {
                             merged.push(r);
@@ -332,8 +332,7 @@ impl<'a> EditLog<'a> {
                         start,
                         end,
                         after: EditText::new(&after),
-                        rules: Rules::of(rule, &merged),
-                        confidence,
+                        rules: Rules::of(rule, &merged, confidence),
                     });
                 }
             }
@@ -361,7 +360,7 @@ impl<'a> EditLog<'a> {
 /// Texts from this many bytes on are changed in their own buffer, not
 /// copied into another: a large file holds two texts (the input and the
 /// current one), not three.
-const IN_PLACE_FROM: usize = 16 << 20;
+const OVERWRITE_FROM: usize = 16 << 20;
 
 /// How far the untouched rest of the text must be moved ahead so that
 /// changes made in place, from the front, never overwrite what is still to
@@ -384,7 +383,7 @@ enum TextOut<'t> {
         from: &'t str,
         to: String,
     },
-    InPlace {
+    Overwrite {
         buf: Vec<u8>,
         lead: usize,
         len: usize,
@@ -393,14 +392,14 @@ enum TextOut<'t> {
 }
 
 impl TextOut<'_> {
-    fn in_place(current: String, lead: usize) -> Self {
+    fn overwrite(current: String, lead: usize) -> Self {
         let len = current.len();
         let mut buf = current.into_bytes();
         if lead > 0 {
             buf.resize(len + lead, 0);
             buf.copy_within(0..len, lead);
         }
-        TextOut::InPlace {
+        TextOut::Overwrite {
             buf,
             lead,
             len,
@@ -412,7 +411,7 @@ impl TextOut<'_> {
     fn read(&self, range: Range<usize>) -> &str {
         match self {
             TextOut::Copy { from, .. } => &from[range],
-            TextOut::InPlace { buf, lead, .. } => {
+            TextOut::Overwrite { buf, lead, .. } => {
                 std::str::from_utf8(&buf[range.start + lead..range.end + lead])
                     .expect("fixes lie on character boundaries")
             }
@@ -422,14 +421,14 @@ impl TextOut<'_> {
     fn len_read(&self) -> usize {
         match self {
             TextOut::Copy { from, .. } => from.len(),
-            TextOut::InPlace { len, .. } => *len,
+            TextOut::Overwrite { len, .. } => *len,
         }
     }
     /// Copy `current[range]` to the output.
     fn copy(&mut self, range: Range<usize>) {
         match self {
             TextOut::Copy { from, to } => to.push_str(&from[range]),
-            TextOut::InPlace {
+            TextOut::Overwrite {
                 buf, lead, written, ..
             } => {
                 let n = range.len();
@@ -442,7 +441,7 @@ impl TextOut<'_> {
     fn put(&mut self, s: &str) {
         match self {
             TextOut::Copy { to, .. } => to.push_str(s),
-            TextOut::InPlace { buf, written, .. } => {
+            TextOut::Overwrite { buf, written, .. } => {
                 buf[*written..*written + s.len()].copy_from_slice(s.as_bytes());
                 *written += s.len();
             }
@@ -451,7 +450,7 @@ impl TextOut<'_> {
     fn finish(self) -> String {
         match self {
             TextOut::Copy { to, .. } => to,
-            TextOut::InPlace {
+            TextOut::Overwrite {
                 mut buf, written, ..
             } => {
                 buf.truncate(written);
@@ -474,7 +473,7 @@ impl EditLog<'_> {
     /// an owned text, none of which touches an earlier edit: each is made in
     /// place, from the last one back, and moves only what follows it. Returns
     /// false, changing nothing, when that does not hold.
-    fn apply_in_place(&mut self, rules: &'static Rules, news: &mut [Fix]) -> bool {
+    fn apply_in_place(&mut self, lone: &LoneRule, news: &mut [Fix]) -> bool {
         const FEW: usize = 8;
         let Some(current) = self.current.as_mut() else {
             return false;
@@ -510,7 +509,7 @@ impl EditLog<'_> {
             let start = (f.range.start as isize - shift) as usize;
             let end = (f.range.end as isize - shift) as usize;
             current.replace_range(f.range.clone(), &f.replacement);
-            if let Some(edit) = Edit::of_fix(rules, &self.original, start..end, f) {
+            if let Some(edit) = Edit::of_fix(lone, &self.original, start..end, f) {
                 self.edits.insert(k, edit);
             }
         }
@@ -605,7 +604,7 @@ mod tests {
         check(&log);
         let merged = log.edits().iter().find(|e| e.rule() == "blank").unwrap();
         assert_eq!(merged.merged(), ["le"]);
-        assert_eq!(merged.confidence, Confidence::Likely);
+        assert_eq!(merged.confidence(), Confidence::Likely);
     }
 
     #[test]
@@ -646,7 +645,7 @@ mod tests {
         ) {
             let text: String = text.into_iter().map(|i| PIECES[i]).collect();
             let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text.clone()));
-            slow.in_place_from = 0;
+            slow.overwrite_from = 0;
             let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
@@ -695,7 +694,7 @@ mod tests {
         ) {
             let text: String = text.into_iter().map(|i| PIECES[i]).collect();
             let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text.clone()));
-            slow.in_place_from = 0;
+            slow.overwrite_from = 0;
             let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
@@ -741,7 +740,7 @@ mod tests {
     }
 
     /// Apply `fixes` the fast way, the general way (which `slow`, of a
-    /// lowered [`EditLog::in_place_from`], makes in the text's own buffer)
+    /// lowered [`EditLog::overwrite_from`], makes in the text's own buffer)
     /// and the listed reference way, and check that the three give the same
     /// text and edits.
     fn apply_three_ways(
@@ -859,7 +858,7 @@ mod tests {
                 let start = (lo as isize - shift) as usize;
                 let end = (hi as isize - shift) as usize;
                 edits.extend(Edit::of_fix(
-                    Rules::of(rule, &[]),
+                    &Rules::lone(rule),
                     &log.original,
                     start..end,
                     f,
@@ -883,7 +882,7 @@ mod tests {
                     Item::Old => {
                         let e = taken.next().expect("an old edit per item");
                         inside += growth(&e);
-                        confidence = confidence.min(e.confidence);
+                        confidence = confidence.min(e.confidence());
                         for r in e.merged().iter().copied().chain([e.rule()]) {
                             if r != rule && !merged.contains(&r) {
                                 merged.push(r);
@@ -906,8 +905,7 @@ mod tests {
                     start,
                     end,
                     after: EditText::new(&after),
-                    rules: Rules::of(rule, &merged),
-                    confidence,
+                    rules: Rules::of(rule, &merged, confidence),
                 });
             }
         }

@@ -141,7 +141,7 @@ fn edits_at(
             merged: e.merged().to_vec(),
             before: e.before(original).to_string(),
             after: e.after.to_string(),
-            confidence: e.confidence,
+            confidence: e.confidence(),
             start: in_original.at(e.start),
             end: in_original.at(e.end),
             cleaned_start: in_cleaned.at(start),

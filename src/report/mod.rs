@@ -179,7 +179,7 @@ impl<'a> Iterator for EditsIter<'a> {
             column: column as usize,
             before,
             after: e.after.as_str(),
-            confidence: e.confidence,
+            confidence: e.confidence(),
         })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
