@@ -1,5 +1,5 @@
-use super::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
-use super::charmap::{cp1252_of_c1, Masks, Page};
+use crate::repair::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
+use crate::repair::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule};

@@ -1,4 +1,4 @@
-use super::charmap::{cp1252_undefined, Page};
+use crate::repair::charmap::{cp1252_undefined, Page};
 use crate::edit::{Confidence, Fix};
 use crate::rule::{Context, Outcome, Rule};
 

@@ -1,4 +1,4 @@
-use super::quote_convention::{Convention, Marks};
+use crate::validate::quote_convention::{Convention, Marks};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule};
 use std::ops::Range;
