@@ -153,7 +153,9 @@ fn render_text_with(out: &mut String, text: &str, newline: bool, spaces: bool) {
         }
         if c == '\n' {
             if newline {
-                out.push_str("<span class=\"inv\" title=\"LINE FEED\">LF</span>");
+                out.push_str(
+                    "<span class=\"inv\" data-char=\"U+000A\" title=\"LINE FEED\">LF</span>",
+                );
             }
             continue;
         }
@@ -162,7 +164,8 @@ fn render_text_with(out: &mut String, text: &str, newline: bool, spaces: bool) {
                 let class = if c == '\u{fffd}' { "inv lost" } else { "inv" };
                 let _ = write!(
                     out,
-                    "<span class=\"{class}\" title=\"U+{:04X} {}\">{}</span>",
+                    "<span class=\"{class}\" data-char=\"U+{:04X}\" title=\"U+{:04X} {}\">{}</span>",
+                    c as u32,
                     c as u32,
                     escape(name),
                     escape(&label)
@@ -250,7 +253,7 @@ struct Rows<'a> {
     skipped: usize,
     in_body: bool,
     /// The hunk's edits, and byte offsets of the input's lines.
-    edits: Vec<&'a EditRecord>,
+    edits: Vec<&'a EditRecord<'a>>,
     offsets: &'a [usize],
 }
 
@@ -627,10 +630,11 @@ impl<W: Write> HtmlPrinter<W> {
             offsets.push(at);
         }
         let groups = similar::group_diff_ops(line_ops(&old_lines, &new_lines), CONTEXT);
+        let edits: Vec<_> = r.edits.iter().collect();
         // Assign every edit to the hunk whose input bytes contain its start.
         let mut per_hunk: Vec<Vec<usize>> = vec![Vec::new(); groups.len().max(1)];
         let mut h = 0;
-        for (i, e) in r.edits.iter().enumerate() {
+        for (i, e) in edits.iter().enumerate() {
             while h + 1 < groups.len() {
                 let last = groups[h].last().expect("groups are not empty");
                 if e.start <= offsets[last.old_range().end] {
@@ -642,10 +646,10 @@ impl<W: Write> HtmlPrinter<W> {
         }
         let mut rows_done = 0;
         for (g, ops) in groups.iter().enumerate() {
-            let edits = &per_hunk[g];
+            let hunk = &per_hunk[g];
             let mut rules: Vec<&str> = Vec::new();
-            for &i in edits {
-                let e = &r.edits[i];
+            for &i in hunk {
+                let e = &edits[i];
                 for rule in e.merged.iter().chain([&e.rule]) {
                     if !rules.contains(rule) {
                         rules.push(rule);
@@ -659,9 +663,9 @@ impl<W: Write> HtmlPrinter<W> {
             );
             html.push_str("<ul class=\"edits\">\n");
             let mut rest: BTreeMap<(String, Confidence), usize> = BTreeMap::new();
-            for (k, &i) in edits.iter().enumerate() {
-                let e = &r.edits[i];
-                let mut names: Vec<&str> = e.merged.clone();
+            for (k, &i) in hunk.iter().enumerate() {
+                let e = &edits[i];
+                let mut names: Vec<&str> = e.merged.to_vec();
                 names.push(e.rule);
                 let names = names.join(" ");
                 if k >= EDITS_PER_HUNK {
@@ -675,7 +679,7 @@ impl<W: Write> HtmlPrinter<W> {
                     e.column,
                     escape(summary),
                     escape(&names),
-                    before_after(&e.before, &e.after),
+                    before_after(e.before, e.after),
                     conf = e.confidence.as_str(),
                 );
                 edit_item(html, &names, e.confidence, 1, &content);
@@ -697,7 +701,7 @@ impl<W: Write> HtmlPrinter<W> {
                     budget: ROWS_PER_FILE - rows_done,
                     skipped: 0,
                     in_body: false,
-                    edits: edits.iter().map(|&i| &r.edits[i]).collect(),
+                    edits: hunk.iter().map(|&i| &edits[i]).collect(),
                     offsets: &offsets,
                 };
                 for op in ops {
@@ -823,7 +827,7 @@ impl<W: Write> Printer for HtmlPrinter<W> {
             let n = self.by_confidence.get(&conf).copied().unwrap_or(0);
             let _ = writeln!(
                 head,
-                "<label class=\"conf {c}\"><input type=\"checkbox\" name=\"conf\" value=\"{c}\" checked> {c} <span class=\"n\">{n}</span></label>",
+                "<label class=\"conf {c}\" data-conf=\"{c}\"><input type=\"checkbox\" name=\"conf\" value=\"{c}\" checked> {c} <span class=\"n\">{n}</span></label>",
                 c = conf.as_str()
             );
         }
