@@ -170,7 +170,7 @@ pub fn transparent(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
-    ) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    ) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t') && !is_break(c))
 }
 
 /// A lost character (or one Windows-1252 writes above 0x7F) in a key.
