@@ -277,7 +277,15 @@ impl Window {
         let mut k = 0;
         let mut in_token = true;
         let mut in_word = true;
+        let mut after_blank = false;
         for c in text[start..at].chars().rev().filter(|&c| !transparent(c)) {
+            // A no-break space next to a blank is one blank once
+            // `nbsp-spacing` has run: read it so now.
+            let blank = c.is_whitespace();
+            if c == '\u{a0}' && after_blank {
+                continue;
+            }
+            after_blank = blank;
             let n = norm(c);
             if k < SIDE {
                 w.left[k] = n;
