@@ -162,7 +162,16 @@ pub fn detect_invalid(bytes: &[u8], valid_up_to: usize) -> Guess {
     let (legacy, legacy_cost) = match chardet {
         Some((guess, assessed)) => refine(context, guess, assessed),
         None => {
-            let guess = super::single_byte::choose(&non_ascii_words(window)).guess();
+            // The words from the start of the one the first non-ASCII byte
+            // is in; the text around them for the language's evidence.
+            let word_start = bytes[..first]
+                .iter()
+                .rposition(|b| b.is_ascii_whitespace())
+                .map_or(0, |p| p + 1);
+            let around = &bytes[first.saturating_sub(super::single_byte::CONTEXT / 2)..end];
+            let guess =
+                super::single_byte::choose(&non_ascii_words(&bytes[word_start..end]), around)
+                    .guess();
             let cost = table(guess.encoding).map_or(0.0, |t| t.cost(context));
             (guess, cost)
         }
