@@ -124,8 +124,8 @@ fn main() {
                         e.start,
                         e.end,
                         e.after,
-                        e.confidence,
-                        e.rule
+                        e.confidence(),
+                        e.rule()
                     )
                     .expect("EVAL_DUMP");
                 }

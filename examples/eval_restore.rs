@@ -297,7 +297,7 @@ impl Score {
                     }
                     self.exact += usize::from(right);
                     self.roles[role].1 += usize::from(right);
-                    let slot = if ed.confidence >= Confidence::Likely {
+                    let slot = if ed.confidence() >= Confidence::Likely {
                         &mut self.likely
                     } else {
                         &mut self.guess

@@ -366,7 +366,7 @@ fn every_level_applies_only_what_it_may_and_is_idempotent() {
             };
             let min = config.fix.min_confidence;
             assert!(
-                first.edits.iter().all(|e| e.confidence >= min),
+                first.edits.iter().all(|e| e.confidence() >= min),
                 "{} at {level}: {:?}",
                 path.display(),
                 first.edits

@@ -61,9 +61,9 @@ pub fn render(path: &Path) -> String {
                     "  {}..{} {} [{}] \"{}\" -> \"{}\"",
                     e.start,
                     e.end,
-                    e.rule,
-                    e.confidence.as_str(),
-                    visible(&e.before),
+                    e.rule(),
+                    e.confidence().as_str(),
+                    visible(e.before(&t.decoded.text)),
                     visible(&e.after)
                 )
                 .unwrap();

@@ -603,3 +603,102 @@ fn the_review_page_has_a_size_cap() {
     let files = page.matches("data-path=\"").count() - page.matches("data-path=\"\"").count();
     assert_eq!(files, 1, "{page}");
 }
+
+/// A text of `size` bytes with a fix every ~110 bytes: lines of plain
+/// words, each with trailing blanks or a word in UTF-8 read as
+/// windows-1252 (`cafÃ©`).
+fn densely_damaged(size: usize) -> String {
+    const WORDS: [&str; 12] = [
+        "the", "morning", "letter", "arrived", "before", "anyone", "could", "read", "it", "aloud",
+        "to", "them",
+    ];
+    const DAMAGE: [&str; 5] = [
+        "  ",
+        " caf\u{c3}\u{a9} ",
+        " don\u{e2}\u{20ac}\u{2122}t ",
+        "\t ",
+        " na\u{c3}\u{af}ve ",
+    ];
+    let mut text = String::with_capacity(size + 200);
+    let (mut w, mut d) = (0, 0);
+    while text.len() < size {
+        let start = text.len();
+        while text.len() - start < 95 {
+            text.push_str(WORDS[w % WORDS.len()]);
+            text.push(' ');
+            w += 1;
+        }
+        text.pop();
+        let damage = DAMAGE[d % DAMAGE.len()];
+        d += 1;
+        if damage.trim().is_empty() {
+            text.push_str(damage);
+        } else {
+            text.insert_str(start + 8, damage);
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// The peak resident memory of a run of `fettle args` in `dir`, in bytes,
+/// and the run; `None` where `/usr/bin/time -v` cannot measure it.
+fn peak_rss(dir: &Path, args: &[&str]) -> Option<(u64, std::process::Output)> {
+    let o = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_fettle"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    let kb: u64 = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })?
+        .parse()
+        .ok()?;
+    Some((kb * 1024, o))
+}
+
+/// Peak memory stays within 3× the file plus 50 MB, on a file with an
+/// edit every ~110 bytes (24 MB: large enough for the factor to show
+/// above the fixed 40-odd MB, small enough for a debug build), for
+/// `check`, `check --format json`, `clean` and `fix` (docs/safety.md).
+#[test]
+fn memory_stays_within_three_times_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = densely_damaged(24 << 20);
+    let size = text.len() as u64;
+    fs::create_dir(dir.path().join("src")).unwrap();
+    fs::write(dir.path().join("src/a.txt"), &text).unwrap();
+    drop(text);
+    let bound = 3 * size + (50 << 20);
+    let runs: [&[&str]; 4] = [
+        &["check", "src/a.txt"],
+        &["check", "--format", "json", "src/a.txt"],
+        &["clean", "src", "--out", "out"],
+        &["fix", "src/a.txt"],
+    ];
+    for args in runs {
+        let Some((peak, o)) = peak_rss(dir.path(), args) else {
+            skip_notice("memory bound not measured: /usr/bin/time -v is not available");
+            return;
+        };
+        assert!(matches!(code(&o), 0 | 1), "{args:?}: {}", stderr(&o));
+        if args.contains(&"json") {
+            // The file is as damaged as meant: an edit per ~110 bytes.
+            let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let edits = report["summary"]["edits"].as_u64().unwrap();
+            assert!(edits > size / 120, "{edits} edits in {size} bytes");
+        }
+        assert!(
+            peak <= bound,
+            "{args:?}: peak RSS {} MB for a {} MB file, over the bound of {} MB",
+            peak >> 20,
+            size >> 20,
+            bound >> 20
+        );
+    }
+}

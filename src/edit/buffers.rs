@@ -5,12 +5,6 @@ use super::Edit;
 use std::cell::RefCell;
 use std::thread::LocalKey;
 
-/// Give back the buffer of a file's edits, once they are read, for the next
-/// file's log.
-pub fn recycle_edits(edits: Vec<Edit>) {
-    keep(&EDIT_LISTS, edits);
-}
-
 // Buffers left by finished logs on this thread, for the next ones. Taking
 // the same buffers file after file, instead of new ones of each file's own
 // size, keeps the allocator from opening pages for ever more size classes,
@@ -24,7 +18,7 @@ thread_local! {
 const KEPT_BUFFERS: usize = 2;
 /// ... each of at most this many bytes: a large file's buffers are freed, so
 /// memory does not grow with the number or size of the files.
-const KEPT_BYTES: usize = 2 << 20;
+pub(super) const KEPT_BYTES: usize = 2 << 20;
 
 /// A text buffer or a list of edits.
 pub(super) trait Buffer {

@@ -2,8 +2,8 @@
 //! every change in coordinates of the decoded input, merging fixes that
 //! touch text an earlier fix produced.
 
-use super::buffers::{buffer, keep, kept, rounded, EDIT_LISTS, TEXTS};
-use super::{Confidence, Edit, Fix};
+use super::buffers::{buffer, keep, kept, rounded, EDIT_LISTS, KEPT_BYTES, TEXTS};
+use super::{Confidence, Edit, EditText, Fix, LoneRule, Rules};
 use compact_str::CompactString;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -24,6 +24,9 @@ pub struct EditLog<'a> {
     edits: Vec<Edit>,
     /// The buffer of the edits before the last change, reused likewise.
     spare_edits: Vec<Edit>,
+    /// Current texts from this many bytes on are changed in place
+    /// ([`OVERWRITE_FROM`]; tests lower it).
+    overwrite_from: usize,
 }
 
 impl<'a> EditLog<'a> {
@@ -34,6 +37,7 @@ impl<'a> EditLog<'a> {
             spare: String::new(),
             edits: Vec::new(),
             spare_edits: Vec::new(),
+            overwrite_from: OVERWRITE_FROM,
         }
     }
 
@@ -45,6 +49,7 @@ impl<'a> EditLog<'a> {
             spare: String::new(),
             edits: Vec::new(),
             spare_edits: Vec::new(),
+            overwrite_from: OVERWRITE_FROM,
         }
     }
 
@@ -193,10 +198,10 @@ impl<'a> EditLog<'a> {
             .windows(2)
             .all(|w| !overlaps(&w[0].range, &w[1].range)));
         let mut news = fixes;
-        if in_place && self.apply_in_place(rule, &mut news) {
+        let lone = Rules::lone(rule);
+        if in_place && self.apply_in_place(&lone, &mut news) {
             return;
         }
-        let current: &str = self.current.as_deref().unwrap_or(&self.original);
 
         // Old edits (as spans of the current text) and new fixes are taken in
         // one sorted order, at equal spans an old edit first, without being
@@ -208,18 +213,34 @@ impl<'a> EditLog<'a> {
             olds.len() + news.len(),
         );
         // The new text's length is known: it is sized once, never regrown.
-        let size = current.len().saturating_add_signed(grown);
-        let mut text = std::mem::take(&mut self.spare);
-        text.clear();
-        if text.capacity() < size {
-            // Another buffer: growing this one would copy its bytes.
-            keep(&TEXTS, std::mem::replace(&mut text, buffer(size)));
-        }
+        let size = self.current().len().saturating_add_signed(grown);
+        // The current text, when it is not the original: copied from and
+        // kept as the next apply's buffer, or changed in place when large.
+        let mut previous = None;
+        let mut out = match self.current.take() {
+            Some(current) if current.len() >= self.overwrite_from => {
+                TextOut::overwrite(current, lead(&news))
+            }
+            current => {
+                let mut text = std::mem::take(&mut self.spare);
+                text.clear();
+                if text.capacity() < size {
+                    // Another buffer: growing this one would copy its bytes.
+                    keep(&TEXTS, std::mem::replace(&mut text, buffer(size)));
+                }
+                previous = current;
+                TextOut::Copy {
+                    from: previous.as_deref().unwrap_or(&self.original),
+                    to: text,
+                }
+            }
+        };
+        let original: &str = &self.original;
         // Old edits are taken from the front of `taken`: the first `pending`
         // of them are untouched, moved with the next cluster (or at the end).
         let mut taken = olds.drain(..);
         let mut pending = 0;
-        let mut copied = 0; // how much of the current text is in `text`
+        let mut copied = 0; // how much of the current text is in the output
         let mut shift: isize = 0; // growth of the old edits before `pending`
         let mut nf = 0; // the next new fix
         while let Some(f) = news.get(nf) {
@@ -235,31 +256,10 @@ impl<'a> EditLog<'a> {
                 pending += 1;
                 shift += growth(e);
             }
-            // The common case: no old edit overlaps the fix. It is then alone
-            // in its cluster, for the fixes of one rule never overlap each
-            // other once deduplicated; this skips the search for the cluster.
-            if rest
-                .get(pending)
-                .is_none_or(|e| !overlaps(&span(e, shift), &f.range))
-            {
-                if pending > 0 {
-                    edits.extend(taken.by_ref().take(pending));
-                    pending = 0;
-                }
-                let f = &mut news[nf];
-                text.push_str(&current[copied..f.range.start]);
-                text.push_str(&f.replacement);
-                copied = f.range.end;
-                let start = (f.range.start as isize - shift) as usize;
-                let end = (f.range.end as isize - shift) as usize;
-                if let Some(edit) = Edit::of_fix(rule, &self.original, start..end, f) {
-                    edits.push(edit);
-                }
-                nf += 1;
-                continue;
-            }
             // The cluster: its first item is this fix or the old edit
-            // overlapping it; then items while they overlap the union.
+            // overlapping it; then items while they overlap the union. (Most
+            // often the fix alone: the fixes of one rule never overlap each
+            // other once deduplicated, and most touch no old edit.)
             let (mut j, mut s, mut m) = (pending, shift, nf);
             let (mut lo, mut hi) = (f.range.start, f.range.end);
             match rest.get(j).map(|e| span(e, s)) {
@@ -296,61 +296,167 @@ impl<'a> EditLog<'a> {
                 edits.extend(taken.by_ref().take(pending));
                 pending = 0;
             }
-            text.push_str(&current[copied..lo]);
+            out.copy(copied..lo);
             copied = hi;
             let start = (lo as isize - shift) as usize;
             if n_olds == 0 && m == nf + 1 {
                 // One fix alone: its replacement is the new text.
-                let f = &mut news[nf];
-                text.push_str(&f.replacement);
+                let f = &news[nf];
+                out.put(&f.replacement);
                 let end = (hi as isize - shift) as usize;
-                edits.extend(Edit::of_fix(rule, &self.original, start..end, f));
+                edits.extend(Edit::of_fix(&lone, original, start..end, f));
             } else {
                 let mut after = CompactString::default();
                 let mut at = lo;
                 let mut confidence = Confidence::Certain;
                 for f in &news[nf..m] {
-                    after.push_str(&current[at..f.range.start]);
+                    after.push_str(out.read(at..f.range.start));
                     after.push_str(&f.replacement);
                     at = f.range.end;
                     confidence = confidence.min(f.confidence);
                 }
-                after.push_str(&current[at..hi]);
-                text.push_str(&after);
+                after.push_str(out.read(at..hi));
+                out.put(&after);
                 let mut merged: Vec<&'static str> = Vec::new();
                 for e in taken.by_ref().take(n_olds) {
-                    confidence = confidence.min(e.confidence);
-                    for r in e.merged.iter().copied().chain([e.rule]) {
+                    confidence = confidence.min(e.confidence());
+                    for r in e.merged().iter().copied().chain([e.rule()]) {
                         if r != rule && !merged.contains(&r) {
                             merged.push(r);
                         }
                     }
                 }
                 let end = (hi as isize - s) as usize;
-                let before = &self.original[start..end];
-                if before != after {
+                if original[start..end] != after {
                     edits.push(Edit {
-                        rule,
-                        merged,
                         start,
                         end,
-                        before: before.into(),
-                        after,
-                        confidence,
+                        after: EditText::new(&after),
+                        rules: Rules::of(rule, &merged, confidence),
                     });
                 }
             }
             shift = s;
             nf = m;
         }
-        text.push_str(&current[copied..]);
-        debug_assert_eq!(text.len(), size);
+        let end = out.len_read();
+        out.copy(copied..end);
         edits.extend(taken);
-        if let Some(old) = self.current.replace(text) {
-            self.spare = old;
+        let text = out.finish();
+        debug_assert_eq!(text.len(), size);
+        self.current = Some(text);
+        if let Some(previous) = previous {
+            self.spare = previous;
         }
         self.edits = edits;
-        self.spare_edits = olds;
+        // A large list is freed rather than kept for the next apply: the
+        // rules after this one would run with it held.
+        if olds.capacity() * size_of::<Edit>() <= KEPT_BYTES {
+            self.spare_edits = olds;
+        }
+    }
+}
+
+/// Texts from this many bytes on are changed in their own buffer, not
+/// copied into another: a large file holds two texts (the input and the
+/// current one), not three.
+const OVERWRITE_FROM: usize = 16 << 20;
+
+/// How far the untouched rest of the text must be moved ahead so that
+/// changes made in place, from the front, never overwrite what is still to
+/// be read: the largest growth of a prefix of the (sorted) fixes.
+fn lead(fixes: &[Fix]) -> usize {
+    let mut grown: isize = 0;
+    let mut most: isize = 0;
+    for f in fixes {
+        grown += f.replacement.len() as isize - f.range.len() as isize;
+        most = most.max(grown);
+    }
+    most as usize
+}
+
+/// Where an apply writes the new text: a new buffer, read from the
+/// current text; or the current text's own buffer, whose unread part lies
+/// `lead` bytes ahead of where it was, written from the front.
+enum TextOut<'t> {
+    Copy {
+        from: &'t str,
+        to: String,
+    },
+    Overwrite {
+        buf: Vec<u8>,
+        lead: usize,
+        len: usize,
+        written: usize,
+    },
+}
+
+impl TextOut<'_> {
+    fn overwrite(current: String, lead: usize) -> Self {
+        let len = current.len();
+        let mut buf = current.into_bytes();
+        if lead > 0 {
+            buf.resize(len + lead, 0);
+            buf.copy_within(0..len, lead);
+        }
+        TextOut::Overwrite {
+            buf,
+            lead,
+            len,
+            written: 0,
+        }
+    }
+
+    /// `current[range]` (not yet overwritten).
+    fn read(&self, range: Range<usize>) -> &str {
+        match self {
+            TextOut::Copy { from, .. } => &from[range],
+            TextOut::Overwrite { buf, lead, .. } => {
+                std::str::from_utf8(&buf[range.start + lead..range.end + lead])
+                    .expect("fixes lie on character boundaries")
+            }
+        }
+    }
+    /// The length of the current text.
+    fn len_read(&self) -> usize {
+        match self {
+            TextOut::Copy { from, .. } => from.len(),
+            TextOut::Overwrite { len, .. } => *len,
+        }
+    }
+    /// Copy `current[range]` to the output.
+    fn copy(&mut self, range: Range<usize>) {
+        match self {
+            TextOut::Copy { from, to } => to.push_str(&from[range]),
+            TextOut::Overwrite {
+                buf, lead, written, ..
+            } => {
+                let n = range.len();
+                buf.copy_within(range.start + *lead..range.end + *lead, *written);
+                *written += n;
+            }
+        }
+    }
+    /// Write `s` to the output.
+    fn put(&mut self, s: &str) {
+        match self {
+            TextOut::Copy { to, .. } => to.push_str(s),
+            TextOut::Overwrite { buf, written, .. } => {
+                buf[*written..*written + s.len()].copy_from_slice(s.as_bytes());
+                *written += s.len();
+            }
+        }
+    }
+    fn finish(self) -> String {
+        match self {
+            TextOut::Copy { to, .. } => to,
+            TextOut::Overwrite {
+                mut buf, written, ..
+            } => {
+                buf.truncate(written);
+                String::from_utf8(buf).expect("fixes replace whole characters with text")
+            }
+        }
     }
 }
 
@@ -367,7 +473,7 @@ impl EditLog<'_> {
     /// an owned text, none of which touches an earlier edit: each is made in
     /// place, from the last one back, and moves only what follows it. Returns
     /// false, changing nothing, when that does not hold.
-    fn apply_in_place(&mut self, rule: &'static str, news: &mut [Fix]) -> bool {
+    fn apply_in_place(&mut self, lone: &LoneRule, news: &mut [Fix]) -> bool {
         const FEW: usize = 8;
         let Some(current) = self.current.as_mut() else {
             return false;
@@ -403,7 +509,7 @@ impl EditLog<'_> {
             let start = (f.range.start as isize - shift) as usize;
             let end = (f.range.end as isize - shift) as usize;
             current.replace_range(f.range.clone(), &f.replacement);
-            if let Some(edit) = Edit::of_fix(rule, &self.original, start..end, f) {
+            if let Some(edit) = Edit::of_fix(lone, &self.original, start..end, f) {
                 self.edits.insert(k, edit);
             }
         }
@@ -496,9 +602,9 @@ mod tests {
         log.apply("blank", vec![Fix::new(2..3, "", Confidence::Likely)]);
         assert_eq!(log.current(), "x\n\ny");
         check(&log);
-        let merged = log.edits().iter().find(|e| e.rule == "blank").unwrap();
-        assert_eq!(merged.merged, vec!["le"]);
-        assert_eq!(merged.confidence, Confidence::Likely);
+        let merged = log.edits().iter().find(|e| e.rule() == "blank").unwrap();
+        assert_eq!(merged.merged(), ["le"]);
+        assert_eq!(merged.confidence(), Confidence::Likely);
     }
 
     #[test]
@@ -539,6 +645,7 @@ mod tests {
         ) {
             let text: String = text.into_iter().map(|i| PIECES[i]).collect();
             let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text.clone()));
+            slow.overwrite_from = 0;
             let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
@@ -587,6 +694,7 @@ mod tests {
         ) {
             let text: String = text.into_iter().map(|i| PIECES[i]).collect();
             let (mut fast, mut slow) = (EditLog::new(text.clone()), EditLog::new(text.clone()));
+            slow.overwrite_from = 0;
             let mut listed = EditLog::new(text);
             for (round, picks) in rounds.into_iter().enumerate() {
                 let current = fast.current().to_string();
@@ -631,8 +739,10 @@ mod tests {
             .collect()
     }
 
-    /// Apply `fixes` the fast way, the general way and the listed reference
-    /// way, and check that the three give the same text and edits.
+    /// Apply `fixes` the fast way, the general way (which `slow`, of a
+    /// lowered [`EditLog::overwrite_from`], makes in the text's own buffer)
+    /// and the listed reference way, and check that the three give the same
+    /// text and edits.
     fn apply_three_ways(
         fast: &mut EditLog,
         slow: &mut EditLog,
@@ -747,7 +857,12 @@ mod tests {
                 copied = hi;
                 let start = (lo as isize - shift) as usize;
                 let end = (hi as isize - shift) as usize;
-                edits.extend(Edit::of_fix(rule, &log.original, start..end, f));
+                edits.extend(Edit::of_fix(
+                    &Rules::lone(rule),
+                    &log.original,
+                    start..end,
+                    f,
+                ));
                 continue;
             }
             let mut after = CompactString::default();
@@ -767,8 +882,8 @@ mod tests {
                     Item::Old => {
                         let e = taken.next().expect("an old edit per item");
                         inside += growth(&e);
-                        confidence = confidence.min(e.confidence);
-                        for r in e.merged.iter().copied().chain([e.rule]) {
+                        confidence = confidence.min(e.confidence());
+                        for r in e.merged().iter().copied().chain([e.rule()]) {
                             if r != rule && !merged.contains(&r) {
                                 merged.push(r);
                             }
@@ -787,13 +902,10 @@ mod tests {
             let before = &log.original[start..end];
             if before != after {
                 edits.push(Edit {
-                    rule,
-                    merged,
                     start,
                     end,
-                    before: before.into(),
-                    after,
-                    confidence,
+                    after: EditText::new(&after),
+                    rules: Rules::of(rule, &merged, confidence),
                 });
             }
         }

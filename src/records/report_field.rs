@@ -73,7 +73,7 @@ impl RecordReport {
     ) -> RecordReport {
         let mut edits_per_rule = BTreeMap::new();
         for e in edits {
-            *edits_per_rule.entry(e.rule).or_insert(0) += 1;
+            *edits_per_rule.entry(e.rule()).or_insert(0) += 1;
         }
         let mut findings_per_rule = BTreeMap::new();
         for f in findings {
@@ -96,7 +96,7 @@ impl RecordReport {
                 message: f.message.clone(),
             })
             .collect();
-        let edits = with_edits.then(|| edits_at(cleaned, edits, &in_original));
+        let edits = with_edits.then(|| edits_at(original, cleaned, edits, &in_original));
         RecordReport {
             changed: !edits_per_rule.is_empty(),
             edits_per_rule,
@@ -114,7 +114,12 @@ impl RecordReport {
 /// The edits with their places in both texts: an edit starts in the
 /// cleaned text where it starts in the original, moved by what the edits
 /// before it added or removed.
-fn edits_at(cleaned: &str, edits: &[Edit], in_original: &CodePoints) -> Vec<EditAt> {
+fn edits_at(
+    original: &str,
+    cleaned: &str,
+    edits: &[Edit],
+    in_original: &CodePoints,
+) -> Vec<EditAt> {
     let mut shift: isize = 0;
     let cleaned_bytes: Vec<(usize, usize)> = edits
         .iter()
@@ -123,7 +128,7 @@ fn edits_at(cleaned: &str, edits: &[Edit], in_original: &CodePoints) -> Vec<Edit
                 .start
                 .checked_add_signed(shift)
                 .expect("edits are sorted and apart");
-            shift += e.after.len() as isize - e.before.len() as isize;
+            shift += e.after.len() as isize - (e.end - e.start) as isize;
             (start, start + e.after.len())
         })
         .collect();
@@ -132,11 +137,11 @@ fn edits_at(cleaned: &str, edits: &[Edit], in_original: &CodePoints) -> Vec<Edit
         .iter()
         .zip(&cleaned_bytes)
         .map(|(e, &(start, end))| EditAt {
-            rule: e.rule,
-            merged: e.merged.clone(),
-            before: e.before.to_string(),
+            rule: e.rule(),
+            merged: e.merged().to_vec(),
+            before: e.before(original).to_string(),
             after: e.after.to_string(),
-            confidence: e.confidence,
+            confidence: e.confidence(),
             start: in_original.at(e.start),
             end: in_original.at(e.end),
             cleaned_start: in_cleaned.at(start),

@@ -10,7 +10,6 @@
 
 use super::names::git_header;
 use super::{count, CorpusFindings, FileReport, Printer, Summary, Texts};
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 pub struct DiffPrinter<W: Write> {
@@ -23,57 +22,88 @@ impl<W: Write> DiffPrinter<W> {
     }
 }
 
-/// A unified diff between two texts, with `a/` and `b/` headers like git's,
-/// of the file whose name is the bytes `name`, quoted as git quotes it.
+/// Write a unified diff between two texts, with `a/` and `b/` headers like
+/// git's, of the file whose name is the bytes `name`, quoted as git quotes
+/// it. The diff is written as it is made, never held whole: a large file's
+/// diff can be twice its size.
 ///
 /// Lines end at `\n` only, as git and `patch` count them: a lone CR, NEL or
-/// U+2028 is part of a line, not its end.
-fn unified_diff_named(name: &[u8], input: &str, output: &str) -> String {
-    let old: Vec<&str> = input.split_inclusive('\n').collect();
+/// U+2028 is part of a line, not its end. With `bom`, the file's first line
+/// starts with the byte-order mark `input` is without.
+fn write_unified_diff(
+    out: impl Write,
+    name: &[u8],
+    bom: bool,
+    input: &str,
+    output: &str,
+) -> io::Result<()> {
+    let mut old: Vec<&str> = input.split_inclusive('\n').collect();
+    let first_with_bom;
+    if bom {
+        first_with_bom = format!("\u{feff}{}", old.first().copied().unwrap_or(""));
+        match old.first_mut() {
+            Some(first) => *first = &first_with_bom,
+            None => old.push(&first_with_bom),
+        }
+    }
     let new: Vec<&str> = output.split_inclusive('\n').collect();
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
     let groups = similar::group_diff_ops(ops, 3);
     if groups.is_empty() {
-        return String::new();
+        return Ok(());
     }
-    let mut out = format!(
+    // Lines are small writes: buffered here, whatever `out` is.
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    write!(
+        out,
         "--- {}\n+++ {}\n",
         git_header("a/", name),
         git_header("b/", name)
-    );
+    )?;
     let range = |start: usize, len: usize| match len {
         0 => format!("{start},0"),
         _ => format!("{},{len}", start + 1),
     };
-    let line = |out: &mut String, sign: char, text: &str| {
-        out.push(sign);
-        out.push_str(text);
+    let line = |out: &mut io::BufWriter<_>, sign: u8, text: &str| -> io::Result<()> {
+        out.write_all(&[sign])?;
+        out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
-            out.push_str("\n\\ No newline at end of file\n");
+            out.write_all(b"\n\\ No newline at end of file\n")?;
         }
+        Ok(())
     };
     for group in groups {
         let (first, last) = (&group[0], &group[group.len() - 1]);
         let old_lines = first.old_range().start..last.old_range().end;
         let new_lines = first.new_range().start..last.new_range().end;
-        let _ = writeln!(
+        writeln!(
             out,
             "@@ -{} +{} @@",
             range(old_lines.start, old_lines.len()),
             range(new_lines.start, new_lines.len())
-        );
+        )?;
         for op in &group {
             let (tag, o, n) = op.as_tag_tuple();
             match tag {
-                similar::DiffTag::Equal => o.clone().for_each(|i| line(&mut out, ' ', old[i])),
+                similar::DiffTag::Equal => {
+                    for i in o {
+                        line(&mut out, b' ', old[i])?;
+                    }
+                }
                 _ => {
-                    o.clone().for_each(|i| line(&mut out, '-', old[i]));
-                    n.clone().for_each(|i| line(&mut out, '+', new[i]));
+                    for i in o {
+                        line(&mut out, b'-', old[i])?;
+                    }
+                    for i in n {
+                        line(&mut out, b'+', new[i])?;
+                    }
                 }
             }
         }
     }
-    out
+    // Handed on to `out`, not flushed through it: `out` buffers as it will.
+    out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    Ok(())
 }
 
 /// Does the decoded text stand for the file's bytes, so that a text patch
@@ -116,17 +146,9 @@ impl<W: Write> Printer for DiffPrinter<W> {
         let name = name
             .strip_prefix(b"./")
             .map_or(name.clone(), <[u8]>::to_vec);
-        let with_bom;
-        let input = match report.encoding.as_ref().and_then(|e| e.bom) {
-            Some(_) => {
-                with_bom = format!("\u{feff}{}", t.input);
-                &with_bom
-            }
-            None => t.input,
-        };
-        if input != t.output {
-            self.out
-                .write_all(unified_diff_named(&name, input, t.output).as_bytes())?;
+        let bom = report.encoding.as_ref().is_some_and(|e| e.bom.is_some());
+        if bom || t.input != t.output {
+            write_unified_diff(&mut self.out, &name, bom, t.input, t.output)?;
         }
         Ok(())
     }

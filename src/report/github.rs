@@ -95,7 +95,8 @@ fn annotations(r: &FileReport) -> Vec<Annotation> {
             message: format!("cleaning would change the whole file: {change}"),
         });
     }
-    for g in group_edits(&r.edits) {
+    let edits: Vec<_> = r.edits.iter().collect();
+    for g in group_edits(&edits) {
         let first = g.first();
         let (mut end_line, end_column) = g.end();
         if end_column == 1 && end_line > first.line {
@@ -111,8 +112,8 @@ fn annotations(r: &FileReport) -> Vec<Annotation> {
             "{}: {what}, confidence {}; `{}` → `{}`",
             summary_of(g.rule),
             g.confidence().as_str(),
-            quote(&first.before, QUOTE),
-            quote(&first.after, QUOTE),
+            quote(first.before, QUOTE),
+            quote(first.after, QUOTE),
         );
         if n > 1 {
             message.push_str(" …");

@@ -11,14 +11,14 @@ use crate::line_col::advance;
 #[derive(Debug, Clone, Copy)]
 pub struct EditGroup<'a> {
     pub rule: &'static str,
-    pub edits: &'a [EditRecord],
+    pub edits: &'a [EditRecord<'a>],
 }
 
 impl EditGroup<'_> {
-    pub fn first(&self) -> &EditRecord {
+    pub fn first(&self) -> &EditRecord<'_> {
         &self.edits[0]
     }
-    pub fn last(&self) -> &EditRecord {
+    pub fn last(&self) -> &EditRecord<'_> {
         &self.edits[self.edits.len() - 1]
     }
     /// The lowest confidence in the group.
@@ -36,7 +36,7 @@ impl EditGroup<'_> {
 }
 
 /// Group a file's edits (sorted by position, as reports hold them).
-pub fn group_edits(edits: &[EditRecord]) -> Vec<EditGroup<'_>> {
+pub fn group_edits<'a>(edits: &'a [EditRecord<'a>]) -> Vec<EditGroup<'a>> {
     let mut groups = Vec::new();
     let mut from = 0;
     for i in 1..=edits.len() {
@@ -59,7 +59,7 @@ pub fn group_edits(edits: &[EditRecord]) -> Vec<EditGroup<'_>> {
 /// counting lines at `\n` and columns in characters, like [`EditRecord`]'s
 /// start. An insertion ends where it starts.
 pub fn end_of(e: &EditRecord) -> (usize, usize) {
-    advance(e.line, e.column, &e.before)
+    advance(e.line, e.column, e.before)
 }
 
 /// Rule id of the finding that marks lost characters (U+FFFD).
@@ -120,16 +120,21 @@ pub fn encoding_change(r: &super::FileReport) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn edit(rule: &'static str, line: usize, column: usize, before: &str) -> EditRecord {
+    fn edit(
+        rule: &'static str,
+        line: usize,
+        column: usize,
+        before: &'static str,
+    ) -> EditRecord<'static> {
         EditRecord {
             rule,
-            merged: vec![],
+            merged: &[],
             start: 0,
             end: 0,
             line,
             column,
-            before: before.into(),
-            after: Default::default(),
+            before,
+            after: "",
             confidence: Confidence::Certain,
         }
     }

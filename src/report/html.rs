@@ -253,7 +253,7 @@ struct Rows<'a> {
     skipped: usize,
     in_body: bool,
     /// The hunk's edits, and byte offsets of the input's lines.
-    edits: Vec<&'a EditRecord>,
+    edits: Vec<&'a EditRecord<'a>>,
     offsets: &'a [usize],
 }
 
@@ -630,10 +630,11 @@ impl<W: Write> HtmlPrinter<W> {
             offsets.push(at);
         }
         let groups = similar::group_diff_ops(line_ops(&old_lines, &new_lines), CONTEXT);
+        let edits: Vec<_> = r.edits.iter().collect();
         // Assign every edit to the hunk whose input bytes contain its start.
         let mut per_hunk: Vec<Vec<usize>> = vec![Vec::new(); groups.len().max(1)];
         let mut h = 0;
-        for (i, e) in r.edits.iter().enumerate() {
+        for (i, e) in edits.iter().enumerate() {
             while h + 1 < groups.len() {
                 let last = groups[h].last().expect("groups are not empty");
                 if e.start <= offsets[last.old_range().end] {
@@ -645,10 +646,10 @@ impl<W: Write> HtmlPrinter<W> {
         }
         let mut rows_done = 0;
         for (g, ops) in groups.iter().enumerate() {
-            let edits = &per_hunk[g];
+            let hunk = &per_hunk[g];
             let mut rules: Vec<&str> = Vec::new();
-            for &i in edits {
-                let e = &r.edits[i];
+            for &i in hunk {
+                let e = &edits[i];
                 for rule in e.merged.iter().chain([&e.rule]) {
                     if !rules.contains(rule) {
                         rules.push(rule);
@@ -662,9 +663,9 @@ impl<W: Write> HtmlPrinter<W> {
             );
             html.push_str("<ul class=\"edits\">\n");
             let mut rest: BTreeMap<(String, Confidence), usize> = BTreeMap::new();
-            for (k, &i) in edits.iter().enumerate() {
-                let e = &r.edits[i];
-                let mut names: Vec<&str> = e.merged.clone();
+            for (k, &i) in hunk.iter().enumerate() {
+                let e = &edits[i];
+                let mut names: Vec<&str> = e.merged.to_vec();
                 names.push(e.rule);
                 let names = names.join(" ");
                 if k >= EDITS_PER_HUNK {
@@ -678,7 +679,7 @@ impl<W: Write> HtmlPrinter<W> {
                     e.column,
                     escape(summary),
                     escape(&names),
-                    before_after(&e.before, &e.after),
+                    before_after(e.before, e.after),
                     conf = e.confidence.as_str(),
                 );
                 edit_item(html, &names, e.confidence, 1, &content);
@@ -700,7 +701,7 @@ impl<W: Write> HtmlPrinter<W> {
                     budget: ROWS_PER_FILE - rows_done,
                     skipped: 0,
                     in_body: false,
-                    edits: edits.iter().map(|&i| &r.edits[i]).collect(),
+                    edits: hunk.iter().map(|&i| &edits[i]).collect(),
                     offsets: &offsets,
                 };
                 for op in ops {

@@ -153,8 +153,8 @@ impl<W: Write> Printer for MarkdownPrinter<W> {
                     e.confidence.as_str(),
                     code(&format!("{}:{}:{}", r.path, e.line, e.column)),
                     rule,
-                    code(&quote(&e.before, QUOTE)),
-                    code(&quote(&e.after, QUOTE)),
+                    code(&quote(e.before, QUOTE)),
+                    code(&quote(e.after, QUOTE)),
                 ));
             }
         }

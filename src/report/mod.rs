@@ -28,12 +28,11 @@ pub use sarif::SarifPrinter;
 pub use statistics::StatisticsPrinter;
 
 use crate::decode::LineEndings;
-use crate::edit::Confidence;
+use crate::edit::{Confidence, Edit};
 use crate::finding::Severity;
 use crate::line_col::LineScan;
 use crate::pipeline::{Processed, TextResult};
 pub use crate::validate::corpus::{CorpusCounts, CorpusFinding, CorpusFindings};
-use compact_str::CompactString;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -55,21 +54,154 @@ pub enum Status {
     Error,
 }
 
-/// One edit as reported: the recorded change plus its line and column.
+/// One edit as reported: the recorded change plus its line and column, as
+/// [`Edits::iter`] gives it (the report holds its edits compactly).
 #[derive(Debug, Clone, Serialize)]
-pub struct EditRecord {
+pub struct EditRecord<'a> {
     pub rule: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub merged: Vec<&'static str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub merged: &'static [&'static str],
     pub start: usize,
     pub end: usize,
     /// 1-based line and column (in characters) of `start`; both 0 when the
     /// run's printers do not show them ([`Printer::wants_edit_positions`]).
     pub line: usize,
     pub column: usize,
-    pub before: CompactString,
-    pub after: CompactString,
+    pub before: &'a str,
+    pub after: &'a str,
     pub confidence: Confidence,
+}
+
+/// A file's edits, as the pipeline recorded them: a file with millions of
+/// edits is reported without a copy of each. What an edit replaced is
+/// copied out of the input into one string (the report outlives the
+/// input), and lines and columns are kept apart, only when asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Edits {
+    list: Vec<Edit>,
+    /// The text each edit replaced, one after the other.
+    befores: String,
+    /// Line and column of each edit's start (saturated at `u32::MAX`), or
+    /// empty when they were not asked for.
+    positions: Vec<(u32, u32)>,
+}
+
+impl Edits {
+    /// The edits of `original` (sorted and apart, as the pipeline gives
+    /// them); with `positions`, their lines and columns.
+    pub fn new(list: Vec<Edit>, original: &str, positions: bool) -> Edits {
+        let size = list.iter().map(|e| e.end - e.start).sum();
+        let mut befores = String::with_capacity(size);
+        for e in &list {
+            befores.push_str(e.before(original));
+        }
+        let positions = if positions {
+            let mut scan = LineScan::new(original);
+            let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            list.iter()
+                .map(|e| {
+                    let (line, column) = scan.line_col(e.start);
+                    (narrow(line), narrow(column))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Edits {
+            list,
+            befores,
+            positions,
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    /// The edits in order.
+    pub fn iter(&self) -> EditsIter<'_> {
+        EditsIter {
+            edits: self,
+            next: 0,
+            before_at: 0,
+        }
+    }
+    /// Keep the edits `keep` says to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&EditRecord) -> bool) {
+        let kept: Vec<bool> = self.iter().map(|e| keep(&e)).collect();
+        let mut befores = String::new();
+        let mut at = 0;
+        let mut i = 0;
+        self.list.retain(|e| {
+            let before = &self.befores[at..at + (e.end - e.start)];
+            at += before.len();
+            i += 1;
+            if kept[i - 1] {
+                befores.push_str(before);
+            }
+            kept[i - 1]
+        });
+        self.befores = befores;
+        if !self.positions.is_empty() {
+            let mut i = 0;
+            self.positions.retain(|_| {
+                i += 1;
+                kept[i - 1]
+            });
+        }
+    }
+}
+
+/// The edits of [`Edits`] in order, as [`EditRecord`]s.
+pub struct EditsIter<'a> {
+    edits: &'a Edits,
+    next: usize,
+    /// Where the next edit's `before` starts in `edits.befores`.
+    before_at: usize,
+}
+
+impl<'a> Iterator for EditsIter<'a> {
+    type Item = EditRecord<'a>;
+    fn next(&mut self) -> Option<EditRecord<'a>> {
+        let i = self.next;
+        let e = self.edits.list.get(i)?;
+        self.next += 1;
+        let before = &self.edits.befores[self.before_at..self.before_at + (e.end - e.start)];
+        self.before_at += before.len();
+        let (line, column) = self.edits.positions.get(i).copied().unwrap_or((0, 0));
+        Some(EditRecord {
+            rule: e.rule(),
+            merged: e.merged(),
+            start: e.start,
+            end: e.end,
+            line: line as usize,
+            column: column as usize,
+            before,
+            after: e.after.as_str(),
+            confidence: e.confidence(),
+        })
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.edits.list.len() - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for EditsIter<'_> {}
+
+impl<'a> IntoIterator for &'a Edits {
+    type Item = EditRecord<'a>;
+    type IntoIter = EditsIter<'a>;
+    fn into_iter(self) -> EditsIter<'a> {
+        self.iter()
+    }
+}
+
+impl Serialize for Edits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,7 +266,7 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Number of edits per rule.
     pub counts: BTreeMap<&'static str, usize>,
-    pub edits: Vec<EditRecord>,
+    pub edits: Edits,
     pub findings: Vec<FindingRecord>,
 }
 
@@ -149,7 +281,7 @@ impl FileReport {
             binary: None,
             error: Some(message),
             counts: BTreeMap::new(),
-            edits: Vec::new(),
+            edits: Edits::default(),
             findings: Vec::new(),
         }
     }
@@ -179,39 +311,18 @@ impl FileReport {
     fn from_text(path: String, size: u64, t: &mut TextResult, edit_positions: bool) -> Self {
         let changed = t.changed();
         let text = &t.decoded.text;
-        let (mut edit_at, mut finding_at) = (LineScan::new(text), LineScan::new(text));
+        let mut finding_at = LineScan::new(text);
         // Edits per rule, counted first in a short list (a file's edits
         // come from a few rules).
         let mut tally: Vec<(&'static str, usize)> = Vec::new();
-        // The emptied list goes back to the edit log, for the next file.
-        let mut list = std::mem::take(&mut t.edits);
-        let edits = list
-            .drain(..)
-            .map(|e| {
-                match tally.iter_mut().find(|(rule, _)| *rule == e.rule) {
-                    Some((_, n)) => *n += 1,
-                    None => tally.push((e.rule, 1)),
-                }
-                let (line, column) = if edit_positions {
-                    edit_at.line_col(e.start)
-                } else {
-                    (0, 0)
-                };
-                EditRecord {
-                    rule: e.rule,
-                    merged: e.merged,
-                    start: e.start,
-                    end: e.end,
-                    line,
-                    column,
-                    before: e.before,
-                    after: e.after,
-                    confidence: e.confidence,
-                }
-            })
-            .collect();
-        crate::edit::recycle_edits(list);
+        for e in &t.edits {
+            match tally.iter_mut().find(|(rule, _)| *rule == e.rule()) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((e.rule(), 1)),
+            }
+        }
         let counts = tally.into_iter().collect();
+        let edits = Edits::new(std::mem::take(&mut t.edits), text, edit_positions);
         let findings = std::mem::take(&mut t.findings)
             .into_iter()
             .map(|f| {

@@ -254,7 +254,8 @@ impl<W: Write> Printer for SarifPrinter<W> {
                 "properties": {"encoding": enc.name, "bom": enc.bom},
             }));
         }
-        let groups = group_edits(&r.edits);
+        let edits: Vec<_> = r.edits.iter().collect();
+        let groups = group_edits(&edits);
         let chunks = groups.iter().flat_map(|g| {
             g.edits.chunks(EDITS_PER_RESULT).map(|edits| EditGroup {
                 rule: g.rule,
@@ -274,8 +275,8 @@ impl<W: Write> Printer for SarifPrinter<W> {
                 n,
                 if n == 1 { "" } else { "s" },
                 g.confidence().as_str(),
-                visible(&first.before),
-                visible(&first.after),
+                visible(first.before),
+                visible(first.after),
             );
             let replacements: Vec<Value> = g
                 .edits

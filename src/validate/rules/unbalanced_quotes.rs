@@ -54,9 +54,12 @@ const MAX_QUOTED_LINES: usize = 40;
 /// (which are in order and do not overlap): a search per paragraph pays the
 /// search's set-up once per line. `non_ascii`: the text may hold more than
 /// ASCII (else `„`, `«` and `»` are not searched for).
-fn paragraph_marks(text: &str, paras: &[Range<usize>], non_ascii: bool) -> Vec<Marks> {
+///
+/// Only paragraphs with marks are listed, by index: a large file of short
+/// lines has millions of paragraphs, most without a quotation mark.
+fn paragraph_marks(text: &str, paras: &[Range<usize>], non_ascii: bool) -> Vec<(usize, Marks)> {
     let bytes = text.as_bytes();
-    let mut marks = vec![Marks::default(); paras.len()];
+    let mut marks = Vec::new();
     let lead = |at: usize| at >= 2 && bytes[at - 2..at] == [0xE2, 0x80];
     let mut k = 0; // the first paragraph that does not end before the hit
     for at in memchr::memchr3_iter(b'"', 0x9C, 0x9D, bytes) {
@@ -73,7 +76,7 @@ fn paragraph_marks(text: &str, paras: &[Range<usize>], non_ascii: bool) -> Vec<M
             0x9D if lead(at) => '”',
             _ => continue,
         };
-        marks[k].count(c, || {
+        of_paragraph(&mut marks, k).count(c, || {
             let start = at - 2;
             text[p.start..start]
                 .chars()
@@ -86,6 +89,7 @@ fn paragraph_marks(text: &str, paras: &[Range<usize>], non_ascii: bool) -> Vec<M
         });
     }
     if non_ascii {
+        let mut more = Vec::new();
         let mut k = 0;
         for at in memchr::memchr3_iter(0x9E, 0xAB, 0xBB, bytes) {
             while k < paras.len() && paras[k].end <= at {
@@ -101,10 +105,41 @@ fn paragraph_marks(text: &str, paras: &[Range<usize>], non_ascii: bool) -> Vec<M
                 0xBB if at >= 1 && bytes[at - 1] == 0xC2 => '»',
                 _ => continue,
             };
-            marks[k].count(c, || false);
+            of_paragraph(&mut more, k).count(c, || false);
         }
+        marks = merged(marks, more);
     }
     marks
+}
+
+/// The marks of paragraph `k` in a list by paragraph, whose last entry is
+/// of `k` or an earlier paragraph: that entry, or a new one.
+fn of_paragraph(marks: &mut Vec<(usize, Marks)>, k: usize) -> &mut Marks {
+    if marks.last().is_none_or(|&(i, _)| i != k) {
+        marks.push((k, Marks::default()));
+    }
+    &mut marks.last_mut().expect("just pushed").1
+}
+
+/// Two lists of marks by paragraph as one, the marks of a paragraph in
+/// both added.
+fn merged(a: Vec<(usize, Marks)>, b: Vec<(usize, Marks)>) -> Vec<(usize, Marks)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                let (k, mut m) = a.next().expect("peeked");
+                m.add(&b.next().expect("peeked").1);
+                (k, m)
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => a.next().expect("peeked"),
+            (Some(_), None) => a.next().expect("peeked"),
+            (_, Some(_)) => b.next().expect("peeked"),
+            (None, None) => return out,
+        };
+        out.push(next);
+    }
 }
 
 /// A paragraph's double quotation marks as its convention pairs them.
@@ -179,29 +214,37 @@ impl Rule for UnbalancedQuotes {
         let paras = ctx.paragraphs();
         let marks = paragraph_marks(text, paras, ctx.facts.non_ascii);
         let mut whole = Marks::default();
-        for m in &marks {
+        for (_, m) in &marks {
             whole.add(m);
         }
         let file = whole.convention();
-        let pairs: Vec<Pairs> = marks
-            .iter()
-            .map(|m| Pairs::of(m, m.convention_in(file)))
+        let listed: Vec<(usize, Pairs)> = marks
+            .into_iter()
+            .map(|(k, m)| (k, Pairs::of(&m, m.convention_in(file))))
             .collect();
+        let unmarked = Marks::default();
+        let none = Pairs::of(&unmarked, unmarked.convention_in(file));
+        // The pairs of paragraph `k`.
+        let pairs = |k: usize| {
+            listed
+                .binary_search_by_key(&k, |&(i, _)| i)
+                .map_or(none, |i| listed[i].1)
+        };
         let mut multi_line = vec![false; paras.len()];
         for k in 0..paras.len() {
-            if !pairs[k].opens_only() || multi_line[k] {
+            if !pairs(k).opens_only() || multi_line[k] {
                 continue;
             }
             // A quotation set out over lines: the next quoted line closes it.
             let mut j = k + 1;
-            while j < paras.len() && j - k <= MAX_QUOTED_LINES && pairs[j].none() {
+            while j < paras.len() && j - k <= MAX_QUOTED_LINES && pairs(j).none() {
                 j += 1;
             }
             let same_block =
                 |a: usize, b: usize| !text[paras[a].end..paras[b].start].contains("\n\n");
             if j < paras.len()
                 && j - k <= MAX_QUOTED_LINES
-                && pairs[j].closes_only()
+                && pairs(j).closes_only()
                 && same_block(k, j)
             {
                 multi_line[k] = true;
@@ -209,13 +252,13 @@ impl Rule for UnbalancedQuotes {
             }
         }
         for (k, p) in paras.iter().enumerate() {
-            let q = &pairs[k];
+            let q = pairs(k);
             if q.balanced() || multi_line[k] {
                 continue;
             }
             let next_opens = paras.get(k + 1).is_some_and(|n| {
                 let (open, _) = q.convention.double();
-                let (next_open, _) = pairs[k + 1].convention.double();
+                let (next_open, _) = pairs(k + 1).convention.double();
                 text[n.clone()]
                     .trim_start()
                     .starts_with(['"', '“', '«', open, next_open])
@@ -271,7 +314,11 @@ mod tests {
         ) {
             let paras = paragraphs(&text);
             let expected: Vec<Marks> = paras.iter().map(|p| Marks::of(&text[p.clone()])).collect();
-            prop_assert_eq!(paragraph_marks(&text, &paras, true), expected);
+            let mut found = vec![Marks::default(); paras.len()];
+            for (k, m) in paragraph_marks(&text, &paras, true) {
+                found[k] = m;
+            }
+            prop_assert_eq!(found, expected);
         }
     }
 }
