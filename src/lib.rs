@@ -21,6 +21,7 @@ pub mod report;
 pub mod rule;
 pub mod rules;
 pub mod run;
+pub mod text;
 pub mod validate;
 
 pub use config::Config;

@@ -5,6 +5,7 @@ use crate::decode::{DecodedText, LineEndings};
 use crate::edit::{EditLog, Fix};
 use crate::facts::TextFacts;
 use crate::finding::Finding;
+use crate::text::Lines;
 use std::cell::OnceCell;
 use std::ops::Range;
 
@@ -129,6 +130,68 @@ macro_rules! declare_rule {
     };
 }
 
+/// Declares a rule's options type, its `[<id>]` table in `fettle.toml`: the
+/// struct with each field's default beside it, what reading it from TOML
+/// needs (unknown keys refused, kebab-case keys), `Default`, and
+/// [`RuleOptions`] with the checks written after it (without them, every
+/// value is accepted).
+///
+/// ```ignore
+/// rule_options! {
+///     /// `[long-lines]` in `fettle.toml`.
+///     pub struct Options {
+///         /// Longest line, in characters, that is not reported.
+///         pub max: usize = 25_000,
+///     }
+///     check(options) {
+///         if options.max == 0 {
+///             anyhow::bail!("[long-lines] max must be at least 1");
+///         }
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! rule_options {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $field_doc:literal])*
+                pub $field:ident: $ty:ty = $default:expr,
+            )*
+        }
+        $(check($options:ident) $check:block)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+        #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+        pub struct $name {
+            $(
+                $(#[doc = $field_doc])*
+                pub $field: $ty,
+            )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name {
+                    $($field: $default,)*
+                }
+            }
+        }
+
+        impl $crate::rule::RuleOptions for $name {
+            $(
+                fn check(&self) -> anyhow::Result<()> {
+                    let $options = self;
+                    $check
+                    Ok(())
+                }
+            )?
+        }
+    };
+}
+
 /// An options type of a rule: its `[<id>]` table in `fettle.toml`.
 pub trait RuleOptions {
     /// Reject values the rule cannot work with (the message names the table).
@@ -145,9 +208,9 @@ pub trait RuleOptions {
 ///   (`src/facts.rs`); a rule returns at once when what it looks for is
 ///   certainly absent. [`Context::input_facts`]: the same for the text as
 ///   found, for rules that read `decoded.text`.
-/// - [`Context::paragraphs`]: the paragraphs of the current text
-///   (`src/validate/paragraphs.rs`), computed by the first rule that asks and
-///   reused by the next ones until a rule changes the text.
+/// - [`Context::lines`] and [`Context::paragraphs`]: the lines and
+///   paragraphs of the current text (`src/text.rs`), found by the first rule
+///   that asks and reused by the next ones until a rule changes the text.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub decoded: &'a DecodedText,
@@ -162,7 +225,8 @@ pub struct Context<'a> {
     /// The line endings of the text as found, counted once by the pipeline
     /// (the report shows them too).
     pub input_line_endings: LineEndings,
-    /// Lazily computed views of the current text ([`Context::paragraphs`]).
+    /// Lazily computed views of the current text ([`Context::lines`],
+    /// [`Context::paragraphs`]).
     pub views: &'a TextViews,
     /// Input ranges of the fixes earlier rules proposed and the run withheld
     /// (`crate::applicability`), sorted: their findings already name these
@@ -174,16 +238,25 @@ pub struct Context<'a> {
 /// new one whenever a rule changes the text.
 #[derive(Debug, Default)]
 pub struct TextViews {
+    lines: OnceCell<Lines>,
     paragraphs: OnceCell<Vec<Range<usize>>>,
 }
 
 impl Context<'_> {
-    /// Byte ranges of the paragraphs of the current text (the text the rule
-    /// was given), as [`crate::validate::paragraphs::paragraphs`] finds them.
-    pub fn paragraphs(&self) -> &[Range<usize>] {
+    /// The lines of the current text (the text the rule was given).
+    pub fn lines(&self) -> &Lines {
         self.views
-            .paragraphs
-            .get_or_init(|| crate::validate::paragraphs::paragraphs(self.log.current()))
+            .lines
+            .get_or_init(|| Lines::of(self.log.current()))
+    }
+
+    /// Byte ranges of the paragraphs of the current text, as
+    /// [`crate::text::paragraphs`] finds them.
+    pub fn paragraphs(&self) -> &[Range<usize>] {
+        self.views.paragraphs.get_or_init(|| {
+            let text = self.log.current();
+            crate::text::paragraphs_of_lines(text, self.lines().bodies(text))
+        })
     }
 }
 

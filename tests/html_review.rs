@@ -82,12 +82,33 @@ fn text_of(dom: &str, id: &str) -> String {
     dom[start..start + dom[start..].find('<').unwrap()].to_string()
 }
 
+/// The opening tag of the first element with the attribute `attr`
+/// (`name="value"`).
+fn tag_with<'a>(dom: &'a str, attr: &str) -> &'a str {
+    let at = dom
+        .find(&format!(" {attr}"))
+        .unwrap_or_else(|| panic!("no element with {attr}"));
+    let start = dom[..at].rfind('<').unwrap();
+    &dom[start..at + dom[at..].find('>').unwrap()]
+}
+
 /// The opening tag of the `<section>` for a file.
 fn section_tag<'a>(dom: &'a str, path: &str) -> &'a str {
-    let at = dom
-        .find(&format!("<section class=\"file\" data-path=\"{path}\""))
-        .unwrap_or_else(|| panic!("no section for {path}"));
-    &dom[at..at + dom[at..].find('>').unwrap()]
+    tag_with(dom, &format!("data-path=\"{path}\""))
+}
+
+/// The `data-edits` of every `<tbody>` of changed rows, and whether the
+/// filters dim it (`data-dim`).
+fn change_blocks(dom: &str) -> Vec<(&str, bool)> {
+    dom.split("<tbody ")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('>').unwrap()])
+        .filter_map(|attrs| {
+            let at = attrs.find("data-edits=\"")? + "data-edits=\"".len();
+            let edits = &attrs[at..at + attrs[at..].find('"').unwrap()];
+            Some((edits, attrs.contains("data-dim")))
+        })
+        .collect()
 }
 
 #[test]
@@ -169,28 +190,39 @@ fn review_page_renders_in_a_browser() {
     assert_eq!(text_of(&dom, "shown-edits"), edits.len().to_string());
     assert_eq!(text_of(&dom, "shown-findings"), findings.to_string());
     assert_eq!(text_of(&dom, "shown-files"), files.to_string());
-    assert!(!dom.contains("class=\"change dim\""));
-    // Invisible characters are badges, U+FFFD marked as loss.
-    for (label, title) in [
-        ("NBSP", "U+00A0 NO-BREAK SPACE"),
-        ("ZWSP", "U+200B ZERO WIDTH SPACE"),
-        ("BOM", "U+FEFF ZERO WIDTH NO-BREAK SPACE (byte-order mark)"),
-        ("CR", "U+000D CARRIAGE RETURN"),
-        ("U+0301", "U+0301 combining mark"),
+    let blocks = change_blocks(&dom);
+    assert!(!blocks.is_empty());
+    assert!(blocks.iter().all(|&(_, dim)| !dim));
+    // Invisible characters are badges that name them, U+FFFD too.
+    for (label, code) in [
+        ("NBSP", "U+00A0"),
+        ("ZWSP", "U+200B"),
+        ("BOM", "U+FEFF"),
+        ("CR", "U+000D"),
+        ("U+0301", "U+0301"),
+        ("U+FFFD", "U+FFFD"),
     ] {
-        let badge = format!("<span class=\"inv\" title=\"{title}\">{label}</span>");
-        assert!(dom.contains(&badge), "{badge}");
+        let badge = tag_with(&dom, &format!("data-char=\"{code}\""));
+        assert!(badge.contains(&format!("title=\"{code} ")), "{badge}");
+        let after = &dom[dom.find(badge).unwrap() + badge.len() + 1..];
+        assert!(
+            after.starts_with(&format!("{label}</span>")),
+            "{code}: {after:.40}"
+        );
     }
-    assert!(dom.contains("<span class=\"inv lost\" title=\"U+FFFD"));
     // Changed characters are highlighted: the no-break space inside a <mark>.
-    assert!(dom.contains("<mark><span class=\"inv\" title=\"U+00A0 NO-BREAK SPACE\">NBSP</span>"));
+    assert!(dom
+        .split("<mark>")
+        .skip(1)
+        .any(|rest| rest.starts_with("<span")
+            && rest[..rest.find('>').unwrap()].contains("data-char=\"U+00A0\"")));
     assert!(section_tag(&dom, "tests/data/review/c.txt").contains("data-encoding"));
 
     // Only `likely` edits: the counts follow, certain edits are hidden.
     let dom = dump_dom(&browser, &format!("{url}#conf=likely"), work.path());
     assert_eq!(text_of(&dom, "shown-edits"), by_conf["likely"].to_string());
-    assert!(dom.contains("<label class=\"conf certain off\">"));
-    assert!(dom.contains("<label class=\"conf likely\">"));
+    assert!(tag_with(&dom, "data-conf=\"certain\"").contains("data-off"));
+    assert!(!tag_with(&dom, "data-conf=\"likely\"").contains("data-off"));
 
     // Only one rule: other files are hidden, findings of other rules too, and
     // diff rows that other rules changed are dimmed.
@@ -206,15 +238,10 @@ fn review_page_renders_in_a_browser() {
     assert!(!section_tag(&dom, "tests/data/review/a.txt").contains("hidden"));
     // d.txt's trailing-whitespace block shares a hunk with its nbsp block: dimmed.
     assert!(!section_tag(&dom, "tests/data/review/d.txt").contains("hidden"));
-    assert!(dom.contains("class=\"change dim\""));
-    assert!(dom.contains("<tbody class=\"change\" data-edits=\""));
-    let bright = dom
-        .split("<tbody class=\"change\" data-edits=\"")
-        .skip(1)
-        .map(|s| &s[..s.find('"').unwrap()])
-        .collect::<Vec<_>>();
-    assert!(!bright.is_empty());
-    for tags in bright {
-        assert!(tags.contains("nbsp-spacing:"), "{tags}");
+    let blocks = change_blocks(&dom);
+    assert!(blocks.iter().any(|&(_, dim)| dim));
+    assert!(blocks.iter().any(|&(_, dim)| !dim));
+    for (tags, dim) in blocks {
+        assert_eq!(!dim, tags.contains("nbsp-spacing:"), "{tags}");
     }
 }

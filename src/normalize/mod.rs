@@ -1,15 +1,14 @@
 //! Stage 3, normalize: white space, invisible characters, Unicode form and
-//! markers. Each rule is one file; the order below is the order they run in.
+//! markers. Each rule is one file in [`rules`]; the order below is the order
+//! they run in.
 
-pub mod blank_lines;
-pub mod final_newline;
-pub mod invisible_chars;
-pub mod line_endings;
-pub mod nbsp_spacing;
-pub mod nfc;
-pub mod quote_style;
-pub mod scene_breaks;
-pub mod trailing_whitespace;
+pub mod rules;
+
+// The rules' modules keep their paths of before the `rules/` folder.
+pub use rules::{
+    blank_lines, final_newline, invisible_chars, line_endings, nbsp_spacing, nfc, quote_style,
+    scene_breaks, trailing_whitespace,
+};
 
 use crate::rule::Rule;
 

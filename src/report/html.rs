@@ -153,7 +153,9 @@ fn render_text_with(out: &mut String, text: &str, newline: bool, spaces: bool) {
         }
         if c == '\n' {
             if newline {
-                out.push_str("<span class=\"inv\" title=\"LINE FEED\">LF</span>");
+                out.push_str(
+                    "<span class=\"inv\" data-char=\"U+000A\" title=\"LINE FEED\">LF</span>",
+                );
             }
             continue;
         }
@@ -162,7 +164,8 @@ fn render_text_with(out: &mut String, text: &str, newline: bool, spaces: bool) {
                 let class = if c == '\u{fffd}' { "inv lost" } else { "inv" };
                 let _ = write!(
                     out,
-                    "<span class=\"{class}\" title=\"U+{:04X} {}\">{}</span>",
+                    "<span class=\"{class}\" data-char=\"U+{:04X}\" title=\"U+{:04X} {}\">{}</span>",
+                    c as u32,
                     c as u32,
                     escape(name),
                     escape(&label)
@@ -823,7 +826,7 @@ impl<W: Write> Printer for HtmlPrinter<W> {
             let n = self.by_confidence.get(&conf).copied().unwrap_or(0);
             let _ = writeln!(
                 head,
-                "<label class=\"conf {c}\"><input type=\"checkbox\" name=\"conf\" value=\"{c}\" checked> {c} <span class=\"n\">{n}</span></label>",
+                "<label class=\"conf {c}\" data-conf=\"{c}\"><input type=\"checkbox\" name=\"conf\" value=\"{c}\" checked> {c} <span class=\"n\">{n}</span></label>",
                 c = conf.as_str()
             );
         }

@@ -27,7 +27,7 @@
   function update() {
     var rules = checked("rule"), confs = checked("conf");
     form.querySelectorAll("input").forEach(function (i) {
-      i.parentNode.classList.toggle("off", !i.checked);
+      i.parentNode.toggleAttribute("data-off", !i.checked);
     });
     var edits = 0, findings = 0, files = 0;
     document.querySelectorAll("section.file").forEach(function (sec) {
@@ -53,7 +53,7 @@
           var p = t.split(":");
           return rules[p[0]] && confs[p[1]];
         });
-        tb.classList.toggle("dim", !on);
+        tb.toggleAttribute("data-dim", !on);
       });
       if (sec.hasAttribute("data-encoding") && rules["encoding"]) any = true;
       sec.hidden = !any;

@@ -81,35 +81,22 @@ crate::declare_rule! {
     }
 }
 
-/// `[near-duplicates]` in `fettle.toml`.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Options {
-    /// Estimated Jaccard similarity of word shingles at or above which two
-    /// files are reported (0 < threshold ≤ 1).
-    pub threshold: f64,
-    /// Words per shingle.
-    pub shingle: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            threshold: 0.8,
-            shingle: 5,
-        }
+crate::rule_options! {
+    /// `[near-duplicates]` in `fettle.toml`.
+    pub struct Options {
+        /// Estimated Jaccard similarity of word shingles at or above which two
+        /// files are reported (0 < threshold ≤ 1).
+        pub threshold: f64 = 0.8,
+        /// Words per shingle.
+        pub shingle: usize = 5,
     }
-}
-
-impl crate::rule::RuleOptions for Options {
-    fn check(&self) -> anyhow::Result<()> {
-        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+    check(options) {
+        if !(options.threshold > 0.0 && options.threshold <= 1.0) {
             anyhow::bail!("[near-duplicates] threshold must be in (0, 1]");
         }
-        if self.shingle == 0 {
+        if options.shingle == 0 {
             anyhow::bail!("[near-duplicates] shingle must be at least 1");
         }
-        Ok(())
     }
 }
 
@@ -336,12 +323,10 @@ mod tests {
     }
 
     /// The definition the fast splitter must agree with, written plainly:
-    /// split at every character that is not `char::is_alphanumeric`,
-    /// lowercase each word with `str::to_lowercase`, hash its UTF-8 bytes 16
-    /// at a time, zero padded.
+    /// the words of `crate::text::words`, each lowercased with
+    /// `str::to_lowercase`, its UTF-8 bytes hashed 16 at a time, zero padded.
     fn words_slow(text: &str) -> Vec<u64> {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
+        crate::text::words(text)
             .map(|w| {
                 let lower: String = w
                     .chars()

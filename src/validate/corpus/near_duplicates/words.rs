@@ -1,5 +1,5 @@
-//! The words of a text and their hashes, for the MinHash signature: a word
-//! is a maximal run of letters and digits (`char::is_alphanumeric`), hashed
+//! The words of a text and their hashes, for the MinHash signature: a word,
+//! as `crate::text::words` defines it (a maximal run of letters and digits), hashed
 //! lowercased, found 64 bytes at a time from bitmasks of word bytes.
 
 /// What [`for_each_word`] gives the word hashes to: a trait rather than a

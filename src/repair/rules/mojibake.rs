@@ -1,7 +1,7 @@
-use super::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
-use super::charmap::{cp1252_of_c1, Masks, Page};
 use crate::edit::{Confidence, Fix};
 use crate::finding::{Finding, Severity};
+use crate::repair::charclass::{badness, class, Class, Classes, CONTRACTION_ENDS};
+use crate::repair::charmap::{cp1252_of_c1, Masks, Page};
 use crate::rule::{Context, Outcome, Rule};
 use rustc_hash::FxHashMap;
 use std::ops::Range;

@@ -1,6 +1,6 @@
-use super::quote_convention::{Convention, Marks};
 use crate::finding::{Finding, Severity};
 use crate::rule::{Context, Outcome, Rule};
+use crate::validate::quote_convention::{Convention, Marks};
 use std::ops::Range;
 
 crate::declare_rule! {
@@ -258,7 +258,7 @@ impl Rule for UnbalancedQuotes {
 #[cfg(test)]
 mod tests {
     use super::paragraph_marks;
-    use crate::validate::paragraphs::paragraphs;
+    use crate::text::paragraphs;
     use crate::validate::quote_convention::Marks;
     use proptest::prelude::*;
 

@@ -24,17 +24,15 @@ crate::declare_rule! {
 }
 
 impl Rule for TrailingWhitespace {
-    fn run(&self, text: &str, _ctx: &Context, out: &mut Outcome) {
-        let mut line_start = 0;
-        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
-        for end in ends {
-            let line = &text[line_start..end];
-            let kept = line.trim_end_matches(is_blank).len();
-            if kept < line.len() {
-                out.fixes
-                    .push(Fix::delete(line_start + kept..end, Confidence::Certain));
+    fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
+        for line in ctx.lines().spans() {
+            let kept = text[line.clone()].trim_end_matches(is_blank).len();
+            if line.start + kept < line.end {
+                out.fixes.push(Fix::delete(
+                    line.start + kept..line.end,
+                    Confidence::Certain,
+                ));
             }
-            line_start = end + 1;
         }
     }
 }

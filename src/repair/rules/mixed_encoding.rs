@@ -1,5 +1,5 @@
-use super::charmap::{cp1252_undefined, Page};
 use crate::edit::{Confidence, Fix};
+use crate::repair::charmap::{cp1252_undefined, Page};
 use crate::rule::{Context, Outcome, Rule};
 
 crate::declare_rule! {

@@ -27,26 +27,16 @@ crate::declare_rule! {
     }
 }
 
-/// `[long-lines]` in `fettle.toml`.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Options {
-    /// Longest line, in characters, that is not reported.
-    pub max: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { max: 25_000 }
+crate::rule_options! {
+    /// `[long-lines]` in `fettle.toml`.
+    pub struct Options {
+        /// Longest line, in characters, that is not reported.
+        pub max: usize = 25_000,
     }
-}
-
-impl crate::rule::RuleOptions for Options {
-    fn check(&self) -> anyhow::Result<()> {
-        if self.max == 0 {
+    check(options) {
+        if options.max == 0 {
             anyhow::bail!("[long-lines] max must be at least 1");
         }
-        Ok(())
     }
 }
 

@@ -25,21 +25,13 @@ crate::declare_rule! {
     }
 }
 
-/// `[blank-lines]` in `fettle.toml`.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Options {
-    /// Longest run of blank lines kept inside the text.
-    pub max: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { max: 1 }
+crate::rule_options! {
+    /// `[blank-lines]` in `fettle.toml`.
+    pub struct Options {
+        /// Longest run of blank lines kept inside the text.
+        pub max: usize = 1,
     }
 }
-
-impl crate::rule::RuleOptions for Options {}
 
 impl Rule for BlankLines {
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
@@ -47,13 +39,13 @@ impl Rule for BlankLines {
         let mut blanks = 0usize; // blank lines since the last line with text
         let mut run_start = 0; // where those blank lines begin
         let mut seen_text = false;
-        let mut line_start = 0;
-        loop {
-            let newline =
-                memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map(|i| line_start + i);
-            let line_end = newline.unwrap_or(text.len());
-            if text[line_start..line_end].trim().is_empty() {
-                blanks += usize::from(newline.is_some());
+        let mut spans = ctx.lines().spans().peekable();
+        while let Some(line) = spans.next() {
+            // Every line but the last is followed by a `\n`.
+            let newline = spans.peek().is_some();
+            let (line_start, line_end) = (line.start, line.end);
+            if text[line].trim().is_empty() {
+                blanks += usize::from(newline);
             } else {
                 let limit = if seen_text { max } else { 0 };
                 if blanks > limit {
@@ -66,10 +58,6 @@ impl Rule for BlankLines {
                 seen_text = true;
                 blanks = 0;
                 run_start = line_end + 1;
-            }
-            match newline {
-                Some(nl) => line_start = nl + 1,
-                None => break,
             }
         }
     }

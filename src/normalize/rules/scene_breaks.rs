@@ -26,43 +26,27 @@ crate::declare_rule! {
     }
 }
 
-/// `[scene-breaks]` in `fettle.toml`.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Options {
-    /// The line every recognised scene-break marker becomes.
-    pub marker: String,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            marker: "* * *".to_string(),
-        }
+crate::rule_options! {
+    /// `[scene-breaks]` in `fettle.toml`.
+    pub struct Options {
+        /// The line every recognised scene-break marker becomes.
+        pub marker: String = "* * *".to_string(),
     }
-}
-
-impl crate::rule::RuleOptions for Options {
-    fn check(&self) -> anyhow::Result<()> {
-        if self.marker.contains('\n') || self.marker.trim().is_empty() {
+    check(options) {
+        if options.marker.contains('\n') || options.marker.trim().is_empty() {
             anyhow::bail!("[scene-breaks] marker must be one non-empty line");
         }
-        Ok(())
     }
 }
 
 impl Rule for SceneBreaks {
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let marker = ctx.config.scene_breaks.marker.as_str();
-        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
-        let mut line_start = 0;
-        for end in ends {
-            let line = &text[line_start..end];
+        for span in ctx.lines().spans() {
+            let line = &text[span.clone()];
             if line != marker && is_scene_break(line) {
-                out.fixes
-                    .push(Fix::new(line_start..end, marker, Confidence::Likely));
+                out.fixes.push(Fix::new(span, marker, Confidence::Likely));
             }
-            line_start = end + 1;
         }
     }
 }

@@ -1,5 +1,5 @@
-use super::charmap::cp1252_of_c1;
 use crate::edit::{Confidence, Fix};
+use crate::repair::charmap::cp1252_of_c1;
 use crate::rule::{Context, Outcome, Rule};
 
 crate::declare_rule! {

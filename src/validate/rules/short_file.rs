@@ -27,30 +27,18 @@ crate::declare_rule! {
     }
 }
 
-/// `[short-file]` in `fettle.toml`.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Options {
-    /// Files with fewer words than this are reported.
-    pub min_words: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { min_words: 20 }
+crate::rule_options! {
+    /// `[short-file]` in `fettle.toml`.
+    pub struct Options {
+        /// Files with fewer words than this are reported.
+        pub min_words: usize = 20,
     }
 }
-
-impl crate::rule::RuleOptions for Options {}
 
 impl Rule for ShortFile {
     fn run(&self, text: &str, ctx: &Context, out: &mut Outcome) {
         let min = ctx.config.short_file.min_words;
-        let words = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(min)
-            .count();
+        let words = crate::text::words(text).take(min).count();
         if words >= min {
             return;
         }
