@@ -487,7 +487,11 @@ fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<Str
                 read += n;
                 match result {
                     encoding_rs::DecoderResult::InputEmpty => break,
-                    encoding_rs::DecoderResult::OutputFull => text.reserve(sample.len()),
+                    // Room for the rest of the sample and more: a character
+                    // may take more UTF-8 bytes than the bytes it came from.
+                    encoding_rs::DecoderResult::OutputFull => {
+                        text.reserve(2 * (sample.len() - read) + 16)
+                    }
                     encoding_rs::DecoderResult::Malformed(..) => errors += 1,
                 }
             }
@@ -802,6 +806,13 @@ pub fn nul_pattern(bytes: &[u8]) -> Option<BomKind> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_multibyte_sample_shorter_than_its_decoding_is_costed() {
+        // GBK 0x80 is the euro sign: three UTF-8 bytes from one byte.
+        let (_, text) = super::candidate_cost(b"\x80", encoding_rs::GBK);
+        assert_eq!(text.as_deref(), Some("\u{20ac}"));
+    }
+
     use super::*;
 
     #[test]
