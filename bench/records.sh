@@ -16,7 +16,9 @@
 # `fettle clean` and the same rules (the record profile's whole-file rules
 # and the corpus rules off in fettle.toml), so both runs do the same cleaning. One core:
 # RAYON_NUM_THREADS=1 pinned with taskset to CPU 0; two cores:
-# RAYON_NUM_THREADS=2 on CPUs 0-1. Times are wall times, start to exit.
+# RAYON_NUM_THREADS=2 on CPUs 0-1. Times are wall times, start to exit;
+# "cores busy" is CPU time over wall time, which tells how much of the two
+# cores a run had on a shared machine.
 # The machine's load average is printed beside each figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +78,14 @@ seconds() {
 }
 timed() { /usr/bin/time -f '%e %U %S' -o "$DIR/time" "$@"; }
 records_run() { timed taskset -c "$1" env RAYON_NUM_THREADS="$2" "$FETTLE" records "$JSONL"; }
+# The ceiling of two cores: two one-thread runs at once, one on each core,
+# sharing nothing; "wall,cpu" of the slower, CPU of both.
+records_twice() {
+  timed taskset -c 1 env RAYON_NUM_THREADS=1 "$FETTLE" records "$JSONL" >/dev/null 2>&1 &
+  /usr/bin/time -f '%e %U %S' -o "$DIR/time0" taskset -c 0 env RAYON_NUM_THREADS=1 "$FETTLE" records "$JSONL" >/dev/null 2>&1
+  wait
+  cat "$DIR/time0" "$DIR/time" | awk '{w = $1 > w ? $1 : w; c += $2 + $3} END {printf "%s,%s", w, c}'
+}
 files_run() {
   rm -rf "$DIR/cleaned"
   (cd "$DIR" && timed taskset -c "$1" env RAYON_NUM_THREADS="$2" "$FETTLE" clean files --out cleaned)
@@ -88,19 +98,23 @@ for run in $(seq "$RUNS"); do
   T[records1]+="$(seconds records_run 0 1) "
   T[files1]+="$(seconds files_run 0 1) "
   T[records2]+="$(seconds records_run 0-1 2) "
+  T[files2]+="$(seconds files_run 0-1 2) "
+  T[twice]+="$(records_twice) "
   echo "run $run done, load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-for kind in records1 files1 records2; do
+for kind in records1 files1 records2 files2 twice; do
   m=$(echo "${T[$kind]}" | tr ' ' '\n' | grep . | cut -d, -f1 | median)
   c=$(echo "${T[$kind]}" | tr ' ' '\n' | grep . | cut -d, -f2 | median)
-  printf '%-9s wall,cpu %s-> median %.2f s wall, %.2f s cpu: %.0f records/s, %.1f MB/s of text (%.1f per cpu-second), %.1f MB/s of JSONL\n' \
-    "$kind" "${T[$kind]}" "$m" "$c" "$(echo "$RECORDS / $m" | bc -l)" \
+  printf '%-9s wall,cpu %s-> median %.2f s wall, %.2f s cpu (%.2f cores busy): %.0f records/s, %.1f MB/s of text (%.1f per cpu-second), %.1f MB/s of JSONL\n' \
+    "$kind" "${T[$kind]}" "$m" "$c" "$(echo "$c / $m" | bc -l)" "$(echo "$RECORDS / $m" | bc -l)" \
     "$(echo "$TEXT_BYTES / $m / 1000000" | bc -l)" "$(echo "$TEXT_BYTES / $c / 1000000" | bc -l)" \
     "$(echo "$JSONL_BYTES / $m / 1000000" | bc -l)"
   eval "MED_$kind=$m"
 done
 printf 'records vs plain files, one core: %.2fx the time\n' "$(echo "$MED_records1 / $MED_files1" | bc -l)"
 printf 'speed-up of records on two cores: %.2fx\n' "$(echo "$MED_records1 / $MED_records2" | bc -l)"
+printf 'speed-up of plain files on two cores: %.2fx\n' "$(echo "$MED_files1 / $MED_files2" | bc -l)"
+printf 'ceiling: two one-core runs at once (twice the records) give %.2fx the throughput of one\n' "$(echo "2 * $MED_records1 / $MED_twice" | bc -l)"
 
 if [ -n "$BIG" ]; then
   echo "big shard: $(stat -c %s "$BIG") bytes, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -15,11 +15,17 @@
 //! odd ones are the test. A snippet is cut from consecutive held-out
 //! paragraphs the encoding represents, at a character boundary, to at most
 //! the length; a snippet of plain ASCII asks nothing and is skipped. A
-//! detection is right when it decodes the snippet to the same text.
+//! detection is right when it decodes the snippet to the same text. A miss
+//! whose reading the language models see as the same text
+//! ([`normalize`]: Romanian with cedilla `ş ţ` in windows-1250 is the same
+//! bytes as with comma `ș ț` in ISO-8859-16) is one no detector can tell
+//! apart: it is counted as a miss and also reported on its own line.
+//! `--confusion` prints every miss at 1,024 bytes as (language, true
+//! encoding → chosen encoding) with the characters read differently.
 //! `--write FILE` writes the test snippets (language, encoding, length,
 //! bytes in hex, fettle's verdict) for the peers' script.
 
-use fettle::decode::language::is_held_out;
+use fettle::decode::language::{is_held_out, normalize};
 use fettle::decode::single_byte::CANDIDATES;
 use fettle::decode::{self, Content, DecodeInput};
 use std::collections::BTreeMap;
@@ -43,6 +49,11 @@ fn main() {
         .position(|a| a == "--write")
         .map(|i| args[i + 1].clone());
     let misses = args.iter().any(|a| a == "--misses");
+    let confusion_wanted = args.iter().any(|a| a == "--confusion");
+    // Misses at 1,024 bytes: (language, true → chosen, characters) -> count.
+    let mut confusion: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    // Misses the models cannot tell from a hit, per length.
+    let mut lookalike: BTreeMap<usize, usize> = BTreeMap::new();
     let mut paths: Vec<_> = entries
         .flatten()
         .map(|e| e.path())
@@ -116,6 +127,33 @@ fn main() {
                         Content::Binary(_) => continue,
                     };
                     let right = d.text == truth;
+                    if !right {
+                        let same_to_models = d
+                            .text
+                            .chars()
+                            .map(normalize)
+                            .eq(truth.chars().map(normalize));
+                        if same_to_models {
+                            *lookalike.entry(len).or_default() += 1;
+                        }
+                        if len == 1024 {
+                            let mut differ: Vec<String> = truth
+                                .chars()
+                                .zip(d.text.chars())
+                                .filter(|(a, b)| a != b)
+                                .map(|(a, b)| format!("{a}>{b}"))
+                                .collect();
+                            differ.sort();
+                            differ.dedup();
+                            differ.truncate(4);
+                            let key = (
+                                code.clone(),
+                                format!("{} -> {}", encoding.name(), d.encoding),
+                                differ.join(" "),
+                            );
+                            *confusion.entry(key).or_default() += 1;
+                        }
+                    }
                     let cell = by_len.entry(len).or_default();
                     cell.0 += 1;
                     cell.1 += right as usize;
@@ -171,6 +209,9 @@ fn main() {
     for (len, cell) in &by_len {
         println!("{len:5} bytes: {}/{} = {:.2}%", cell.1, cell.0, pct(*cell));
     }
+    for (len, n) in &lookalike {
+        println!("{len:5} bytes: {n} of the misses read the same to the models (no detector can tell them apart)");
+    }
     println!("by encoding (64 / 256 / 1024 bytes):");
     for (name, cells) in &by_enc {
         println!(
@@ -194,6 +235,12 @@ fn main() {
         language_right.0,
         pct(language_right)
     );
+    if confusion_wanted {
+        println!("misses at 1024 bytes (language, true -> chosen, characters read differently):");
+        for ((code, pages, chars), n) in &confusion {
+            println!("  {n:3} {code:8} {pages:32} {chars}");
+        }
+    }
     if calibrate {
         // How right verdicts are from each score up: the `likely` margin is
         // the lowest score above which at least 99% are right.

@@ -13,7 +13,8 @@ use fettle::decode::{self, Content, DecodeInput};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const FLOOR: f64 = 0.98;
+/// The share of files that must decode to the labelled text (issue #16 asks 99.5%).
+const FLOOR: f64 = 0.995;
 const SHORT: usize = 512;
 
 #[test]

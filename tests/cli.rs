@@ -262,9 +262,10 @@ fn forced_encoding_end_to_end() {
 #[test]
 fn ambiguous_encoding_is_a_check_finding() {
     let dir = tempfile::tempdir().unwrap();
-    // One non-ASCII byte, `é` in windows-1252, `י` in windows-1255: a
-    // word too short for the language models to tell.
-    fs::write(dir.path().join("snippet.txt"), b"caf\xe9\n").unwrap();
+    // One non-ASCII byte alone, `é` in windows-1252, `י` in windows-1255:
+    // no letters around it for the language models to tell (`caf\xe9` is
+    // French by its ASCII letters).
+    fs::write(dir.path().join("snippet.txt"), b"\xe9\n").unwrap();
     let o = fettle(dir.path(), &["check", "snippet.txt"]);
     assert_eq!(code(&o), 1);
     let out = String::from_utf8(o.stdout).unwrap();

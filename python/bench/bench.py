@@ -1,6 +1,6 @@
 """fettle_text against ftfy in one process; fix_batch; per-call overhead.
 
-    python python/bench/bench.py [--rounds 5] [--kb 400]
+    python python/bench/bench.py [--rounds 5] [--kb 400] [--only text|batch|call]
 
 Texts: paragraphs of ../shared/prose (clean typographic prose), as found
 ("clean"), turned to mojibake (UTF-8 read as Windows-1252, "mojibake") and
@@ -11,6 +11,7 @@ printed, since the machine may be shared.
 """
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import time
@@ -71,15 +72,27 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--kb", type=int, default=400, help="KB of text per set")
+    ap.add_argument("--copies", type=int, default=4, help="copies of the mojibake set fix_batch cleans")
+    ap.add_argument("--only", choices=["text", "batch", "call"], help="run one section")
     args = ap.parse_args()
+    run = lambda section: args.only in (None, section)
     if not PROSE.is_dir():
         raise SystemExit(f"{PROSE} not found: the benchmark needs ../shared/prose")
     print(f"fettle_text from {fettle_text.__file__}; ftfy {ftfy.__version__}; {os.cpu_count()} cores")
     print(f"load average before: {os.getloadavg()}")
     originals = paragraphs(args.kb * 1024)
     sets = damaged(originals)
-    ftfy_keep_quotes = ftfy.TextFixerConfig(uncurl_quotes=False)
+    if run("text"):
+        fix_text_vs_ftfy(sets, originals, args.rounds)
+    if run("batch"):
+        fix_batch_vs_loop(sets["mojibake"] * args.copies, args.rounds, args.copies)
+    if run("call"):
+        per_call(args.rounds)
+    print(f"\nload average after: {os.getloadavg()}")
 
+
+def fix_text_vs_ftfy(sets, originals, rounds):
+    ftfy_keep_quotes = ftfy.TextFixerConfig(uncurl_quotes=False)
     print("\n## fix_text vs ftfy.fix_text, one thread (median of rounds)")
     print("| text | paragraphs | MB | fettle s | ftfy s | fettle MB/s | ftfy MB/s | ratio | restored: fettle / ftfy* |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -90,7 +103,7 @@ def main():
                 "fettle": lambda: timed(fettle_text.fix_text, texts),
                 "ftfy": lambda: timed(ftfy.fix_text, texts),
             },
-            args.rounds,
+            rounds,
         )
         ours = restored(fettle_text.fix_text, texts, originals)
         theirs = restored(lambda t: ftfy.fix_text(t, config=ftfy_keep_quotes), texts, originals)
@@ -101,21 +114,60 @@ def main():
         )
     print("(*restored: output equal to the original paragraph; ftfy with uncurl_quotes=False)")
 
-    print("\n## fix_batch (every core) vs a fix_text loop, mojibake set x4")
-    texts = sets["mojibake"] * 4
+
+def fix_batch_vs_loop(texts, rounds, copies):
+    """fix_batch against a fix_text loop, with the CPU time each took.
+
+    CPU seconds per wall second say how many cores a run had, which on a
+    shared machine explains a speed-up or its absence. The calling thread's
+    own CPU time during fix_batch is the part that needs the GIL (taking
+    the texts out, making the results `str`s), which fix_batch overlaps
+    with the cleaning; were it not overlapped, it would bound the speed-up
+    on n cores at 1 / (serial + (1 - serial) / n)."""
+    print(f"\n## fix_batch (every core) vs a fix_text loop, mojibake set x{copies}")
     mb = sum(len(t.encode()) for t in texts) / 1e6
-    med = alternate(
-        {
-            "loop": lambda: timed(fettle_text.fix_text, texts),
-            "batch": lambda: _timed_once(fettle_text.fix_batch, texts),
-        },
-        args.rounds,
+    fettle_text.fix_batch(texts[:64])  # the thread pool is started once, not timed
+    cpu = {"loop": [], "batch": []}
+    serial = []
+
+    def loop():
+        start_cpu = time.process_time()
+        seconds = timed(fettle_text.fix_text, texts)
+        cpu["loop"].append(time.process_time() - start_cpu)
+        return seconds
+
+    def batch():
+        start_cpu, start_own = time.process_time(), time.thread_time()
+        seconds = _timed_once(fettle_text.fix_batch, texts)
+        cpu["batch"].append(time.process_time() - start_cpu)
+        serial.append((time.thread_time() - start_own) / cpu["batch"][-1])
+        return seconds
+
+    def two_processes():
+        return _loops_in_two_processes(texts)
+
+    med = alternate({"loop": loop, "batch": batch, "two": two_processes}, rounds)
+    loop_cpu, batch_cpu = statistics.median(cpu["loop"]), statistics.median(cpu["batch"])
+    serial = statistics.median(serial)
+    cores = os.cpu_count()
+    print(
+        f"{len(texts)} texts, {mb:.2f} MB: loop {med['loop']:.3f} s ({mb / med['loop']:.1f} MB/s, "
+        f"{loop_cpu:.3f} CPU s), fix_batch {med['batch']:.3f} s ({mb / med['batch']:.1f} MB/s, "
+        f"{batch_cpu:.3f} CPU s = {batch_cpu / med['batch']:.2f} cores busy), "
+        f"speed-up {med['loop'] / med['batch']:.2f}x"
     )
     print(
-        f"{len(texts)} texts, {mb:.2f} MB: loop {med['loop']:.3f} s ({mb / med['loop']:.1f} MB/s), "
-        f"fix_batch {med['batch']:.3f} s ({mb / med['batch']:.1f} MB/s), speed-up {med['loop'] / med['batch']:.2f}x"
+        f"the ceiling, two fix_text loops in two processes at once (nothing shared): "
+        f"{med['two']:.3f} s for twice the texts, {2 * med['loop'] / med['two']:.2f}x the loop's throughput"
+    )
+    print(
+        f"GIL-held part of fix_batch (calling thread's CPU / all CPU): {serial:.1%}; "
+        f"the speed-up bound on {cores} cores if it were not overlapped: "
+        f"{1 / (serial + (1 - serial) / cores):.2f}x"
     )
 
+
+def per_call(rounds):
     print("\n## per-call cost on a 100-character string")
     short = "The quick brown fox jumps over the lazy dog; the dog sleeps on, and the fox runs into the woods."
     short = (short + " " * 100)[:100]
@@ -127,11 +179,26 @@ def main():
             "ftfy": lambda: timed(ftfy.fix_text, [short] * calls),
             "str.strip": lambda: timed(str.strip, [short] * calls),
         },
-        args.rounds,
+        rounds,
     )
     for name, seconds in med.items():
         print(f"{name}: {seconds / calls * 1e6:.2f} µs per call")
-    print(f"\nload average after: {os.getloadavg()}")
+
+
+def _loop_when_ready(args):
+    barrier, texts = args
+    barrier.wait()
+    return timed(fettle_text.fix_text, texts)
+
+
+def _loops_in_two_processes(texts):
+    """Seconds until both of two forked processes have run the fix_text
+    loop over `texts`, started together."""
+    context = multiprocessing.get_context("fork")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(2)
+        with context.Pool(2) as pool:
+            return max(pool.map(_loop_when_ready, [(barrier, texts)] * 2))
 
 
 def _timed_once(fn, texts):

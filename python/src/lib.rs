@@ -5,13 +5,15 @@
 //! back `str`s and the objects of `types`, with offsets as Python string
 //! indices. `fix_batch` and long texts run without the GIL.
 
+mod batch;
 mod policy;
 mod text;
 mod types;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use rayon::prelude::*;
+use std::borrow::Cow;
+use std::sync::{mpsc, Mutex};
 use text::{text_of, CharIndex};
 use types::{Detection, Edit, Finding};
 
@@ -144,6 +146,12 @@ fn detection_of(content: fettle::decode::Content) -> Detection {
 
 /// Clean many texts on every core, without the GIL: `[fix_text(t) for t in
 /// texts]`, faster.
+///
+/// Making `str`s of the cleaned texts needs the GIL, so it is one thread's
+/// work; it overlaps the cleaning instead of following it: the texts are
+/// cleaned in chunks on the rayon pool while this thread turns each chunk
+/// done into `str`s, in order. A text that comes out unchanged gives back
+/// its own `str` (when it is exactly a `str`), so clean text costs no copy.
 #[pyfunction]
 #[pyo3(signature = (texts, /, **policy))]
 fn fix_batch<'py>(
@@ -161,15 +169,66 @@ fn fix_batch<'py>(
     let inputs = objects
         .iter()
         .enumerate()
-        .map(|(i, o)| text_of(o, &format!("texts[{i}]")))
+        .map(|(i, o)| text_of(o, format_args!("texts[{i}]")))
         .collect::<PyResult<Vec<_>>>()?;
-    let outputs: Vec<String> = py.detach(|| {
-        inputs
-            .par_iter()
-            .map(|t| fettle::clean_str_with(t, &config).0)
-            .collect()
+    let mut results = Vec::with_capacity(inputs.len());
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Option<String>>)>();
+    rayon::in_place_scope(|scope| {
+        let chunks = batch::chunks(&inputs, rayon::current_num_threads());
+        for (index, range) in chunks.iter().cloned().enumerate() {
+            let (done_tx, chunk, config) = (done_tx.clone(), &inputs[range], &config);
+            scope.spawn(move |_| {
+                let cleaned = chunk
+                    .iter()
+                    .map(|text| {
+                        let output = fettle::clean_str_with(text, config).0;
+                        (output != **text).then_some(output)
+                    })
+                    .collect();
+                // The receiver waits for every chunk unless it panicked.
+                let _ = done_tx.send((index, cleaned));
+            });
+        }
+        drop(done_tx);
+        let mut in_order = batch::InOrder::new();
+        // Without the GIL while waiting, so that other Python threads run
+        // (the Mutex only makes the receiver shareable with `detach`).
+        let done_rx = Mutex::new(done_rx);
+        let next = || done_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        while let Ok((index, cleaned)) = py.detach(next) {
+            for (range, cleaned) in in_order.push(index, cleaned, &chunks) {
+                for ((object, input), output) in objects[range.clone()]
+                    .iter()
+                    .zip(&inputs[range])
+                    .zip(cleaned)
+                {
+                    let read_as_is = matches!(input, Cow::Borrowed(_));
+                    results.push(str_of(py, object, input, read_as_is, output));
+                }
+            }
+        }
     });
-    Ok(outputs.iter().map(|o| PyString::new(py, o)).collect())
+    Ok(results)
+}
+
+/// The `str` `fix_batch` returns for `object`, whose text was `input`
+/// (`read_as_is`: not changed in the reading, as a lone surrogate is) and
+/// came out as `output` (`None`: unchanged).
+fn str_of<'py>(
+    py: Python<'py>,
+    object: &Bound<'py, PyAny>,
+    input: &str,
+    read_as_is: bool,
+    output: Option<String>,
+) -> Bound<'py, PyString> {
+    match output {
+        Some(cleaned) => PyString::new(py, &cleaned),
+        // The same `str`, unless it is a subclass's.
+        None if read_as_is && object.is_exact_instance_of::<PyString>() => {
+            object.cast::<PyString>().expect("an exact str").clone()
+        }
+        None => PyString::new(py, input),
+    }
 }
 
 /// The ids of the rules a policy may name in `rules`, `enable`, `disable`;

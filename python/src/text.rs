@@ -10,7 +10,11 @@ use std::borrow::Cow;
 ///
 /// A lone surrogate cannot be UTF-8; it becomes one U+FFFD, so that every
 /// code point keeps its index and `replacement-char` reports the loss.
-pub fn text_of<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, str>> {
+/// `what` names the value in the error, formatted only then.
+pub fn text_of<'a>(
+    value: &'a Bound<'_, PyAny>,
+    what: impl std::fmt::Display,
+) -> PyResult<Cow<'a, str>> {
     let Ok(string) = value.cast::<PyString>() else {
         return Err(PyTypeError::new_err(format!(
             "{what} must be str, not {}",

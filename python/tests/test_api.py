@@ -163,6 +163,25 @@ def test_fix_batch_is_fix_text_of_each():
     assert fix_batch([]) == []
 
 
+def test_fix_batch_keeps_order_across_chunks():
+    # Enough text for many chunks of the thread pool, of uneven lengths,
+    # so that chunks finish out of order and must be put back.
+    texts = [f"{i}: " + MOJIBAKE * (i % 37) + "\u200b" * (i % 3) for i in range(3000)]
+    assert fix_batch(texts) == [fix_text(t) for t in texts]
+
+
+def test_fix_batch_gives_back_unchanged_str_only_when_it_is_one():
+    class Text(str):
+        pass
+
+    clean, surrogate, subclass = "Already clean.", "lost \ud800 here", Text("Already clean.")
+    out = fix_batch([clean, surrogate, subclass])
+    assert out == [fix_text(clean), fix_text(surrogate), fix_text(subclass)]
+    assert out[0] is clean  # unchanged: the same object, no copy
+    assert "\ud800" not in out[1]  # the lone surrogate was read as U+FFFD
+    assert type(out[2]) is str
+
+
 def test_rule_ids():
     ids = fettle_text.rule_ids()
     assert "mojibake" in ids and "final-newline" in ids

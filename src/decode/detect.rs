@@ -162,7 +162,16 @@ pub fn detect_invalid(bytes: &[u8], valid_up_to: usize) -> Guess {
     let (legacy, legacy_cost) = match chardet {
         Some((guess, assessed)) => refine(context, guess, assessed),
         None => {
-            let guess = super::single_byte::choose(&non_ascii_words(window)).guess();
+            // The words from the start of the one the first non-ASCII byte
+            // is in; the text around them for the language's evidence.
+            let word_start = bytes[..first]
+                .iter()
+                .rposition(|b| b.is_ascii_whitespace())
+                .map_or(0, |p| p + 1);
+            let around = &bytes[first.saturating_sub(super::single_byte::CONTEXT / 2)..end];
+            let guess =
+                super::single_byte::choose(&non_ascii_words(&bytes[word_start..end]), around)
+                    .guess();
             let cost = table(guess.encoding).map_or(0.0, |t| t.cost(context));
             (guess, cost)
         }
@@ -478,7 +487,11 @@ fn candidate_cost(bytes: &[u8], encoding: &'static Encoding) -> (f32, Option<Str
                 read += n;
                 match result {
                     encoding_rs::DecoderResult::InputEmpty => break,
-                    encoding_rs::DecoderResult::OutputFull => text.reserve(sample.len()),
+                    // Room for the rest of the sample and more: a character
+                    // may take more UTF-8 bytes than the bytes it came from.
+                    encoding_rs::DecoderResult::OutputFull => {
+                        text.reserve(2 * (sample.len() - read) + 16)
+                    }
                     encoding_rs::DecoderResult::Malformed(..) => errors += 1,
                 }
             }
@@ -793,6 +806,13 @@ pub fn nul_pattern(bytes: &[u8]) -> Option<BomKind> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_multibyte_sample_shorter_than_its_decoding_is_costed() {
+        // GBK 0x80 is the euro sign: three UTF-8 bytes from one byte.
+        let (_, text) = super::candidate_cost(b"\x80", encoding_rs::GBK);
+        assert_eq!(text.as_deref(), Some("\u{20ac}"));
+    }
+
     use super::*;
 
     #[test]

@@ -31,7 +31,14 @@ pub fn is_held_out(index: usize) -> bool {
 
 /// The character a model sees for `c`: every space (ASCII white space,
 /// no-break and typographic spaces) is the word boundary `' '`, every
-/// decimal digit is `'0'`, the rest is itself. The C1 control NEL (U+0085),
+/// decimal digit is `'0'`, typographic apostrophes and quotes are the ASCII
+/// `'` and `"` (whether a text writes `’` or `'` is a habit of its typist,
+/// not of its language: the treebanks mostly write ASCII), the comma-below letters `ș ț` are the cedilla letters `ş ţ`
+/// (Unicode told them apart only from version 3.0; the Romanian treebank
+/// writes the comma forms, while legacy Romanian files, in pages that lack
+/// them, write the cedilla: the same bytes as ISO-8859-16's comma forms, so
+/// the two readings are one candidate and the more common page names it),
+/// the rest is itself. The C1 control NEL (U+0085),
 /// which Unicode counts as white space, stays itself: in text it is a byte
 /// read with the wrong code page.
 pub fn normalize(c: char) -> char {
@@ -47,6 +54,12 @@ pub fn normalize(c: char) -> char {
         | '\u{202f}'
         | '\u{3000}' => ' ',
         '0'..='9' => '0',
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' => '\'',
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => '"',
+        '\u{0218}' => '\u{015e}',
+        '\u{0219}' => '\u{015f}',
+        '\u{021a}' => '\u{0162}',
+        '\u{021b}' => '\u{0163}',
         c => c,
     }
 }

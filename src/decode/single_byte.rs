@@ -171,9 +171,89 @@ fn normalized_sample(words: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The ASCII text read for a language's evidence: at most this many bytes.
+pub const CONTEXT: usize = 8 * 1024;
+/// The share of files taken to have ASCII text in another language than
+/// their accented letters (markup, code, an English header): the ASCII
+/// evidence against a language is bounded by about
+/// `ln(OTHER_ASCII / languages)`, −18 nats. Chosen on the calibration half
+/// of the held-out grid among 10⁻², 10⁻⁴ and 10⁻⁶ (`examples/detect_grid.rs
+/// --calibrate`; docs/detection.md gives the figures).
+const OTHER_ASCII: f64 = 1e-6;
+
+/// The symbols of the ASCII evidence: the word boundary, then `A`–`Z` and
+/// `a`–`z`. Anything else (digits, punctuation, non-ASCII bytes) is a
+/// boundary: the letters are what tell languages apart.
+const SYMBOLS: usize = 53;
+
+fn ascii_symbol(b: u8) -> usize {
+    match b {
+        b'A'..=b'Z' => usize::from(b - b'A') + 1,
+        b'a'..=b'z' => usize::from(b - b'a') + 27,
+        _ => 0,
+    }
+}
+
+/// ln P(b | a) of every pair of ASCII symbols, per language.
+fn ascii_pairs() -> &'static [Vec<f32>] {
+    static TABLES: OnceLock<Vec<Vec<f32>>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let char_of = |s: usize| match s {
+            0 => ' ',
+            1..=26 => char::from(b'A' + s as u8 - 1),
+            _ => char::from(b'a' + s as u8 - 27),
+        };
+        models()
+            .languages
+            .iter()
+            .map(|m| {
+                (0..SYMBOLS * SYMBOLS)
+                    .map(|i| m.pair_logp(char_of(i / SYMBOLS), char_of(i % SYMBOLS)))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// Each language's evidence from the ASCII letters of `context`, in nats:
+/// the ln-probability of the letters under a mixture that says they are in
+/// the language, or, with probability [`OTHER_ASCII`], in any language at
+/// all. Without the mixture a page of HTML around a few Cyrillic words
+/// would be taken for English mojibake; with it, a language the letters
+/// do not fit loses at most about 18 nats, which two or three accented
+/// letters of a real text in it outweigh.
+pub fn ascii_evidence(context: &[u8]) -> Vec<f32> {
+    let mut counts = vec![0u32; SYMBOLS * SYMBOLS];
+    let mut last = 0;
+    for &b in &context[..context.len().min(CONTEXT)] {
+        let s = ascii_symbol(b);
+        if s != 0 || last != 0 {
+            counts[last * SYMBOLS + s] += 1;
+        }
+        last = s;
+    }
+    let present: Vec<(usize, f64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|c| *c.1 > 0)
+        .map(|(i, &n)| (i, f64::from(n)))
+        .collect();
+    let own: Vec<f64> = ascii_pairs()
+        .iter()
+        .map(|t| present.iter().map(|&(i, n)| n * f64::from(t[i])).sum())
+        .collect();
+    let log_sum_exp = |a: f64, b: f64| a.max(b) + (-(a - b).abs()).exp().ln_1p();
+    let any = own.iter().copied().fold(f64::NEG_INFINITY, log_sum_exp) - (own.len() as f64).ln();
+    own.iter()
+        .map(|&a| log_sum_exp((1.0 - OTHER_ASCII).ln() + a, OTHER_ASCII.ln() + any) as f32)
+        .collect()
+}
+
 /// Decide among the single-byte code pages for `words`, the words of a
-/// window that hold a non-ASCII byte ([`super::detect::non_ascii_words`]).
-pub fn choose(words: &[u8]) -> Verdict {
+/// window that hold a non-ASCII byte ([`super::detect::non_ascii_words`]),
+/// with `context`, text around them whose ASCII letters say which language
+/// it is in (at most [`CONTEXT`] bytes of it are read).
+pub fn choose(words: &[u8], context: &[u8]) -> Verdict {
     let sample = normalized_sample(words);
     // Distinct byte pairs with their counts, and the non-ASCII bytes.
     let mut keys: Vec<u16> = sample
@@ -206,8 +286,10 @@ pub fn choose(words: &[u8]) -> Verdict {
         }
     }
     let prior = |i: usize| if i >= RARE_FROM { -RARE_PRIOR } else { 0.0 };
-    // Step 1: unigram scores; each page's best languages.
+    // Step 1: unigram scores, plus each language's evidence from the ASCII
+    // text; each page's best languages.
     let languages = &models().languages;
+    let ascii = ascii_evidence(context);
     let mut shortlist: Vec<(f32, usize, Vec<usize>)> = distinct
         .iter()
         .map(|&e| {
@@ -215,7 +297,10 @@ pub fn choose(words: &[u8]) -> Verdict {
             let mut by_lang: Vec<(f32, usize)> = table
                 .iter()
                 .enumerate()
-                .map(|(l, t)| (present.iter().map(|&b| high[b] * t[b]).sum::<f32>(), l))
+                .map(|(l, t)| {
+                    let own: f32 = present.iter().map(|&b| high[b] * t[b]).sum();
+                    (own + ascii[l], l)
+                })
                 .collect();
             by_lang.sort_by(|a, b| b.0.total_cmp(&a.0));
             by_lang.truncate(LANGUAGES_EACH);
@@ -229,12 +314,13 @@ pub fn choose(words: &[u8]) -> Verdict {
     shortlist.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     shortlist.truncate(FINALISTS);
     // Step 2: bigram scores of the finalists, over the pairs that hold a
-    // non-ASCII byte. Pairs of two ASCII bytes read alike in every page and
-    // say nothing of it; in markup they would let the language with the
-    // most Latin letters win over the one the non-ASCII text is in. An
-    // ASCII character before a non-ASCII one is charged its own
-    // probability in the language too (a run of pairs starts with one
-    // character's), or a language that never writes it would go free.
+    // non-ASCII byte, plus the language's evidence from the ASCII text.
+    // Pairs of two ASCII bytes read alike in every page; the ASCII text
+    // speaks for a language only through [`ascii_evidence`], which bounds
+    // how much markup or a foreign quotation can weigh. An ASCII character
+    // before a non-ASCII one is charged its own probability in the
+    // language too (a run of pairs starts with one character's), or a
+    // language that never writes it would go free.
     pairs.retain(|p| p.0 >= 0x80 || p.1 >= 0x80);
     let mut scored: Vec<(f32, usize, usize)> = Vec::new();
     for (_, e, langs) in &shortlist {
@@ -249,7 +335,7 @@ pub fn choose(words: &[u8]) -> Verdict {
                     n * (start + m.pair_logp(ca, cb))
                 })
                 .sum();
-            scored.push((score + prior(*e), *e, l));
+            scored.push((score + ascii[l] + prior(*e), *e, l));
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -279,7 +365,7 @@ mod tests {
     fn verdict(text: &str, encoding: &'static Encoding) -> Verdict {
         let (bytes, _, errors) = encoding.encode(text);
         assert!(!errors, "{text} in {}", encoding.name());
-        choose(&super::super::detect::non_ascii_words(&bytes))
+        choose(&super::super::detect::non_ascii_words(&bytes), &bytes)
     }
 
     /// The verdict reads `text` encoded in `encoding` back as `text`.
@@ -298,8 +384,17 @@ mod tests {
 
     #[test]
     fn lookalike_pages_told_apart_by_letters() {
-        let ro = "Școala și țara: învățământul românesc după reformă, în județele țării.";
-        assert_eq!(reads_back(ro, ISO_8859_16).language, "ro");
+        // Romanian with comma-below letters in ISO-8859-16 is the same bytes
+        // as Romanian with cedilla letters in windows-1250: the models read
+        // the two alike, and the more common page names them.
+        let ro_comma = "Școala și țara: învățământul românesc după reformă, în județele țării.";
+        let ro_cedilla = "Şcoala şi ţara: învăţământul românesc după reformă, în judeţele ţării.";
+        assert_eq!(
+            ISO_8859_16.encode(ro_comma).0,
+            WINDOWS_1250.encode(ro_cedilla).0
+        );
+        let v = reads_back(ro_cedilla, WINDOWS_1250);
+        assert_eq!((v.encoding, v.language), (WINDOWS_1250, "ro"));
         let hu = "Árvíztűrő tükörfúrógép: a magyar nyelv ő és ű betűi sokszor előfordulnak.";
         assert_eq!(reads_back(hu, ISO_8859_2).language, "hu");
         let mt = "Il-ħaġa l-oħra hi li l-Gvern ħabbar miżuri ġodda għall-ħaddiema.";
@@ -308,6 +403,19 @@ mod tests {
         reads_back(lt, WINDOWS_1257);
         let cy = "Mae'r ŵyl yn dechrau ddydd Sadwrn ac mae croeso i bawb ymuno â ni yno.";
         reads_back(cy, ISO_8859_14);
+    }
+
+    /// A few accented letters among many ASCII words: the ASCII words say
+    /// which language it is, so a standalone `è` is Italian, not the
+    /// Russian word `и` it reads as in windows-1251.
+    #[test]
+    fn ascii_words_name_the_language() {
+        let it = "La casa di campagna è grande e il giardino è pieno di fiori. \
+                  Ogni mattina il nonno prende il caffè sulla terrazza e legge il giornale; \
+                  la sera si cena tutti insieme intorno al tavolo della cucina.";
+        let bytes = WINDOWS_1252.encode(it).0;
+        let v = choose(&super::super::detect::non_ascii_words(&bytes), &bytes);
+        assert_eq!((v.encoding, v.language), (WINDOWS_1252, "it"));
     }
 
     #[test]

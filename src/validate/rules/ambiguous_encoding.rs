@@ -15,10 +15,10 @@ crate::declare_rule! {
     /// when the file belongs to a collection in one encoding.
     ///
     /// ## Example
-    /// A 40-byte snippet whose one non-ASCII byte reads as `’` in macintosh and
-    /// `Õ` in windows-1252 → finding `ambiguous-encoding` at 1:1: "encoding is
-    /// ambiguous: decoded as macintosh (score 0.10), but windows-1252 (score 0.05)
-    /// gives different text; pass --encoding if you know it".
+    /// A file holding one byte 0xE9 and no letters, `י` in windows-1255 and
+    /// `é` in windows-1252 → finding `ambiguous-encoding` at 1:1: "encoding is
+    /// ambiguous: decoded as windows-1255 (score 0.54), but windows-1252 (score
+    /// 0.46) gives different text; pass --encoding if you know it".
     ///
     /// ## Fix safety
     /// Reports only; decoding is never changed by this rule.
