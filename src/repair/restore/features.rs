@@ -313,6 +313,7 @@ impl Window {
         // removes them.
         let rest = &text[from.min(end)..end];
         let mut chars = rest.char_indices().peekable();
+        let mut last_blank = false;
         let right = std::iter::from_fn(|| loop {
             let (i, c) = chars.next()?;
             if transparent(c) {
@@ -320,9 +321,12 @@ impl Window {
             }
             // A no-break space before a blank is one blank once
             // `nbsp-spacing` has run: read it so now.
-            if c == '\u{a0}' && chars.peek().is_some_and(|&(_, n)| n.is_whitespace()) {
+            if c == '\u{a0}'
+                && (last_blank || chars.peek().is_some_and(|&(_, n)| n.is_whitespace()))
+            {
                 continue;
             }
+            last_blank = c.is_whitespace();
             if c.is_whitespace() && !is_break(c) {
                 let run = rest[i..]
                     .find(|c: char| !(c.is_whitespace() && !is_break(c) || transparent(c)))
