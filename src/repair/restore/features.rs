@@ -278,7 +278,14 @@ impl Window {
         let mut in_token = true;
         let mut in_word = true;
         let mut after_blank = false;
+        // A CRLF is one line break, as it is once `line-endings` has run.
+        let mut next = None;
         for c in text[start..at].chars().rev().filter(|&c| !transparent(c)) {
+            let crlf = c == '\r' && next == Some('\n');
+            next = Some(c);
+            if crlf {
+                continue;
+            }
             // A no-break space next to a blank is one blank once
             // `nbsp-spacing` has run: read it so now.
             let blank = c.is_whitespace();
@@ -324,6 +331,10 @@ impl Window {
             if c == '\u{a0}'
                 && (last_blank || chars.peek().is_some_and(|&(_, n)| n.is_whitespace()))
             {
+                continue;
+            }
+            // A CRLF is one line break, as it is once `line-endings` has run.
+            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
                 continue;
             }
             last_blank = c.is_whitespace();
