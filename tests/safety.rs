@@ -687,7 +687,11 @@ fn memory_stays_within_three_times_the_file() {
             return;
         };
         assert!(matches!(code(&o), 0 | 1), "{args:?}: {}", stderr(&o));
-        eprintln!("{args:?}: peak RSS {} MiB, bound {} MiB", peak >> 20, bound >> 20);
+        eprintln!(
+            "{args:?}: peak RSS {} MiB, bound {} MiB",
+            peak >> 20,
+            bound >> 20
+        );
         if args.contains(&"json") {
             // The file is as damaged as meant: an edit per ~110 bytes.
             let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
