@@ -67,13 +67,13 @@ fn fix_and_explain<'py>(
             .map(|e| {
                 let (start, end) = index.span(e.start, e.end);
                 Edit {
-                    rule: e.rule.to_string(),
-                    merged: e.merged.iter().map(|r| r.to_string()).collect(),
+                    rule: e.rule().to_string(),
+                    merged: e.merged().iter().map(|r| r.to_string()).collect(),
                     start,
                     end,
-                    before: e.before.to_string(),
+                    before: e.before(&text).to_string(),
                     after: e.after.to_string(),
-                    confidence: e.confidence.as_str(),
+                    confidence: e.confidence().as_str(),
                 }
             })
             .collect();
