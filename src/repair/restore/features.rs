@@ -256,9 +256,9 @@ pub struct Window {
     pub right: [u8; SIDE],
     /// The token (run of non-blank characters) ending right before it,
     /// lowercase, nearest last; empty when a blank precedes.
-    pub left_token: Vec<u8>,
+    pub left_token: Token,
     /// The token starting right after it, lowercase.
-    pub right_token: Vec<u8>,
+    pub right_token: Token,
     /// The letters of the word it sits in on each side (for the lexicon).
     pub left_letters: String,
     pub right_letters: String,
@@ -278,9 +278,14 @@ impl Window {
         let mut in_token = true;
         let mut in_word = true;
         let mut after_blank = false;
+        let mut word_start = at;
         // A CRLF is one line break, as it is once `line-endings` has run.
         let mut next = None;
-        for c in text[start..at].chars().rev().filter(|&c| !transparent(c)) {
+        for (i, c) in text[start..at]
+            .char_indices()
+            .rev()
+            .filter(|&(_, c)| !transparent(c))
+        {
             let crlf = c == '\r' && next == Some('\n');
             next = Some(c);
             if crlf {
@@ -299,11 +304,11 @@ impl Window {
             }
             k += 1;
             if in_word && c.is_alphabetic() && c != '\u{FFFD}' {
-                w.left_letters.push(c);
+                word_start = start + i;
             } else {
                 in_word = false;
             }
-            if in_token && n != b' ' && n != EDGE && w.left_token.len() < TOKEN {
+            if in_token && n != b' ' && n != EDGE && !w.left_token.is_full() {
                 w.left_token.push(n.to_ascii_lowercase());
             } else {
                 in_token = false;
@@ -313,7 +318,12 @@ impl Window {
             }
         }
         w.left_token.reverse();
-        w.left_letters = w.left_letters.chars().rev().collect();
+        // Everything read between the word's start and the U+FFFD was a
+        // letter or looked through.
+        w.left_letters = text[word_start..at]
+            .chars()
+            .filter(|&c| !transparent(c))
+            .collect();
         let from = at + '\u{FFFD}'.len_utf8();
         let (mut k, mut in_token, mut in_word) = (0, true, true);
         // Blanks before a line break are looked through too: normalizing
@@ -362,7 +372,7 @@ impl Window {
             } else {
                 in_word = false;
             }
-            if in_token && n != b' ' && n != EDGE && w.right_token.len() < TOKEN {
+            if in_token && n != b' ' && n != EDGE && !w.right_token.is_full() {
                 w.right_token.push(n.to_ascii_lowercase());
             } else {
                 in_token = false;
@@ -381,12 +391,12 @@ impl Window {
     /// before, 8/9 after); 0 with no letters beside it.
     pub fn set_lexical(&mut self, knows: impl Fn(&str) -> bool) {
         let (l, r) = (
-            self.left_letters.to_lowercase(),
-            self.right_letters.to_lowercase(),
+            lowercase(&self.left_letters),
+            lowercase(&self.right_letters),
         );
         self.lexical = match (l.is_empty(), r.is_empty()) {
             (true, true) => 0,
-            (false, false) if knows(&format!("{l}’{r}")) => 1,
+            (false, false) if knows(&joined(&l, '’', &r)) => 1,
             (false, false) => match (knows(&l), knows(&r)) {
                 (true, true) => 2,
                 (true, false) => 3,
@@ -415,14 +425,61 @@ impl Window {
             &[self.left[0], self.right[0], self.left[1], self.right[1]],
         );
         let k3 = hash(k2, &[self.left[2], self.right[2]]);
-        let mut k4 = hash(k3, &self.left_token);
+        let mut k4 = hash(k3, self.left_token.as_bytes());
         k4 = hash(k4, &[0xFF]);
-        k4 = hash(k4, &self.right_token);
+        k4 = hash(k4, self.right_token.as_bytes());
         [k0, k1, k2, k3, k4]
     }
 }
 
 pub const LEVELS: usize = 5;
+
+/// Up to [`TOKEN`] normalized characters of a neighbouring token, kept
+/// inline: a window is read for every lost character.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Token {
+    bytes: [u8; TOKEN],
+    len: usize,
+}
+
+impl Token {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.len == TOKEN
+    }
+
+    /// Append `b`; the caller checks [`Token::is_full`] first.
+    fn push(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    fn reverse(&mut self) {
+        self.bytes[..self.len].reverse();
+    }
+}
+
+/// `word` lowercased, borrowed when it is lowercase ASCII already (the
+/// common case: no allocation per lost character).
+pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        std::borrow::Cow::Borrowed(word)
+    } else {
+        std::borrow::Cow::Owned(word.to_lowercase())
+    }
+}
+
+/// `left`, `mid` and `right` as one string.
+pub fn joined(left: &str, mid: char, right: &str) -> String {
+    let mut s = String::with_capacity(left.len() + mid.len_utf8() + right.len());
+    s.push_str(left);
+    s.push(mid);
+    s.push_str(right);
+    s
+}
 
 /// Shapes the coarse context distinguishes.
 const SHAPES: &[u8] = &[

@@ -24,8 +24,10 @@ pub struct Reading {
 
 /// An item of a paragraph's sequence.
 enum Item {
-    /// A lost character: P(label | context, state) per state.
-    Lost(Box<[[f32; LABELS]; STATES]>),
+    /// A lost character: its index in the paragraph's table of
+    /// P(label | context, state) per state (kept apart: one allocation per
+    /// paragraph, not per character).
+    Lost(usize),
     /// An intact quote mark (`’` may be either role).
     Intact(&'static [Label]),
 }
@@ -52,13 +54,15 @@ pub fn read_paragraph(
     let bytes = text.as_bytes();
     let mut items = Vec::with_capacity(lost.len() + 4);
     let mut windows = Vec::with_capacity(lost.len());
+    let mut conds = Vec::with_capacity(lost.len());
     let mut li = 0;
     let quotes = memchr::memchr2_iter(b'"', 0xE2, &bytes[start..end]).map(|i| start + i);
     for at in quotes.chain([end]) {
         while li < lost.len() && lost[li] < at {
             let mut w = Window::read(text, start, end, lost[li]);
             w.set_lexical(|word| model.knows(word));
-            items.push(Item::Lost(Box::new(conditional(model, &w))));
+            items.push(Item::Lost(conds.len()));
+            conds.push(conditional(model, &w));
             windows.push((lost[li], w));
             li += 1;
         }
@@ -92,7 +96,7 @@ pub fn read_paragraph(
             if a == 0.0 {
                 continue;
             }
-            step(item, s, |_, s2, p| next[s2] += a * p);
+            step(item, &conds, s, |_, s2, p| next[s2] += a * p);
         }
         normalize(&mut next);
         fwd[i + 1] = next;
@@ -107,7 +111,7 @@ pub fn read_paragraph(
     for i in (0..n).rev() {
         let mut here = [0f64; STATES];
         for (s, h) in here.iter_mut().enumerate() {
-            step(&items[i], s, |_, s2, p| *h += p * bwd[i + 1][s2]);
+            step(&items[i], &conds, s, |_, s2, p| *h += p * bwd[i + 1][s2]);
         }
         normalize(&mut here);
         bwd[i] = here;
@@ -123,7 +127,7 @@ pub fn read_paragraph(
             if a == 0.0 {
                 continue;
             }
-            step(item, s, |y, s2, p| {
+            step(item, &conds, s, |y, s2, p| {
                 post[y as usize] += a * p * bwd[i + 1][s2]
             });
         }
@@ -147,10 +151,16 @@ pub fn read_paragraph(
 
 /// The moves of `item` from state `s`: (label, next state, probability).
 #[inline]
-fn step(item: &Item, s: usize, mut f: impl FnMut(Label, usize, f64)) {
+fn step(
+    item: &Item,
+    conds: &[[[f32; LABELS]; STATES]],
+    s: usize,
+    mut f: impl FnMut(Label, usize, f64),
+) {
     let state = QuoteState::from_index(s);
     match item {
-        Item::Lost(p) => {
+        Item::Lost(k) => {
+            let p = &conds[*k];
             for (y, &label) in Label::ALL.iter().enumerate() {
                 let py = p[s][y];
                 if py > 0.0 {

@@ -259,10 +259,10 @@ fn choose(model: &Model, at: usize, w: &Window, posterior: &[f32]) -> Choice {
     };
     if !w.left_letters.is_empty() || !w.right_letters.is_empty() {
         let (left, right) = (
-            w.left_letters.to_lowercase(),
-            w.right_letters.to_lowercase(),
+            features::lowercase(&w.left_letters),
+            features::lowercase(&w.right_letters),
         );
-        let hole = format!("{left}{FFFD}{right}");
+        let hole = features::joined(&left, FFFD, &right);
         // Other languages' words only for a letter inside a word of five
         // letters or more (`na�ve`, `man�uvres`): shorter, or at a word's
         // edge, a foreign word matches by chance.
@@ -273,8 +273,9 @@ fn choose(model: &Model, at: usize, w: &Window, posterior: &[f32]) -> Choice {
         if let Some(letter) = found {
             // Other readings that make known words: an apostrophe inside,
             // or the word(s) on either side standing alone.
-            let apostrophe =
-                !left.is_empty() && !right.is_empty() && model.knows(&format!("{left}’{right}"));
+            let apostrophe = !left.is_empty()
+                && !right.is_empty()
+                && model.knows(&features::joined(&left, '’', &right));
             let apart = (left.is_empty() || model.knows(&left))
                 && (right.is_empty() || model.knows(&right));
             // With another reading that makes words, the context model
